@@ -1,0 +1,49 @@
+/**
+ * Every error dualtrace throws is a `DualtraceError` with a stable `code`, so callers can branch on
+ * `err.code` rather than on message text. Errors are thrown at setup only; at run time dualtrace logs.
+ *
+ * @see docs/configuration.md
+ */
+export class DualtraceError extends Error {
+  /** A stable, documented identifier such as `DT_CONFIG_BAD_ENDPOINT`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DualtraceError';
+    this.code = code;
+  }
+}
+
+/** The stable codes a {@link ConfigError} can carry. Documented in docs/configuration.md#errors. */
+export const ConfigErrorCode = {
+  INVALID_TYPE: 'DT_CONFIG_INVALID_TYPE',
+  UNKNOWN_OPTION: 'DT_CONFIG_UNKNOWN_OPTION',
+  XRAY_URL_IS_URL: 'DT_CONFIG_XRAY_URL_IS_URL',
+  BAD_ENDPOINT: 'DT_CONFIG_BAD_ENDPOINT',
+  BAD_DAEMON_ADDRESS: 'DT_CONFIG_BAD_DAEMON_ADDRESS',
+  DATASET_REQUIRED: 'DT_CONFIG_DATASET_REQUIRED',
+  BAD_NUMBER: 'DT_CONFIG_BAD_NUMBER',
+  BAD_VALUE: 'DT_CONFIG_BAD_VALUE',
+} as const;
+
+export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
+
+/**
+ * Thrown by `initTracing` (and `resolveConfig`) when an option or environment variable cannot be used.
+ * The message names the option, says what is wrong with the value, and how to fix it; it never contains a secret.
+ *
+ * @example
+ * try { initTracing({ xrayUrl: 'https://example.com' }) }
+ * catch (err) { if (err instanceof ConfigError) console.error(err.code, err.option, err.message) }
+ */
+export class ConfigError extends DualtraceError {
+  /** The option (or environment variable) at fault, e.g. `xray.daemonAddress` or `AWS_XRAY_DAEMON_ADDRESS`. */
+  readonly option: string;
+
+  constructor(code: ConfigErrorCode, option: string, problem: string, fix: string) {
+    super(code, `dualtrace: ${option} ${problem}. ${fix}`);
+    this.name = 'ConfigError';
+    this.option = option;
+  }
+}
