@@ -1,0 +1,157 @@
+import { ConfigError, ConfigErrorCode } from '../errors';
+import type { DualtraceOptions, ResolvedHoneycomb } from './types';
+import { envString, parseInteger, parseKeyValueList } from './parse';
+import { WARN_DATASET_IGNORED, WARN_GRPC_NOT_SUPPORTED, WARN_NO_HONEYCOMB_KEY, warnBadEnv } from './messages';
+
+export const DEFAULT_HONEYCOMB_ENDPOINT = 'https://api.honeycomb.io';
+export const HONEYCOMB_TEAM_HEADER = 'x-honeycomb-team';
+export const HONEYCOMB_DATASET_HEADER = 'x-honeycomb-dataset';
+const TRACES_PATH = '/v1/traces';
+const DEFAULT_TIMEOUT_MILLIS = 10_000;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Honeycomb Classic keys: 32 hex characters, or a 64-character classic ingest key `hc?ic_…`.
+ * Environment keys (`hc?ik_…`, 64 characters) must not send a dataset. Rule from Honeycomb's docs and distros.
+ */
+export function honeycombKeyKind(key: string | undefined): 'classic' | 'environment' | 'none' {
+  if (!key) return 'none';
+  if (key.length === 32 && /^[a-f0-9]+$/.test(key)) return 'classic';
+  if (key.length === 64 && /^hc[a-z]ic_[a-z0-9]+$/.test(key)) return 'classic';
+  return 'environment';
+}
+
+/** Resolves the Honeycomb half of the config. Pure apart from the `warnings` it appends to. */
+export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: string[]): ResolvedHoneycomb {
+  const hc = options.honeycomb ?? {};
+  const badHeader = (name: string) => (pair: string) =>
+    warnings.push(warnBadEnv(name, pair.includes('=') ? pair : `${pair.slice(0, 4)}…`, 'key=value pairs separated by commas'));
+  const envHeaders = {
+    ...lowerKeys(parseKeyValueList(env.OTEL_EXPORTER_OTLP_HEADERS, badHeader('OTEL_EXPORTER_OTLP_HEADERS'))),
+    ...lowerKeys(parseKeyValueList(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS, badHeader('OTEL_EXPORTER_OTLP_TRACES_HEADERS'))),
+  };
+  const optionHeaders = lowerKeys(hc.headers ?? {});
+
+  const apiKey =
+    nonEmpty(options.honeycombKey) ??
+    envString(env.HONEYCOMB_API_KEY) ??
+    nonEmpty(optionHeaders[HONEYCOMB_TEAM_HEADER]) ??
+    nonEmpty(envHeaders[HONEYCOMB_TEAM_HEADER]);
+  const keyKind = honeycombKeyKind(apiKey);
+  const datasetGiven =
+    nonEmpty(hc.dataset) ??
+    envString(env.HONEYCOMB_DATASET) ??
+    nonEmpty(optionHeaders[HONEYCOMB_DATASET_HEADER]) ??
+    nonEmpty(envHeaders[HONEYCOMB_DATASET_HEADER]);
+
+  const enabled = hc.enabled ?? (apiKey !== undefined);
+  if (hc.enabled === undefined && apiKey === undefined) warnings.push(WARN_NO_HONEYCOMB_KEY);
+
+  let dataset: string | undefined;
+  if (keyKind === 'classic') {
+    if (datasetGiven === undefined && enabled) {
+      throw new ConfigError(
+        ConfigErrorCode.DATASET_REQUIRED,
+        'honeycomb.dataset',
+        'is missing, and the Honeycomb key is a Classic key, which needs one',
+        'Set `honeycomb: { dataset: "my-dataset" }` or HONEYCOMB_DATASET, or use an environment ingest key.',
+      );
+    }
+    dataset = datasetGiven;
+  } else if (datasetGiven !== undefined && keyKind === 'environment') {
+    warnings.push(WARN_DATASET_IGNORED);
+  }
+
+  const protocol = envString(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? envString(env.OTEL_EXPORTER_OTLP_PROTOCOL);
+  if (protocol !== undefined && protocol !== 'http/protobuf' && enabled) warnings.push(WARN_GRPC_NOT_SUPPORTED);
+
+  const headers: Record<string, string> = { ...envHeaders, ...optionHeaders };
+  delete headers[HONEYCOMB_TEAM_HEADER];
+  delete headers[HONEYCOMB_DATASET_HEADER];
+  if (apiKey !== undefined) headers[HONEYCOMB_TEAM_HEADER] = apiKey;
+  if (dataset !== undefined) headers[HONEYCOMB_DATASET_HEADER] = dataset;
+
+  return {
+    enabled,
+    url: resolveTracesUrl(hc.endpoint, env),
+    apiKey,
+    keyKind,
+    dataset,
+    headers,
+    timeoutMillis: resolveTimeout(hc.timeoutMillis, env, warnings),
+  };
+}
+
+function resolveTracesUrl(option: string | undefined, env: Env): string {
+  if (option !== undefined) return withTracesPath(validateUrl(option, 'honeycomb.endpoint'), true);
+  const hcEnv = envString(env.HONEYCOMB_API_ENDPOINT);
+  if (hcEnv !== undefined) return withTracesPath(validateUrl(hcEnv, 'HONEYCOMB_API_ENDPOINT'), true);
+  // The OTel spec: the signal-specific variable is used as is; the generic one gets the signal path appended.
+  const tracesEnv = envString(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  if (tracesEnv !== undefined) return withTracesPath(validateUrl(tracesEnv, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), false);
+  const otlpEnv = envString(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  if (otlpEnv !== undefined) return withTracesPath(validateUrl(otlpEnv, 'OTEL_EXPORTER_OTLP_ENDPOINT'), true);
+  return DEFAULT_HONEYCOMB_ENDPOINT + TRACES_PATH;
+}
+
+function validateUrl(value: string, option: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new ConfigError(
+      ConfigErrorCode.BAD_ENDPOINT,
+      option,
+      `is not an http(s) URL (got "${redactUrlText(value)}")`,
+      'Use a base URL such as "https://api.honeycomb.io" (EU: "https://api.eu1.honeycomb.io") or a full ".../v1/traces" URL.',
+    );
+  }
+  return url;
+}
+
+/** A base URL gets `/v1/traces`; a URL that already ends in it (with or without a trailing slash) is kept. */
+function withTracesPath(url: URL, appendPath: boolean): string {
+  const text = url.href;
+  if (!appendPath || /\/v1\/traces\/?$/.test(url.pathname)) return text;
+  const base = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
+  const copy = new URL(text);
+  copy.pathname = base + TRACES_PATH;
+  return copy.href;
+}
+
+function resolveTimeout(option: number | undefined, env: Env, warnings: string[]): number {
+  if (option !== undefined) {
+    if (option <= 0) {
+      throw new ConfigError(ConfigErrorCode.BAD_NUMBER, 'honeycomb.timeoutMillis', `is ${option}`, 'Use a positive number of milliseconds, e.g. 10000.');
+    }
+    return option;
+  }
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT']) {
+    const raw = env[name];
+    if (envString(raw) === undefined) continue;
+    const parsed = parseInteger(raw, 1);
+    if (parsed !== undefined) return parsed;
+    warnings.push(warnBadEnv(name, raw!, 'a positive whole number of milliseconds'));
+  }
+  return DEFAULT_TIMEOUT_MILLIS;
+}
+
+function lowerKeys(record: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record)) out[k.trim().toLowerCase()] = v.trim();
+  return out;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** A URL with any user:password replaced, for messages. */
+export function redactUrlText(value: string): string {
+  return value.replace(/\/\/[^/@\s]*@/, '//****@');
+}

@@ -1,0 +1,42 @@
+import type { ResolvedConfig } from './types';
+
+const SENSITIVE_HEADER = /^(x-honeycomb-team|authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key)$/i;
+
+/** The first 4 characters of a secret and an ellipsis: enough to tell keys apart, never enough to use one. */
+export function redactSecret(secret: string | undefined): string | undefined {
+  if (secret === undefined) return undefined;
+  return secret.length <= 4 ? '****' : `${secret.slice(0, 4)}…`;
+}
+
+/** Replaces `user:password@` in a URL with `****@`. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1****@');
+}
+
+/**
+ * The configuration as it may be shown: in `handle.config`, `dualtrace doctor`, logs. The Honeycomb key and any
+ * secret-bearing header show at most 4 characters; credentials in URLs are masked.
+ */
+export function redactConfig(config: ResolvedConfig): ResolvedConfig {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config.honeycomb.headers)) {
+    headers[name] = SENSITIVE_HEADER.test(name) ? (redactSecret(value) ?? '') : value;
+  }
+  return deepFreeze({
+    ...config,
+    honeycomb: {
+      ...config.honeycomb,
+      url: redactUrl(config.honeycomb.url),
+      apiKey: redactSecret(config.honeycomb.apiKey),
+      headers,
+    },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

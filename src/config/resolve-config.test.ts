@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors';
+import { resolveConfig } from './resolve-config';
+import { redactConfig } from './redact';
+import * as messages from './messages';
+
+const ENV_KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
+const CLASSIC_KEY = '0123456789abcdef0123456789abcdef';
+const CLASSIC_INGEST = `hcaic_${'a1'.repeat(29)}`;
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('resolveConfig precedence (options > env > defaults)', () => {
+  const cases: [string, Parameters<typeof resolveConfig>[0], Record<string, string>, (c: ReturnType<typeof resolveConfig>) => unknown, unknown][] = [
+    ['service: default', {}, {}, (c) => c.serviceName, 'unknown_service:node'],
+    ['service: env', {}, { OTEL_SERVICE_NAME: 'from-env' }, (c) => c.serviceName, 'from-env'],
+    ['service: option wins', { service: 'opt' }, { OTEL_SERVICE_NAME: 'from-env' }, (c) => c.serviceName, 'opt'],
+    ['service: from OTEL_RESOURCE_ATTRIBUTES', {}, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=res' }, (c) => c.serviceName, 'res'],
+    ['key: env', {}, { HONEYCOMB_API_KEY: ENV_KEY }, (c) => c.honeycomb.apiKey, ENV_KEY],
+    ['key: OTLP headers', {}, { OTEL_EXPORTER_OTLP_HEADERS: `x-honeycomb-team=${ENV_KEY}` }, (c) => c.honeycomb.apiKey, ENV_KEY],
+    ['key: option wins', { honeycombKey: 'opt-key' }, { HONEYCOMB_API_KEY: ENV_KEY }, (c) => c.honeycomb.apiKey, 'opt-key'],
+    ['endpoint: default', {}, {}, (c) => c.honeycomb.url, 'https://api.honeycomb.io/v1/traces'],
+    ['endpoint: EU base', { honeycomb: { endpoint: 'https://api.eu1.honeycomb.io' } }, {}, (c) => c.honeycomb.url, 'https://api.eu1.honeycomb.io/v1/traces'],
+    ['endpoint: full path kept', { honeycomb: { endpoint: 'http://127.0.0.1:4318/v1/traces' } }, {}, (c) => c.honeycomb.url, 'http://127.0.0.1:4318/v1/traces'],
+    ['endpoint: HONEYCOMB_API_ENDPOINT', {}, { HONEYCOMB_API_ENDPOINT: 'https://api.eu1.honeycomb.io/' }, (c) => c.honeycomb.url, 'https://api.eu1.honeycomb.io/v1/traces'],
+    ['endpoint: OTEL_EXPORTER_OTLP_ENDPOINT', {}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://api.honeycomb.io' }, (c) => c.honeycomb.url, 'https://api.honeycomb.io/v1/traces'],
+    ['endpoint: TRACES_ENDPOINT as is', {}, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x' }, (c) => c.honeycomb.url, 'http://collector:4318/custom'],
+    ['endpoint: option beats env', { honeycomb: { endpoint: 'http://a' } }, { HONEYCOMB_API_ENDPOINT: 'http://b' }, (c) => c.honeycomb.url, 'http://a/v1/traces'],
+    ['daemon: default', {}, {}, (c) => c.xray.daemonAddress.udp, { host: '127.0.0.1', port: 2000, family: 4 }],
+    ['daemon: env', {}, { AWS_XRAY_DAEMON_ADDRESS: 'xray:3000' }, (c) => c.xray.daemonAddress.udp, { host: 'xray', port: 3000, family: 4 }],
+    ['daemon: option wins', { xray: { daemonAddress: '[::1]:2001' } }, { AWS_XRAY_DAEMON_ADDRESS: 'xray:3000' }, (c) => c.xray.daemonAddress.udp, { host: '::1', port: 2001, family: 6 }],
+    ['xrayUrl: env', {}, { AWS_XRAY_URL: '*4567-abc.ws-us89.gitpod.io*' }, (c) => c.xray.namePattern, '*4567-abc.ws-us89.gitpod.io*'],
+    ['xrayUrl: option wins', { xrayUrl: '*.example.com' }, { AWS_XRAY_URL: '*4567*' }, (c) => c.xray.namePattern, '*.example.com'],
+    ['tracingName: env wins over option (X-Ray SDK rule)', { xray: { tracingName: 'opt' } }, { AWS_XRAY_TRACING_NAME: 'env' }, (c) => c.xray.tracingName, 'env'],
+    ['xray.enabled: AWS_XRAY_SDK_ENABLED=false', {}, { AWS_XRAY_SDK_ENABLED: 'false' }, (c) => c.xray.enabled, false],
+    ['xray.enabled: option wins', { xray: { enabled: true } }, { AWS_XRAY_SDK_ENABLED: 'false' }, (c) => c.xray.enabled, true],
+    ['console: OTEL_TRACES_EXPORTER', {}, { OTEL_TRACES_EXPORTER: 'otlp,console' }, (c) => c.console, true],
+    ['console: option false wins', { console: false }, { OTEL_TRACES_EXPORTER: 'console' }, (c) => c.console, false],
+    ['disabled: env', {}, { OTEL_SDK_DISABLED: 'true' }, (c) => c.disabled, true],
+    ['disabled: option false wins', { disabled: false }, { OTEL_SDK_DISABLED: 'true' }, (c) => c.disabled, false],
+    ['sampler: default', {}, {}, (c) => c.sampler.name, 'parentbased_always_on'],
+    ['sampler: sampleRate', { sampleRate: 10 }, {}, (c) => [c.sampler.name, c.sampler.ratio, c.sampler.sampleRate], ['parentbased_traceidratio', 0.1, 10]],
+    ['sampler: env ratio', {}, { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }, (c) => [c.sampler.ratio, c.sampler.sampleRate], [0.25, 4]],
+    ['sampler: sampleRate beats env', { sampleRate: 2 }, { OTEL_TRACES_SAMPLER: 'always_off' }, (c) => c.sampler.ratio, 0.5],
+    ['resource: option merges over env', { resourceAttributes: { team: 'b' } }, { OTEL_RESOURCE_ATTRIBUTES: 'team=a,region=eu%2Dwest' }, (c) => c.resourceAttributes, { team: 'b', region: 'eu-west' }],
+    ['environment: env', {}, { DEPLOYMENT_ENVIRONMENT: 'prod' }, (c) => c.environment, 'prod'],
+    ['batch: env', {}, { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50' }, (c) => [c.batch.maxQueueSize, c.batch.maxExportBatchSize], [100, 50]],
+    ['logLevel: env', {}, { OTEL_LOG_LEVEL: 'DEBUG' }, (c) => c.logLevel, 'debug'],
+  ];
+  for (const [name, options, env, pick, expected] of cases) {
+    it(`should resolve ${name}`, () => {
+      expect(pick(resolveConfig(options, env))).toEqual(expected);
+    });
+  }
+});
+
+describe('resolveConfig: Honeycomb keys and datasets', () => {
+  it('should send the dataset only for classic keys', () => {
+    const classic = resolveConfig({ honeycombKey: CLASSIC_KEY, honeycomb: { dataset: 'ds' } }, {});
+    expect(classic.honeycomb.keyKind).toBe('classic');
+    expect(classic.honeycomb.headers['x-honeycomb-dataset']).toBe('ds');
+    const ingest = resolveConfig({ honeycombKey: CLASSIC_INGEST }, { HONEYCOMB_DATASET: 'ds2' });
+    expect(ingest.honeycomb.headers['x-honeycomb-dataset']).toBe('ds2');
+    const env = resolveConfig({ honeycombKey: ENV_KEY, honeycomb: { dataset: 'ds' } }, {});
+    expect(env.honeycomb.keyKind).toBe('environment');
+    expect(env.honeycomb.headers['x-honeycomb-dataset']).toBeUndefined();
+    expect(env.warnings).toContain(messages.WARN_DATASET_IGNORED);
+  });
+
+  it('should throw DT_CONFIG_DATASET_REQUIRED for a classic key without a dataset', () => {
+    const error = configError(() => resolveConfig({ honeycombKey: CLASSIC_KEY }, {}));
+    expect(error.code).toBe('DT_CONFIG_DATASET_REQUIRED');
+    expect(error.option).toBe('honeycomb.dataset');
+    expect(error.message).toContain('HONEYCOMB_DATASET');
+    expect(error.message).not.toContain(CLASSIC_KEY);
+  });
+
+  it('should turn Honeycomb off with one warning when there is no key', () => {
+    const c = resolveConfig({ service: 's' }, {});
+    expect(c.honeycomb.enabled).toBe(false);
+    expect(c.warnings).toEqual([messages.WARN_NO_HONEYCOMB_KEY]);
+  });
+
+  it('should keep Honeycomb on without a key when enabled explicitly (collector mode)', () => {
+    const c = resolveConfig({ service: 's', honeycomb: { enabled: true, endpoint: 'http://collector:4318' } }, {});
+    expect(c.honeycomb.enabled).toBe(true);
+    expect(c.honeycomb.headers['x-honeycomb-team']).toBeUndefined();
+  });
+
+  it('should merge OTEL_EXPORTER_OTLP_HEADERS with option headers, options winning', () => {
+    const c = resolveConfig({ honeycombKey: ENV_KEY, honeycomb: { headers: { 'X-Extra': 'opt' } } }, { OTEL_EXPORTER_OTLP_HEADERS: 'x-extra=env,x-other=1' });
+    expect(c.honeycomb.headers).toEqual({ 'x-extra': 'opt', 'x-other': '1', 'x-honeycomb-team': ENV_KEY });
+  });
+});
+
+describe('resolveConfig errors', () => {
+  const cases: [string, Parameters<typeof resolveConfig>[0], Record<string, string>, string, string][] = [
+    ['an xrayUrl with ://', { xrayUrl: 'https://4567-abc.ws-us89.gitpod.io' }, {}, 'DT_CONFIG_XRAY_URL_IS_URL', 'xrayUrl'],
+    ['an AWS_XRAY_URL with ://', {}, { AWS_XRAY_URL: 'http://x' }, 'DT_CONFIG_XRAY_URL_IS_URL', 'AWS_XRAY_URL'],
+    ['a malformed endpoint', { honeycomb: { endpoint: 'api.honeycomb.io' } }, {}, 'DT_CONFIG_BAD_ENDPOINT', 'honeycomb.endpoint'],
+    ['a non-http endpoint', {}, { HONEYCOMB_API_ENDPOINT: 'ftp://x' }, 'DT_CONFIG_BAD_ENDPOINT', 'HONEYCOMB_API_ENDPOINT'],
+    ['a bad daemon address', { xray: { daemonAddress: 'nope' } }, {}, 'DT_CONFIG_BAD_DAEMON_ADDRESS', 'xray.daemonAddress'],
+    ['a bad daemon env', {}, { AWS_XRAY_DAEMON_ADDRESS: 'udp:1.2.3.4:2000' }, 'DT_CONFIG_BAD_DAEMON_ADDRESS', 'AWS_XRAY_DAEMON_ADDRESS'],
+    ['a wrong type', { service: 42 as unknown as string }, {}, 'DT_CONFIG_INVALID_TYPE', 'service'],
+    ['a nested wrong type', { xray: { enabled: 'yes' as unknown as boolean } }, {}, 'DT_CONFIG_INVALID_TYPE', 'xray.enabled'],
+    ['an unknown option', { honeycombkey: 'x' } as never, {}, 'DT_CONFIG_UNKNOWN_OPTION', 'honeycombkey'],
+    ['a fractional sampleRate', { sampleRate: 2.5 }, {}, 'DT_CONFIG_BAD_NUMBER', 'sampleRate'],
+    ['a tiny maxDocumentBytes', { xray: { maxDocumentBytes: 10 } }, {}, 'DT_CONFIG_BAD_NUMBER', 'xray.maxDocumentBytes'],
+    ['a bad logLevel', { logLevel: 'loud' as never }, {}, 'DT_CONFIG_BAD_VALUE', 'logLevel'],
+    ['CR/LF in a header', { honeycomb: { headers: { a: 'b\r\nc: d' } } }, {}, 'DT_CONFIG_BAD_VALUE', 'honeycomb.headers.a'],
+  ];
+  for (const [name, options, env, code, option] of cases) {
+    it(`should throw ${code} for ${name}`, () => {
+      const error = configError(() => resolveConfig(options, env));
+      expect(error.code).toBe(code);
+      expect(error.option).toBe(option);
+      expect(error.message).toMatch(new RegExp(`^dualtrace: ${option.replace('.', '\\.')} `));
+    });
+  }
+
+  it('should suggest the closest option for a typo', () => {
+    expect(configError(() => resolveConfig({ honeycombkey: 'x' } as never, {})).message).toContain('`honeycombKey`');
+  });
+
+  it('should point xrayUrl users to xray.daemonAddress', () => {
+    expect(configError(() => resolveConfig({ xrayUrl: 'udp://127.0.0.1:2000' }, {})).message).toContain('xray.daemonAddress');
+  });
+
+  it('should ignore unusable env numbers and booleans with a warning', () => {
+    const c = resolveConfig({}, { OTEL_BSP_MAX_QUEUE_SIZE: 'lots', OTEL_SDK_DISABLED: 'maybe' });
+    expect(c.batch.maxQueueSize).toBe(2048);
+    expect(c.disabled).toBe(false);
+    expect(c.warnings.some((w) => w.includes('OTEL_BSP_MAX_QUEUE_SIZE'))).toBe(true);
+    expect(c.warnings.some((w) => w.includes('OTEL_SDK_DISABLED'))).toBe(true);
+  });
+});
+
+describe('redactConfig', () => {
+  it('should show at most the first 4 characters of the key, anywhere in the config', () => {
+    const shown = redactConfig(resolveConfig({ honeycombKey: ENV_KEY, honeycomb: { headers: { authorization: 'Bearer abcdefgh' } } }, {}));
+    const text = JSON.stringify(shown);
+    expect(text).not.toContain(ENV_KEY);
+    expect(text).not.toContain(ENV_KEY.slice(0, 5));
+    expect(shown.honeycomb.apiKey).toBe('hcxi…');
+    expect(shown.honeycomb.headers['x-honeycomb-team']).toBe('hcxi…');
+    expect(text).not.toContain('abcdefgh');
+  });
+
+  it('should mask credentials in the endpoint URL', () => {
+    const shown = redactConfig(resolveConfig({ honeycomb: { endpoint: 'https://user:s3cret@collector.internal:4318' } }, {}));
+    expect(shown.honeycomb.url).toBe('https://****@collector.internal:4318/v1/traces');
+  });
+});

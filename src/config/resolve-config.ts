@@ -1,0 +1,141 @@
+import type { Attributes } from '@opentelemetry/api';
+import { ConfigError, ConfigErrorCode } from '../errors';
+import type { BatchOptions, DualtraceOptions, LogLevel, ResolvedConfig } from './types';
+import { envString, parseBoolean, parseInteger, parseKeyValueList } from './parse';
+import { LOG_LEVELS, validateOptions } from './validate';
+import { resolveHoneycomb } from './honeycomb';
+import { resolveXRay } from './xray';
+import { resolveSampler } from './sampler';
+import { WARN_NO_SERVICE_NAME, warnBadEnv } from './messages';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const UNKNOWN_SERVICE_NAME = 'unknown_service:node';
+export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5_000;
+/** The OTel SDK's BatchSpanProcessor defaults (OTel spec, "Batching processor"), except the delay: 1 s, not 5 s. */
+export const DEFAULT_BATCH: Required<BatchOptions> = {
+  maxQueueSize: 2048,
+  maxExportBatchSize: 512,
+  scheduledDelayMillis: 1000,
+  exportTimeoutMillis: 30_000,
+};
+
+/**
+ * Turns options and environment into the one complete configuration the provider is built from.
+ * Pure and total: precedence is options > environment > defaults; bad options throw `ConfigError`; unusable
+ * environment values are ignored with a warning (returned in `warnings`, logged once by `initTracing`).
+ *
+ * @param {DualtraceOptions} [options={}] what the app passed to `initTracing`
+ * @param [env=process.env] the environment to read
+ * @example resolveConfig({ service: 'backend-flask' }, { HONEYCOMB_API_KEY: 'hcxik_…' })
+ * @see docs/configuration.md
+ */
+export function resolveConfig(options: DualtraceOptions = {}, env: Env = process.env): ResolvedConfig {
+  validateOptions(options);
+  const warnings: string[] = [];
+  const envBool = (name: string): boolean | undefined => {
+    const raw = env[name];
+    const parsed = parseBoolean(raw);
+    if (parsed === undefined && envString(raw) !== undefined) warnings.push(warnBadEnv(name, raw!, 'true or false'));
+    return parsed;
+  };
+
+  const disabled = options.disabled ?? envBool('OTEL_SDK_DISABLED') ?? false;
+
+  const envResource = parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES, (pair) =>
+    warnings.push(warnBadEnv('OTEL_RESOURCE_ATTRIBUTES', pair, 'key=value pairs separated by commas')),
+  );
+  const resourceAttributes: Attributes = { ...envResource, ...stripUndefined(options.resourceAttributes) };
+
+  let serviceName = nonEmpty(options.service) ?? envString(env.OTEL_SERVICE_NAME) ?? asString(resourceAttributes['service.name']);
+  if (serviceName === undefined) {
+    serviceName = UNKNOWN_SERVICE_NAME;
+    if (!disabled) warnings.push(WARN_NO_SERVICE_NAME);
+  }
+  const serviceVersion = nonEmpty(options.serviceVersion) ?? envString(env.OTEL_SERVICE_VERSION) ?? asString(resourceAttributes['service.version']);
+  const environment =
+    nonEmpty(options.environment) ??
+    envString(env.DEPLOYMENT_ENVIRONMENT) ??
+    asString(resourceAttributes['deployment.environment.name']) ??
+    asString(resourceAttributes['deployment.environment']);
+
+  const exporters = (envString(env.OTEL_TRACES_EXPORTER) ?? '').toLowerCase().split(',').map((s) => s.trim());
+
+  const honeycomb = resolveHoneycomb(options, env, warnings);
+  const xray = resolveXRay(options, env, warnings);
+  const sampler = resolveSampler(options, env, warnings);
+
+  return {
+    disabled,
+    serviceName,
+    serviceVersion,
+    environment,
+    resourceAttributes,
+    honeycomb,
+    xray,
+    sampler,
+    console: options.console ?? (exporters.includes('console') || undefined) ?? false,
+    logLevel: options.logLevel ?? resolveLogLevel(env, warnings),
+    flushOnExit: options.flushOnExit ?? envBool('DUALTRACE_FLUSH_ON_EXIT') ?? true,
+    shutdownTimeoutMillis: positive(options.shutdownTimeoutMillis, 'shutdownTimeoutMillis', env, 'DUALTRACE_SHUTDOWN_TIMEOUT', DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, warnings),
+    batch: resolveBatch(options.batch ?? {}, env, warnings),
+    warnings: disabled ? [] : warnings,
+  };
+}
+
+function resolveLogLevel(env: Env, warnings: string[]): LogLevel {
+  const raw = envString(env.OTEL_LOG_LEVEL);
+  if (raw === undefined) return 'warn';
+  const level = raw.toLowerCase();
+  if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
+  warnings.push(warnBadEnv('OTEL_LOG_LEVEL', raw, LOG_LEVELS.join(', ')));
+  return 'warn';
+}
+
+function resolveBatch(batch: BatchOptions, env: Env, warnings: string[]): Required<BatchOptions> {
+  const maxQueueSize = positive(batch.maxQueueSize, 'batch.maxQueueSize', env, 'OTEL_BSP_MAX_QUEUE_SIZE', DEFAULT_BATCH.maxQueueSize, warnings);
+  let maxExportBatchSize = positive(batch.maxExportBatchSize, 'batch.maxExportBatchSize', env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', DEFAULT_BATCH.maxExportBatchSize, warnings);
+  if (maxExportBatchSize > maxQueueSize) {
+    if (batch.maxExportBatchSize !== undefined) {
+      throw new ConfigError(ConfigErrorCode.BAD_NUMBER, 'batch.maxExportBatchSize', `(${maxExportBatchSize}) is larger than batch.maxQueueSize (${maxQueueSize})`, 'Make the batch no larger than the queue.');
+    }
+    maxExportBatchSize = maxQueueSize;
+  }
+  return {
+    maxQueueSize,
+    maxExportBatchSize,
+    scheduledDelayMillis: positive(batch.scheduledDelayMillis, 'batch.scheduledDelayMillis', env, 'OTEL_BSP_SCHEDULE_DELAY', DEFAULT_BATCH.scheduledDelayMillis, warnings),
+    exportTimeoutMillis: positive(batch.exportTimeoutMillis, 'batch.exportTimeoutMillis', env, 'OTEL_BSP_EXPORT_TIMEOUT', DEFAULT_BATCH.exportTimeoutMillis, warnings),
+  };
+}
+
+/** A positive whole number from the option (else ConfigError), else the env var (else a warning), else the default. */
+function positive(option: number | undefined, name: string, env: Env, envName: string, fallback: number, warnings: string[]): number {
+  if (option !== undefined) {
+    if (!Number.isInteger(option) || option <= 0) {
+      throw new ConfigError(ConfigErrorCode.BAD_NUMBER, name, `is ${option}`, `Use a positive whole number (default ${fallback}).`);
+    }
+    return option;
+  }
+  const raw = env[envName];
+  if (envString(raw) === undefined) return fallback;
+  const parsed = parseInteger(raw, 1);
+  if (parsed !== undefined) return parsed;
+  warnings.push(warnBadEnv(envName, raw!, 'a positive whole number'));
+  return fallback;
+}
+
+function stripUndefined(attributes: Attributes | undefined): Attributes {
+  const out: Attributes = {};
+  if (attributes) for (const [k, v] of Object.entries(attributes)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}

@@ -1,0 +1,148 @@
+import { ConfigError, ConfigErrorCode } from '../errors';
+import { isAttributeValue, isPlainObject } from './parse';
+
+/** The option tree `initTracing` knows, with the type each leaf must have. Unknown keys are errors (typos are common). */
+const SCHEMA = {
+  service: 'string',
+  serviceVersion: 'string',
+  environment: 'string',
+  resourceAttributes: 'attributes',
+  xrayUrl: 'string',
+  honeycombKey: 'string',
+  sampleRate: 'number',
+  console: 'boolean',
+  disabled: 'boolean',
+  flushOnExit: 'boolean',
+  shutdownTimeoutMillis: 'number',
+  logLevel: 'logLevel',
+  honeycomb: { enabled: 'boolean', endpoint: 'string', dataset: 'string', headers: 'headers', timeoutMillis: 'number' },
+  xray: {
+    enabled: 'boolean',
+    daemonAddress: 'string',
+    tracingName: 'string',
+    indexedAttributes: 'string[]',
+    indexAllAttributes: 'boolean',
+    resourceMetadata: 'boolean',
+    maxDocumentBytes: 'number',
+  },
+  batch: { maxQueueSize: 'number', maxExportBatchSize: 'number', scheduledDelayMillis: 'number', exportTimeoutMillis: 'number' },
+} as const;
+
+type Leaf = 'string' | 'number' | 'boolean' | 'attributes' | 'headers' | 'string[]' | 'logLevel';
+
+export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
+type Schema = { readonly [key: string]: Leaf | Schema };
+
+/**
+ * Checks the shape of the options object: unknown keys (with a "did you mean" hint) and wrong types throw
+ * `ConfigError`. `undefined` values are allowed everywhere (they mean "not set").
+ */
+export function validateOptions(options: unknown): void {
+  if (options === undefined) return;
+  if (!isPlainObject(options)) {
+    throw new ConfigError(ConfigErrorCode.INVALID_TYPE, 'options', `is ${describe(options)}`, 'Pass an object such as { service: "backend-flask" }, or nothing.');
+  }
+  check(options, SCHEMA, '');
+}
+
+function check(value: Record<string, unknown>, schema: Schema, prefix: string): void {
+  for (const key of Object.keys(value)) {
+    const path = prefix + key;
+    const rule = schema[key];
+    const v = value[key];
+    if (rule === undefined) {
+      const hint = suggest(key, Object.keys(schema));
+      throw new ConfigError(
+        ConfigErrorCode.UNKNOWN_OPTION,
+        path,
+        'is not an option',
+        hint ? `Did you mean \`${prefix}${hint}\`? See docs/configuration.md.` : 'See docs/configuration.md for the options.',
+      );
+    }
+    if (v === undefined) continue;
+    if (typeof rule === 'object') {
+      if (!isPlainObject(v)) throw typeError(path, v, 'an object');
+      check(v, rule, `${path}.`);
+      continue;
+    }
+    checkLeaf(path, v, rule);
+  }
+}
+
+function checkLeaf(path: string, v: unknown, rule: Leaf): void {
+  switch (rule) {
+    case 'string':
+    case 'boolean':
+      if (typeof v !== rule) throw typeError(path, v, `a ${rule}`);
+      return;
+    case 'number':
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw typeError(path, v, 'a finite number');
+      return;
+    case 'logLevel':
+      if (typeof v !== 'string' || !(LOG_LEVELS as readonly string[]).includes(v)) {
+        throw new ConfigError(ConfigErrorCode.BAD_VALUE, path, `is ${typeof v === 'string' ? JSON.stringify(v) : describe(v)}`, `Use one of ${LOG_LEVELS.join(', ')}.`);
+      }
+      return;
+    case 'string[]':
+      if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw typeError(path, v, 'an array of strings');
+      return;
+    case 'headers':
+      if (!isPlainObject(v) || !Object.values(v).every((s) => typeof s === 'string')) {
+        throw typeError(path, v, 'an object of string header values');
+      }
+      for (const [name, value] of Object.entries(v)) {
+        if (/[\r\n]/.test(name) || /[\r\n]/.test(value as string)) {
+          throw new ConfigError(ConfigErrorCode.BAD_VALUE, `${path}.${name}`, 'contains CR or LF', 'Remove line breaks from header names and values.');
+        }
+      }
+      return;
+    case 'attributes':
+      if (!isPlainObject(v)) throw typeError(path, v, 'an object of attribute values');
+      for (const [name, value] of Object.entries(v)) {
+        if (value !== undefined && !isAttributeValue(value)) throw typeError(`${path}.${name}`, value, 'a string, finite number, boolean, or an array of them');
+      }
+      return;
+  }
+}
+
+function typeError(path: string, v: unknown, expected: string): ConfigError {
+  // Never echo the value of the key option: describe() only names the type for strings.
+  return new ConfigError(ConfigErrorCode.INVALID_TYPE, path, `is ${describe(v)}`, `It must be ${expected}.`);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number') return Number.isFinite(v) ? `the number ${v}` : `${v}`;
+  if (typeof v === 'boolean') return `the boolean ${v}`;
+  return `a ${typeof v === 'object' ? 'non-plain object' : typeof v}`;
+}
+
+/** The closest known key by edit distance (≤ 3), or a case-insensitive match. */
+function suggest(key: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const candidate of known) {
+    if (candidate.toLowerCase() === key.toLowerCase()) return candidate;
+    const d = distance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
