@@ -1,0 +1,84 @@
+import type { Context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type Span,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import type { ResolvedConfig } from '../config/types';
+import { GuardedExporter } from '../exporters/guarded-exporter';
+import { createHoneycombExporter } from '../exporters/honeycomb/honeycomb-exporter';
+import { describeHoneycombError } from '../exporters/honeycomb/describe-error';
+import { ReadableConsoleExporter } from '../exporters/console';
+import { DualtraceIdGenerator } from './id-generator';
+import { DualtracePropagator } from './propagator';
+import { createResource } from './resource';
+import { DualtraceSampler } from './sampler';
+
+/** How the X-Ray exporter is made; the default is `XRayDaemonExporter`. Tests and the collector mode pass others. */
+export type XRayExporterFactory = (config: ResolvedConfig['xray']) => SpanExporter;
+
+export interface ProviderParts {
+  readonly provider: BasicTracerProvider;
+  readonly propagator: DualtracePropagator;
+  readonly contextManager: AsyncLocalStorageContextManager;
+  /** One guarded exporter per enabled backend, by name. */
+  readonly exporters: ReadonlyMap<string, GuardedExporter>;
+  /** Spans ended so far (cheap counter used to decide whether `beforeExit` has anything to flush). */
+  endedSpans(): number;
+}
+
+/**
+ * Builds (but does not register) the provider: X-Ray-compatible ids, one sampler, the resource, and one
+ * BatchSpanProcessor per backend, so a slow or failing backend never delays or drops the other's spans.
+ */
+export function createProvider(config: ResolvedConfig, xrayFactory?: XRayExporterFactory): ProviderParts {
+  const exporters = new Map<string, GuardedExporter>();
+  const processors: SpanProcessor[] = [];
+  const batch = {
+    maxQueueSize: config.batch.maxQueueSize,
+    maxExportBatchSize: config.batch.maxExportBatchSize,
+    scheduledDelayMillis: config.batch.scheduledDelayMillis,
+    exportTimeoutMillis: config.batch.exportTimeoutMillis,
+  };
+  const add = (name: string, exporter: SpanExporter, describe?: (e: unknown) => string): void => {
+    const guarded = new GuardedExporter(name, exporter, describe);
+    exporters.set(name, guarded);
+    processors.push(new BatchSpanProcessor(guarded, batch));
+  };
+
+  if (config.honeycomb.enabled) add('honeycomb', createHoneycombExporter(config.honeycomb), describeHoneycombError);
+  if (config.xray.enabled && xrayFactory) add('xray', xrayFactory(config.xray));
+  if (config.console) add('console', new ReadableConsoleExporter());
+
+  const counter = new EndCounter();
+  processors.push(counter);
+
+  const provider = new BasicTracerProvider({
+    resource: createResource(config),
+    sampler: new DualtraceSampler(config.sampler),
+    idGenerator: new DualtraceIdGenerator(),
+    spanProcessors: processors,
+  });
+  return {
+    provider,
+    propagator: new DualtracePropagator(),
+    contextManager: new AsyncLocalStorageContextManager(),
+    exporters,
+    endedSpans: () => counter.ended,
+  };
+}
+
+/** Counts ended spans: one increment per span, nothing else. */
+class EndCounter implements SpanProcessor {
+  ended = 0;
+  onStart(_span: Span, _parentContext: Context): void {}
+  onEnd(_span: ReadableSpan): void {
+    this.ended++;
+  }
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+}

@@ -1,0 +1,114 @@
+import { context, defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DualtraceIdGenerator } from './id-generator';
+import { DualtracePropagator } from './propagator';
+import { DualtraceSampler } from './sampler';
+
+const TRACE = '5759e988bd862e3fe1be46a994272793';
+const XRAY_ROOT = '1-5759e988-bd862e3fe1be46a994272793';
+const PARENT = '53995c3f42cd8ad8';
+
+const propagator = new DualtracePropagator();
+const exporter = new InMemorySpanExporter();
+const provider = new BasicTracerProvider({
+  idGenerator: new DualtraceIdGenerator(),
+  sampler: new DualtraceSampler({ name: 'parentbased_always_on', ratio: 1, sampleRate: 1, source: 'default' }),
+  spanProcessors: [new SimpleSpanProcessor(exporter)],
+});
+const tracer = provider.getTracer('test');
+
+beforeAll(() => {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(propagator);
+});
+afterAll(() => {
+  context.disable();
+  propagation.disable();
+});
+
+/** Extracts `headers`, starts a server-like span inside that context (as the adapters do), and returns it. */
+function continueFrom(headers: Record<string, string | string[]>) {
+  const extracted = propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+  return context.with(extracted, () => tracer.startSpan('request'));
+}
+
+describe('DualtracePropagator', () => {
+  it('should continue a W3C traceparent and keep tracestate', () => {
+    const span = continueFrom({ traceparent: `00-${TRACE}-${PARENT}-01`, tracestate: 'vendor=1' });
+    const ctx = span.spanContext();
+    expect(ctx.traceId).toBe(TRACE);
+    expect((span as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId).toBe(PARENT);
+    expect(ctx.traceState?.get('vendor')).toBe('1');
+    expect(span.isRecording()).toBe(true);
+  });
+
+  it('should continue an X-Amzn-Trace-Id with Root, Parent and Sampled', () => {
+    const span = continueFrom({ 'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=${PARENT};Sampled=1` });
+    expect(span.spanContext().traceId).toBe(TRACE);
+    expect((span as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId).toBe(PARENT);
+  });
+
+  it('should honour Sampled=0 from X-Ray', () => {
+    const span = continueFrom({ 'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=${PARENT};Sampled=0` });
+    expect(span.spanContext().traceId).toBe(TRACE);
+    expect(span.isRecording()).toBe(false);
+  });
+
+  it('should start a child of the Root for a Root-only header (ALB)', () => {
+    const span = continueFrom({ 'x-amzn-trace-id': `Root=${XRAY_ROOT}` });
+    expect(span.spanContext().traceId).toBe(TRACE);
+    expect((span as unknown as { parentSpanContext?: unknown }).parentSpanContext).toBeUndefined();
+    expect(span.isRecording()).toBe(true);
+  });
+
+  it('should let the sampler decide for Sampled=? and keep the parent', () => {
+    const span = continueFrom({ 'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=${PARENT};Sampled=?` });
+    expect(span.spanContext().traceId).toBe(TRACE);
+    expect((span as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId).toBe(PARENT);
+    expect(span.isRecording()).toBe(true);
+  });
+
+  it('should prefer a valid traceparent over X-Amzn-Trace-Id', () => {
+    const other = '1-5759e988-000000000000000000000abc';
+    const span = continueFrom({ traceparent: `00-${TRACE}-${PARENT}-01`, 'x-amzn-trace-id': `Root=${other};Parent=${PARENT};Sampled=1` });
+    expect(span.spanContext().traceId).toBe(TRACE);
+  });
+
+  it.each([
+    ['garbage', { 'x-amzn-trace-id': 'nonsense' }],
+    ['a bad root', { 'x-amzn-trace-id': 'Root=1-zz-12;Parent=53995c3f42cd8ad8;Sampled=1' }],
+    ['an all-zero root', { 'x-amzn-trace-id': 'Root=1-00000000-000000000000000000000000' }],
+    ['an enormous header', { 'x-amzn-trace-id': `Root=${XRAY_ROOT};${'x'.repeat(100_000)}` }],
+    ['a malformed traceparent', { traceparent: '00-xyz-abc-01' }],
+    ['an enormous traceparent', { traceparent: `00-${TRACE}-${PARENT}-01${'0'.repeat(100_000)}` }],
+  ])('should ignore %s and start a new trace', (_name, headers) => {
+    const before = Math.floor(Date.now() / 1000);
+    const span = continueFrom(headers);
+    expect(span.spanContext().traceId).not.toBe(TRACE);
+    expect(Math.abs(parseInt(span.spanContext().traceId.slice(0, 8), 16) - before)).toBeLessThanOrEqual(1);
+  });
+
+  it('should inject traceparent, X-Amzn-Trace-Id and baggage that extract back to the same context', () => {
+    const span = tracer.startSpan('client');
+    const baggage = propagation.createBaggage({ user: { value: 'alice' } });
+    const ctx = propagation.setBaggage(trace.setSpan(ROOT_CONTEXT, span), baggage);
+    const carrier: Record<string, string> = {};
+    propagator.inject(ctx, carrier, defaultTextMapSetter);
+    const { traceId, spanId } = span.spanContext();
+    expect(carrier.traceparent).toBe(`00-${traceId}-${spanId}-01`);
+    expect(carrier['x-amzn-trace-id']).toBe(`Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Parent=${spanId};Sampled=1`);
+    expect(carrier.baggage).toBe('user=alice');
+    for (const only of ['traceparent', 'x-amzn-trace-id'] as const) {
+      const back = propagator.extract(ROOT_CONTEXT, { [only]: carrier[only]! }, defaultTextMapGetter);
+      expect(trace.getSpanContext(back)).toMatchObject({ traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+    }
+    expect(propagation.getBaggage(propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter))?.getEntry('user')?.value).toBe('alice');
+    span.end();
+  });
+
+  it('should list the fields it injects', () => {
+    expect(propagator.fields()).toEqual(expect.arrayContaining(['traceparent', 'tracestate', 'baggage', 'x-amzn-trace-id']));
+  });
+});

@@ -1,0 +1,97 @@
+import {
+  type Context,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+  createContextKey,
+  isSpanContextValid,
+  trace,
+  TraceFlags,
+} from '@opentelemetry/api';
+import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
+
+/**
+ * Set by `extract` when an `X-Amzn-Trace-Id` names a `Root` but no usable `Parent` (what an ALB sends): the next root
+ * span started while this context is active takes this trace id (see `DualtraceIdGenerator`), so the request continues
+ * the caller's trace instead of starting a new one.
+ */
+export const XRAY_ROOT_TRACE_ID = createContextKey('dualtrace.xray.root-trace-id');
+/**
+ * The X-Ray header's `Sampled` value (`'1'`, `'0'` or `'?'`) when `extract` had to use the lenient path. `'?'` (or a
+ * missing value) is X-Ray's "decide downstream": the sampler then decides as for a root span.
+ */
+export const XRAY_SAMPLED = createContextKey('dualtrace.xray.sampled');
+
+const XRAY_HEADER = 'x-amzn-trace-id';
+const MAX_HEADER_LENGTH = 512; // Far above a real header (~100 characters); longer input is ignored, not parsed.
+const ROOT_RE = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/;
+const PARENT_RE = /^[0-9a-f]{16}$/;
+const ZERO_TRACE = /^0+$/;
+
+/**
+ * Extracts W3C `traceparent`/`tracestate` (preferred when valid), else `X-Amzn-Trace-Id`, plus `baggage`; injects all
+ * three. Beyond `@opentelemetry/propagator-aws-xray` (used for inject and the common extract), it keeps the X-Ray
+ * header's `Root`-only and `Sampled=?` forms instead of dropping them.
+ */
+export class DualtracePropagator implements TextMapPropagator {
+  private readonly w3c = new W3CTraceContextPropagator();
+  private readonly baggage = new W3CBaggagePropagator();
+  private readonly xray = new AWSXRayPropagator();
+  private readonly allFields = [...this.w3c.fields(), ...this.baggage.fields(), ...this.xray.fields()];
+
+  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    this.w3c.inject(context, carrier, setter);
+    this.baggage.inject(context, carrier, setter);
+    this.xray.inject(context, carrier, setter);
+  }
+
+  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    let ctx = this.baggage.extract(context, carrier, getter);
+    const w3c = this.w3c.extract(ctx, carrier, getter);
+    const w3cSpan = trace.getSpanContext(w3c);
+    if (w3cSpan !== undefined && isSpanContextValid(w3cSpan)) return w3c;
+    const header = firstValue(getter.get(carrier, XRAY_HEADER));
+    if (header === undefined || header.length > MAX_HEADER_LENGTH) return ctx;
+    const strict = this.xray.extract(ctx, carrier, getter);
+    if (strict !== ctx && trace.getSpanContext(strict) !== undefined) return strict;
+    return extractLenient(ctx, header);
+  }
+
+  fields(): string[] {
+    return this.allFields;
+  }
+}
+
+/** The forms the AWS propagator drops: Root without Parent, and Sampled missing or `?`. Anything invalid is ignored. */
+function extractLenient(context: Context, header: string): Context {
+  let traceId: string | undefined;
+  let parent: string | undefined;
+  let sampled: string | undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const key = part.slice(0, eq).trim().toLowerCase();
+    const value = part.slice(eq + 1).trim();
+    if (key === 'root') {
+      const m = ROOT_RE.exec(value.toLowerCase());
+      traceId = m && !ZERO_TRACE.test(m[1]! + m[2]!) ? m[1]! + m[2]! : undefined;
+    } else if (key === 'parent') {
+      parent = PARENT_RE.test(value.toLowerCase()) && !/^0+$/.test(value) ? value.toLowerCase() : undefined;
+    } else if (key === 'sampled') {
+      sampled = value;
+    }
+  }
+  if (traceId === undefined) return context;
+  if (parent === undefined) {
+    // No parent to point at: the next root span takes this trace id (an ALB's Root-only header).
+    return context.setValue(XRAY_ROOT_TRACE_ID, traceId).setValue(XRAY_SAMPLED, sampled === '1' || sampled === '0' ? sampled : '?');
+  }
+  // Root and Parent, but Sampled is `?` or missing: continue the trace and let our sampler decide.
+  const ctx = trace.setSpanContext(context, { traceId, spanId: parent, traceFlags: TraceFlags.NONE, isRemote: true });
+  return ctx.setValue(XRAY_SAMPLED, '?');
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
