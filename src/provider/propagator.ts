@@ -47,7 +47,7 @@ export class DualtracePropagator implements TextMapPropagator {
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
-    let ctx = this.baggage.extract(context, carrier, getter);
+    const ctx = this.baggage.extract(context, carrier, getter);
     const w3c = this.w3c.extract(ctx, carrier, getter);
     const w3cSpan = trace.getSpanContext(w3c);
     if (w3cSpan !== undefined && isSpanContextValid(w3cSpan)) return w3c;
