@@ -1,0 +1,42 @@
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+
+/** Small typed readers over span attributes. They never mutate; an empty string counts as absent. */
+
+export function str(attrs: Attributes, key: string): string | undefined {
+  const v = attrs[key];
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** An integer attribute, also accepted as a numeric string (some instrumentations write `"8080"`). */
+export function int(attrs: Attributes, key: string): number | undefined {
+  const v = attrs[key];
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : undefined;
+  if (typeof v === 'string' && v !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? Math.trunc(n) : undefined;
+  }
+  return undefined;
+}
+
+/** A string-array attribute; a single string counts as a one-element list. */
+export function strList(v: AttributeValue | undefined): readonly string[] | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : [v];
+  if (Array.isArray(v)) {
+    const out: string[] = [];
+    for (const item of v) if (typeof item === 'string' && item !== '') out.push(item);
+    return out.length > 0 ? out : undefined;
+  }
+  return undefined;
+}
+
+/** The first defined string among `keys`. */
+export function firstStr(attrs: Attributes, k1: string, k2: string, k3?: string): string | undefined {
+  return str(attrs, k1) ?? str(attrs, k2) ?? (k3 === undefined ? undefined : str(attrs, k3));
+}
+
+/** Keys a stage consumed: they do not reach annotations/metadata (unless explicitly indexed). */
+export type Consumed = ReadonlySet<string>;
+
+export const NOTHING_CONSUMED: Consumed = new Set<string>();

@@ -1,0 +1,82 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { Consumed } from './attributes';
+import { NOTHING_CONSUMED, str } from './attributes';
+import type { AwsData } from './types';
+
+/**
+ * Span-level fields of the `aws` block (collector `aws.go`, mapping §8.3): what an AWS SDK call did. The
+ * resource-level fields (ec2, ecs, eks, beanstalk, xray, account) come from `origin.ts` and go on segments only.
+ *
+ * Deviations from the collector, so OTel JS users lose nothing:
+ * - `rpc.method` is the operation only on `rpc.system = aws-api` spans (the collector takes it from any RPC span);
+ * - the OTel JS aws-sdk keys `cloud.region` and `aws.request.id` are mapped (collector: left in metadata);
+ * - the block is built whatever `cloud.provider` says (the collector drops these keys when it is not `aws`).
+ */
+
+export const AWS_KEYS: Consumed = new Set([
+  'aws.operation', 'aws.account_id', 'aws.region', 'aws.request_id', 'aws.requestId', 'aws.request.id',
+  'aws.extended_request_id', 'aws.queue_url', 'aws.queue.url', 'aws.sqs.queue.url', 'aws.table_name',
+  'aws.table.name',
+]);
+/** On AWS SDK spans these describe the call too. */
+export const AWS_API_KEYS: Consumed = new Set([...AWS_KEYS, 'rpc.method', 'cloud.region', 'messaging.url']);
+
+export interface AwsResult {
+  aws: AwsData | undefined;
+  consumed: Consumed;
+}
+
+export function makeAws(attrs: Attributes): AwsResult {
+  const awsApi = attrs['rpc.system'] === 'aws-api';
+  const operation = str(attrs, 'aws.operation') ?? (awsApi ? str(attrs, 'rpc.method') : undefined);
+  const accountId = str(attrs, 'aws.account_id');
+  const region = str(attrs, 'aws.region') ?? (awsApi ? str(attrs, 'cloud.region') : undefined);
+  const requestId = str(attrs, 'aws.request_id') ?? str(attrs, 'aws.requestId') ?? str(attrs, 'aws.request.id');
+  const id2 = str(attrs, 'aws.extended_request_id');
+  const queueUrl =
+    str(attrs, 'aws.queue_url') ??
+    str(attrs, 'aws.queue.url') ??
+    str(attrs, 'aws.sqs.queue.url') ??
+    (awsApi ? str(attrs, 'messaging.url') : undefined);
+  const tables = tableNames(attrs);
+
+  if (
+    operation === undefined &&
+    accountId === undefined &&
+    region === undefined &&
+    requestId === undefined &&
+    id2 === undefined &&
+    queueUrl === undefined &&
+    tables === undefined
+  ) {
+    return { aws: undefined, consumed: awsApi ? AWS_API_KEYS : NOTHING_CONSUMED };
+  }
+  const aws: AwsData = {};
+  if (accountId !== undefined) aws.account_id = accountId;
+  if (operation !== undefined) aws.operation = operation;
+  if (region !== undefined) aws.region = region;
+  if (requestId !== undefined) aws.request_id = requestId;
+  if (id2 !== undefined) aws.id_2 = id2;
+  if (queueUrl !== undefined) aws.queue_url = queueUrl;
+  if (tables !== undefined) {
+    if (tables.length === 1) aws.table_name = tables[0];
+    else aws.table_names = tables;
+  }
+  return { aws, consumed: awsApi ? AWS_API_KEYS : AWS_KEYS };
+}
+
+/**
+ * `aws.dynamodb.table_names` (one name → `table_name`, several → `table_names`), else `aws.table_name` /
+ * `aws.table.name`. Like the collector, `aws.dynamodb.table_names` stays in metadata too.
+ */
+function tableNames(attrs: Attributes): string[] | undefined {
+  const list = attrs['aws.dynamodb.table_names'];
+  if (Array.isArray(list)) {
+    const names = list.filter((n): n is string => typeof n === 'string' && n !== '');
+    if (names.length > 0) return names;
+  } else if (typeof list === 'string' && list !== '') {
+    return [list];
+  }
+  const one = str(attrs, 'aws.table_name') ?? str(attrs, 'aws.table.name');
+  return one === undefined ? undefined : [one];
+}

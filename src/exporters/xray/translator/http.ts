@@ -1,0 +1,124 @@
+import type { Attributes } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
+import { isIP } from 'node:net';
+import type { Consumed } from './attributes';
+import { NOTHING_CONSUMED, int, str } from './attributes';
+import type { HttpData } from './types';
+
+/**
+ * The `http` block (collector `http.go`, mapping §6), reading old (semconv ≤ 1.12) and stable keys alike.
+ * The block exists when the span has an HTTP method, status, URL or user agent; its keys are then consumed.
+ */
+
+/** Every key this stage reads. Consumed only when a block was produced, so a DB or messaging span keeps them. */
+export const HTTP_KEYS: Consumed = new Set([
+  'http.method', 'http.request.method', 'http.request.method_original',
+  'http.url', 'url.full', 'http.scheme', 'url.scheme', 'http.host', 'http.target', 'http.server_name',
+  'url.path', 'url.query', 'server.address', 'server.port', 'net.host.name', 'net.host.port',
+  'net.peer.name', 'net.peer.port', 'net.peer.ip', 'network.peer.address', 'network.peer.port',
+  'http.user_agent', 'user_agent.original', 'http.client_ip', 'client.address',
+  'http.status_code', 'http.response.status_code',
+  'http.response_content_length', 'http.response.body.size',
+]);
+
+export interface HttpResult {
+  http: HttpData | undefined;
+  /** The HTTP status code, for the fault/error/throttle flags (also read when there is no block). */
+  status: number | undefined;
+  consumed: Consumed;
+}
+
+export function makeHttp(kind: SpanKind, attrs: Attributes): HttpResult {
+  const status = int(attrs, 'http.response.status_code') ?? int(attrs, 'http.status_code');
+  let method = str(attrs, 'http.request.method') ?? str(attrs, 'http.method');
+  // Stable conventions report unknown methods as `_OTHER` and keep the original beside it.
+  if (method === '_OTHER') method = str(attrs, 'http.request.method_original') ?? method;
+  const userAgent = str(attrs, 'user_agent.original') ?? str(attrs, 'http.user_agent');
+  const full = str(attrs, 'url.full') ?? str(attrs, 'http.url');
+  // Network keys alone (a DB span's `server.address`) do not make an HTTP call.
+  if (
+    method === undefined &&
+    status === undefined &&
+    userAgent === undefined &&
+    full === undefined &&
+    attrs['http.target'] === undefined &&
+    attrs['http.host'] === undefined &&
+    attrs['url.path'] === undefined
+  ) {
+    return { http: undefined, status, consumed: NOTHING_CONSUMED };
+  }
+  const url = full ?? (kind === SpanKind.SERVER ? serverUrl(attrs) : clientUrl(attrs));
+
+  const http: HttpData = {};
+  const clientIp = kind === SpanKind.SERVER ? clientAddress(attrs) : undefined;
+  if (method !== undefined || url !== undefined || userAgent !== undefined || clientIp !== undefined) {
+    http.request = {};
+    if (method !== undefined) http.request.method = method;
+    if (url !== undefined) http.request.url = url;
+    if (userAgent !== undefined) http.request.user_agent = userAgent;
+    if (clientIp !== undefined) {
+      http.request.client_ip = clientIp.ip;
+      if (clientIp.forwarded) http.request.x_forwarded_for = true;
+    }
+  }
+  const length = int(attrs, 'http.response.body.size') ?? int(attrs, 'http.response_content_length');
+  if (status !== undefined || length !== undefined) {
+    http.response = {};
+    if (status !== undefined) http.response.status = status;
+    if (length !== undefined && length >= 0) http.response.content_length = length;
+  }
+  return { http, status, consumed: HTTP_KEYS };
+}
+
+/**
+ * The client's address. `client.address` (stable) and `http.client_ip` (old) may come from `X-Forwarded-For` /
+ * `Forwarded`; the socket peer is `network.peer.address` / `net.peer.ip`. `x_forwarded_for` is set only when the
+ * client address is known to differ from the socket peer (the X-Ray SDK sets it only when it used the header).
+ */
+function clientAddress(attrs: Attributes): { ip: string; forwarded: boolean } | undefined {
+  const peer = str(attrs, 'network.peer.address') ?? str(attrs, 'net.peer.ip');
+  let client = str(attrs, 'client.address');
+  if (client !== undefined && isIP(client) === 0) client = undefined;
+  client ??= str(attrs, 'http.client_ip');
+  if (client !== undefined) return { ip: client, forwarded: peer !== undefined && peer !== client };
+  return peer !== undefined && isIP(peer) !== 0 ? { ip: peer, forwarded: false } : undefined;
+}
+
+function serverUrl(attrs: Attributes): string | undefined {
+  const hostHeader = str(attrs, 'http.host');
+  const host =
+    hostHeader ??
+    str(attrs, 'server.address') ??
+    str(attrs, 'http.server_name') ??
+    str(attrs, 'net.host.name');
+  if (host === undefined) return undefined;
+  const port = hostHeader === undefined ? int(attrs, 'server.port') ?? int(attrs, 'net.host.port') : undefined;
+  return buildUrl(attrs, host, port);
+}
+
+/** Decision 1: `url.full`, else scheme + `server.address` + `server.port` + path + query (old keys as fallback). */
+function clientUrl(attrs: Attributes): string | undefined {
+  const hostHeader = str(attrs, 'http.host');
+  const host = hostHeader ?? str(attrs, 'server.address') ?? str(attrs, 'net.peer.name') ?? str(attrs, 'net.peer.ip');
+  if (host === undefined) return undefined;
+  const port = hostHeader === undefined ? int(attrs, 'server.port') ?? int(attrs, 'net.peer.port') : undefined;
+  return buildUrl(attrs, host, port);
+}
+
+function buildUrl(attrs: Attributes, host: string, port: number | undefined): string {
+  const scheme = str(attrs, 'url.scheme') ?? str(attrs, 'http.scheme') ?? 'http';
+  // A bare IPv6 address needs brackets in a URL (RFC 3986 §3.2.2); the collector leaves them out.
+  let url = `${scheme}://${host.includes(':') && !host.startsWith('[') && isIP(host) === 6 ? `[${host}]` : host}`;
+  if (port !== undefined && !isDefaultPort(scheme, port)) url += `:${port}`;
+  const target = str(attrs, 'http.target');
+  if (target !== undefined) return url + (target.startsWith('/') ? target : `/${target}`);
+  const path = str(attrs, 'url.path') ?? '/';
+  url += path.startsWith('/') ? path : `/${path}`;
+  const query = str(attrs, 'url.query');
+  if (query !== undefined) url += query.startsWith('?') ? query : `?${query}`;
+  return url;
+}
+
+function isDefaultPort(scheme: string, port: number): boolean {
+  return (port === 80 && scheme === 'http') || (port === 443 && scheme === 'https');
+}

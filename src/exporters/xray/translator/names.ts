@@ -1,0 +1,195 @@
+import type { Attributes } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
+import { int, str } from './attributes';
+import { FALLBACK_NAME, MAX_NAME_LENGTH } from './limits';
+
+/**
+ * Segment and subsegment names, and the subsegment `namespace`.
+ *
+ * Names: "up to 200 characters … Unicode letters, numbers, and whitespace, and the following symbols: _, ., :, /, %,
+ * &, #, =, +, \, -, @" (segment documents, `name`). Unlike the collector, every name is sanitised, wherever it came
+ * from (dualtrace decision 10).
+ */
+
+// Fast path: plain ASCII names need no work (the common case: hosts, service names, "GET /users/:id").
+const PLAIN_NAME_RE = /^[\w .:/%&#=+\\@-]+$/;
+const WHITESPACE_RE = /\s/g;
+const DISALLOWED_RE = /[^\p{L}\p{N} _.:/%&#=+\\@-]/gu;
+
+/** Sanitises and truncates a name; `undefined` when nothing allowed is left. */
+export function sanitizeName(raw: string): string | undefined {
+  if (raw.length <= MAX_NAME_LENGTH && PLAIN_NAME_RE.test(raw)) return raw;
+  let name = raw.replace(WHITESPACE_RE, ' ').replace(DISALLOWED_RE, '').trim();
+  if (name.length > MAX_NAME_LENGTH) {
+    // Count code points, not UTF-16 units, so a surrogate pair is never cut in half.
+    const points = Array.from(name);
+    if (points.length > MAX_NAME_LENGTH) name = points.slice(0, MAX_NAME_LENGTH).join('').trimEnd();
+  }
+  return name === '' ? undefined : name;
+}
+
+/**
+ * Compiles an X-Ray SDK host pattern (`wildcardMatch` in aws-xray-sdk-node `lib/utils.js`): `*` is any run of
+ * characters, `?` exactly one, everything else literal (including `.`), case-insensitive, whole string.
+ */
+export function compileHostPattern(pattern: string): (host: string) => boolean {
+  let source = '';
+  for (const ch of pattern) {
+    if (ch === '*') source += '.*';
+    else if (ch === '?') source += '.';
+    else source += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
+  }
+  const re = new RegExp(`^${source}$`, 'is');
+  return (host) => re.test(host);
+}
+
+export interface NamingContext {
+  /** Sanitised `AWS_XRAY_TRACING_NAME`; wins for every segment. */
+  readonly tracingName: string | undefined;
+  /** Compiled host pattern, when dynamic naming is on. */
+  readonly matchHost: ((host: string) => boolean) | undefined;
+}
+
+export interface NameResult {
+  name: string;
+  namespace: 'aws' | 'remote' | undefined;
+}
+
+const AWS_SDK_PREFIXES = ['AWS.SDK.', 'AWS::'] as const;
+
+/**
+ * Picks the document's name (and, for subsegments, its namespace).
+ *
+ * Segments: `tracingName`; SERVER spans then the request host when it matches the pattern (dualtrace decision 3,
+ * as the X-Ray SDK's dynamic naming), `aws.local.service`, `service.name`. Subsegments (and non-SERVER segments):
+ * the collector's chain (§4), plus decision 1 — CLIENT calls fall back to the host they call.
+ */
+export function makeName(
+  kind: SpanKind,
+  spanName: string,
+  attrs: Attributes,
+  segment: boolean,
+  ctx: NamingContext,
+  serviceName: string | undefined,
+): NameResult {
+  const awsApi = attrs['rpc.system'] === 'aws-api';
+  let namespace: 'aws' | 'remote' | undefined;
+  let raw: string | undefined;
+
+  if (segment && ctx.tracingName !== undefined) return { name: ctx.tracingName, namespace: undefined };
+
+  if (kind === SpanKind.SERVER) {
+    if (ctx.matchHost !== undefined) raw = matchRequestHost(attrs, ctx.matchHost);
+    raw ??= str(attrs, 'aws.local.service') ?? serviceName;
+  } else if (kind === SpanKind.INTERNAL && attrs['aws.span.kind'] === 'LOCAL_ROOT') {
+    raw = str(attrs, 'aws.local.service');
+  } else if (kind !== SpanKind.INTERNAL) {
+    raw = str(attrs, 'aws.remote.service');
+    if (raw !== undefined && awsApi) raw = trimAwsSdkPrefix(raw);
+  }
+  raw ??= str(attrs, 'peer.service');
+  if (raw === undefined) {
+    raw = str(attrs, 'aws.service');
+    if (raw !== undefined) namespace = 'aws';
+  }
+  if (raw === undefined && awsApi) raw = str(attrs, 'rpc.service');
+  raw ??= databaseName(attrs) ?? str(attrs, 'rpc.service') ?? str(attrs, 'http.host') ?? str(attrs, 'net.peer.name');
+  if (raw === undefined && kind === SpanKind.CLIENT) raw = str(attrs, 'server.address') ?? urlHost(attrs);
+
+  const name = (raw === undefined ? undefined : sanitizeName(raw)) ?? sanitizeName(spanName) ?? FALLBACK_NAME;
+  if (segment) return { name, namespace: undefined };
+  // Namespace is a subsegment field (segment documents, "Subsegments"): aws for AWS SDK calls, remote for others.
+  if (awsApi) namespace = 'aws';
+  else if (namespace === undefined && kind === SpanKind.CLIENT) namespace = 'remote';
+  else if (
+    namespace === undefined &&
+    (kind === SpanKind.PRODUCER || kind === SpanKind.CONSUMER) &&
+    str(attrs, 'aws.remote.service') !== undefined
+  ) {
+    namespace = 'remote';
+  }
+  return { name, namespace };
+}
+
+function trimAwsSdkPrefix(name: string): string {
+  for (const prefix of AWS_SDK_PREFIXES) if (name.startsWith(prefix)) return name.slice(prefix.length);
+  return name;
+}
+
+/**
+ * The request host as received, matched against the pattern. Stable conventions split the Host header into
+ * `server.address` + `server.port` (the port only when the header had one); older ones keep it whole in `http.host`,
+ * or in `net.host.name` + `net.host.port`. Both `host:port` and the bare host are tried, in that order.
+ */
+export function matchRequestHost(attrs: Attributes, matches: (host: string) => boolean): string | undefined {
+  return (
+    matchHostPort(str(attrs, 'server.address'), int(attrs, 'server.port'), matches) ??
+    matchHostPort(str(attrs, 'http.host'), undefined, matches) ??
+    matchHostPort(str(attrs, 'net.host.name'), int(attrs, 'net.host.port'), matches)
+  );
+}
+
+function matchHostPort(
+  host: string | undefined,
+  port: number | undefined,
+  matches: (host: string) => boolean,
+): string | undefined {
+  if (host === undefined) return undefined;
+  if (port !== undefined) {
+    const withPort = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+    if (matches(withPort)) return withPort;
+  }
+  if (matches(host)) return host;
+  const bare = stripPort(host);
+  return bare !== host && matches(bare) ? bare : undefined;
+}
+
+/** `example.com:8080` → `example.com`; `[::1]:8080` → `::1`; a bare IPv6 address is left alone. */
+function stripPort(host: string): string {
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    return end > 0 ? host.slice(1, end) : host;
+  }
+  const colon = host.indexOf(':');
+  return colon > 0 && colon === host.lastIndexOf(':') ? host.slice(0, colon) : host;
+}
+
+/**
+ * `<db.namespace>@<server.address>` (decision 1), or the older `<db.name>@<host of db.connection_string>`; the
+ * database name alone when there is no host.
+ */
+function databaseName(attrs: Attributes): string | undefined {
+  const ns = str(attrs, 'db.namespace');
+  if (ns !== undefined) {
+    const host = str(attrs, 'server.address') ?? str(attrs, 'net.peer.name');
+    return host === undefined ? ns : `${ns}@${host}`;
+  }
+  const dbName = str(attrs, 'db.name');
+  if (dbName === undefined) return undefined;
+  const host = connectionStringHost(str(attrs, 'db.connection_string')) ?? str(attrs, 'server.address') ?? str(attrs, 'net.peer.name');
+  return host === undefined ? dbName : `${dbName}@${host}`;
+}
+
+function connectionStringHost(conn: string | undefined): string | undefined {
+  if (conn === undefined) return undefined;
+  try {
+    const host = new URL(conn.startsWith('jdbc:') ? conn.slice(5) : conn).hostname;
+    return host === '' ? undefined : host;
+  } catch {
+    return undefined;
+  }
+}
+
+function urlHost(attrs: Attributes): string | undefined {
+  const full = str(attrs, 'url.full') ?? str(attrs, 'http.url');
+  if (full === undefined) return undefined;
+  const start = full.indexOf('://');
+  if (start < 0) return undefined;
+  let host = full.slice(start + 3);
+  const end = host.search(/[/?#]/);
+  if (end >= 0) host = host.slice(0, end);
+  const at = host.lastIndexOf('@');
+  if (at >= 0) host = host.slice(at + 1);
+  host = stripPort(host);
+  return host === '' ? undefined : host;
+}

@@ -1,0 +1,179 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import { int, str, strList } from './attributes';
+import { RESOURCE_METADATA_PREFIX } from './limits';
+import { sanitizeName } from './names';
+import { toJsonSafe } from './annotations';
+import type { AwsData } from './types';
+
+/**
+ * Everything the translator derives from the resource, computed once per Resource object (segment.ts caches it):
+ * `origin`, the resource part of the `aws` block, `service`, the name fallback, the stack parser choice, and the
+ * opt-in resource metadata. Mapping §8.1, §8.2, §8.4 (collector `segment.go determineAwsOrigin`, `aws.go`,
+ * `service.go`).
+ *
+ * Segments only: the segment documents page lists `origin`, `service` and the aws `ec2`/`ecs`/`elastic_beanstalk`/
+ * `xray` fields under segments, and the X-Ray SDKs put them there. The collector repeats them on every subsegment;
+ * we do not (same meaning, fewer bytes per datagram).
+ */
+export interface ResourceFragment {
+  readonly origin: string | undefined;
+  readonly aws: AwsData | undefined;
+  readonly service: { version: string } | undefined;
+  /** Sanitised `service.name`: the SERVER segment name fallback. */
+  readonly serviceName: string | undefined;
+  /** Whether exception stacks are parsed as Node.js (V8) stacks. */
+  readonly nodeStacks: boolean;
+  /** `otel.resource.<key>` → value, when resource metadata is on. */
+  readonly metadata: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** `telemetry.sdk.language` values whose stacks are V8 stacks (decision 2: OTel JS sends `nodejs`). */
+const NODE_LANGUAGES: ReadonlySet<string> = new Set(['nodejs', 'javascript', 'webjs']);
+
+export function makeResourceFragment(resource: Resource, withMetadata: boolean): ResourceFragment {
+  const attrs = resource.attributes;
+  const language = str(attrs, 'telemetry.sdk.language');
+  const version = str(attrs, 'service.version') ?? str(attrs, 'container.image.tag');
+  const serviceName = str(attrs, 'service.name');
+  // Frozen: documents share these objects, so a consumer that edits one document must not edit them all.
+  return {
+    origin: determineOrigin(attrs),
+    aws: deepFreeze(makeResourceAws(attrs)),
+    service: version === undefined ? undefined : Object.freeze({ version }),
+    serviceName: serviceName === undefined ? undefined : sanitizeName(serviceName),
+    // No language at all (a hand-built resource): still try, the parser ignores text that is not a V8 stack.
+    nodeStacks: language === undefined || NODE_LANGUAGES.has(language),
+    metadata: withMetadata ? deepFreeze(resourceMetadata(attrs)) : undefined,
+  };
+}
+
+function isAws(attrs: Attributes): boolean {
+  const provider = str(attrs, 'cloud.provider');
+  return provider === undefined || provider === 'aws';
+}
+
+/** §8.1. Lambda gets none: the Lambda service writes the `AWS::Lambda::Function` segment itself. */
+export function determineOrigin(attrs: Attributes): string | undefined {
+  if (!isAws(attrs)) return undefined;
+  switch (str(attrs, 'cloud.platform')) {
+    case 'aws_app_runner':
+      return 'AWS::AppRunner::Service';
+    case 'aws_eks':
+      return 'AWS::EKS::Container';
+    case 'aws_elastic_beanstalk':
+      return 'AWS::ElasticBeanstalk::Environment';
+    case 'aws_ecs': {
+      const launchType = str(attrs, 'aws.ecs.launchtype')?.toLowerCase();
+      if (launchType === 'ec2') return 'AWS::ECS::EC2';
+      if (launchType === 'fargate') return 'AWS::ECS::Fargate';
+      return 'AWS::ECS::Container';
+    }
+    case 'aws_ec2':
+      return 'AWS::EC2::Instance';
+    default:
+      return undefined;
+  }
+}
+
+/** §8.2, omitting unknown fields (the collector writes `null`s). */
+function makeResourceAws(attrs: Attributes): AwsData | undefined {
+  if (!isAws(attrs)) return undefined;
+  const platform = str(attrs, 'cloud.platform');
+  const aws: AwsData = {};
+  const account = str(attrs, 'cloud.account.id');
+  if (account !== undefined) aws.account_id = account;
+  const zone = str(attrs, 'cloud.availability_zone');
+  const hostId = str(attrs, 'host.id');
+  // host.id alone is also set by the generic host detector (machine-id), so it counts only on a known-AWS host.
+  if (platform === 'aws_ec2' || (hostId !== undefined && str(attrs, 'cloud.provider') === 'aws')) {
+    aws.ec2 = compact({
+      instance_id: hostId,
+      availability_zone: zone,
+      instance_size: str(attrs, 'host.type'),
+      ami_id: str(attrs, 'host.image.id'),
+    });
+  }
+  if (platform === 'aws_ecs') {
+    aws.ecs = compact({
+      container: str(attrs, 'container.name'),
+      container_id: str(attrs, 'container.id'),
+      availability_zone: zone,
+      container_arn: str(attrs, 'aws.ecs.container.arn'),
+      cluster_arn: str(attrs, 'aws.ecs.cluster.arn'),
+      task_arn: str(attrs, 'aws.ecs.task.arn'),
+      task_family: str(attrs, 'aws.ecs.task.family'),
+      launch_type: str(attrs, 'aws.ecs.launchtype'),
+    });
+  }
+  if (platform === 'aws_eks' || str(attrs, 'k8s.cluster.name') !== undefined) {
+    aws.eks = compact({
+      cluster_name: str(attrs, 'k8s.cluster.name'),
+      pod: str(attrs, 'k8s.pod.name'),
+      container_id: str(attrs, 'container.id'),
+    });
+  }
+  if (platform === 'aws_elastic_beanstalk' && str(attrs, 'service.instance.id') !== undefined) {
+    aws.elastic_beanstalk = compact({
+      environment_name: str(attrs, 'service.namespace'),
+      version_label: str(attrs, 'service.version'),
+      deployment_id: int(attrs, 'service.instance.id'),
+    });
+  }
+  const logs = cloudwatchLogs(attrs);
+  if (logs !== undefined) aws.cloudwatch_logs = logs;
+  const sdkName = str(attrs, 'telemetry.sdk.name');
+  const language = str(attrs, 'telemetry.sdk.language');
+  const sdkVersion = str(attrs, 'telemetry.sdk.version');
+  const auto = str(attrs, 'telemetry.auto.version') ?? str(attrs, 'telemetry.distro.version');
+  if (sdkName !== undefined || sdkVersion !== undefined || auto !== undefined) {
+    aws.xray = compact({
+      sdk: sdkName === undefined ? undefined : language === undefined ? sdkName : `${sdkName} for ${language}`,
+      sdk_version: sdkVersion,
+      auto_instrumentation: auto === undefined ? undefined : true,
+    });
+  }
+  return Object.keys(aws).length > 0 ? aws : undefined;
+}
+
+/** ARNs (`arn:aws:logs:region:account:log-group:NAME`) win over names; a single string may join several with `&`. */
+function cloudwatchLogs(attrs: Attributes): { log_group: string; arn?: string }[] | undefined {
+  const arns = splitList(attrs['aws.log.group.arns']);
+  if (arns !== undefined) {
+    return arns.map((arn) => ({ log_group: arn.split(':')[6] ?? arn, arn }));
+  }
+  const names = splitList(attrs['aws.log.group.names']);
+  return names?.map((log_group) => ({ log_group }));
+}
+
+function splitList(value: Attributes[string]): readonly string[] | undefined {
+  const list = strList(value);
+  if (list === undefined) return undefined;
+  return list.length === 1 && list[0]?.includes('&') ? list[0].split('&').filter((s) => s !== '') : list;
+}
+
+function resourceMetadata(attrs: Attributes): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const key in attrs) {
+    const value = toJsonSafe(attrs[key]);
+    if (value === undefined) continue;
+    out[RESOURCE_METADATA_PREFIX + key] = value;
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+/** Drops `undefined` fields so nothing is serialised as `null`. */
+function compact<T extends object>(obj: T): T {
+  for (const key of Object.keys(obj) as (keyof T)[]) if (obj[key] === undefined) delete obj[key];
+  return obj;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
