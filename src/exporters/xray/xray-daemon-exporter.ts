@@ -1,0 +1,229 @@
+import { context, diag } from '@opentelemetry/api';
+import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ConfigError, ConfigErrorCode } from '../../errors';
+import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress, type DaemonAddress, type DaemonEndpoint } from './daemon-address';
+import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_UDP_PAYLOAD_BYTES, MIN_DOCUMENT_BYTES, packDocuments } from './packer';
+import { RateLimitedLog } from './rate-limited-log';
+import { createSegmentTranslator, type SegmentDocument, type TranslatorOptions } from './translator';
+import { UdpEmitter } from './udp-emitter';
+
+/** Options of {@link XRayDaemonExporter}. Every field is optional. */
+export interface XRayDaemonExporterOptions extends TranslatorOptions {
+  /**
+   * Where the X-Ray daemon listens: `host:port`, `[::1]:2000`, `udp:host:port tcp:host:port` (either order), or an
+   * already parsed {@link DaemonAddress}. Only the UDP endpoint is used here. Default `127.0.0.1:2000`.
+   */
+  daemonAddress?: string | DaemonAddress;
+  /** Limit for one datagram (header line + document) in UTF-8 bytes, 512–65,507. Default 64,000. */
+  maxDocumentBytes?: number;
+}
+
+/** Counters since construction. Every span, datagram, drop and failure is counted here. */
+export interface XRayDaemonExporterStats {
+  /** Spans received by `export()`. */
+  spans: number;
+  /** Spans the translator could not turn into a document (skipped, counted). */
+  untranslatable: number;
+  /** Documents sent nested inside a segment document. */
+  nested: number;
+  /** Documents shrunk to fit `maxDocumentBytes` (marked under `metadata.dualtrace.truncated`). */
+  truncated: number;
+  /** Documents dropped because even their skeleton did not fit. */
+  dropped: number;
+  /** Datagrams handed to the kernel. */
+  datagramsSent: number;
+  bytesSent: number;
+  /** Datagrams lost to send errors, DNS failures, ICMP refusals, a full queue or a closed exporter. */
+  datagramsFailed: number;
+  /** Failure counts by code (`ECONNREFUSED`, `EMSGSIZE`, `ENOTFOUND`, `QUEUE_FULL`, `CLOSED`, …). */
+  errors: Record<string, number>;
+}
+
+/**
+ * Exports spans to the AWS X-Ray daemon as segment documents over UDP.
+ *
+ * - `export()` translates, packs (one document per datagram, never over `maxDocumentBytes`) and sends in chunks on one
+ *   unref'd socket, with tracing suppressed so its own traffic is never traced.
+ * - The result callback is called exactly once, after the batch was handed to the socket. It is SUCCESS even when
+ *   datagrams were lost: UDP gives no delivery guarantee, failures are counted in {@link getStats} and logged by the
+ *   exporter itself, once and then at most every 30 s with counts. FAILED would make OpenTelemetry's span processors
+ *   log every failed batch without any rate limit and they do not retry, so FAILED is kept for calls after
+ *   `shutdown()` and for unexpected internal errors.
+ * - `forceFlush()` waits for queued sends; `shutdown()` is idempotent, flushes and closes the socket.
+ *
+ * @param {XRayDaemonExporterOptions} [options={}] where the daemon is and how spans are named and indexed
+ * @throws {ConfigError} at construction, for an invalid option (`code` names the problem)
+ * @example
+ * provider = new BasicTracerProvider({
+ *   spanProcessors: [new BatchSpanProcessor(new XRayDaemonExporter({ daemonAddress: '127.0.0.1:2000' }))],
+ * });
+ * @see docs/xray.md
+ */
+export class XRayDaemonExporter implements SpanExporter {
+  private readonly translate: (span: ReadableSpan) => SegmentDocument | undefined;
+  private readonly emitter: UdpEmitter;
+  private readonly log = new RateLimitedLog(diag.createComponentLogger({ namespace: 'dualtrace' }));
+  private readonly maxDocumentBytes: number;
+  private readonly counts = { spans: 0, untranslatable: 0, nested: 0, truncated: 0, dropped: 0 };
+  private shutdownPromise: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(options: XRayDaemonExporterOptions = {}) {
+    const endpoint = resolveEndpoint(options.daemonAddress);
+    this.maxDocumentBytes = resolveMaxDocumentBytes(options.maxDocumentBytes);
+    this.translate = createSegmentTranslator({
+      namePattern: options.namePattern,
+      tracingName: options.tracingName,
+      indexedAttributes: options.indexedAttributes,
+      indexAllAttributes: options.indexAllAttributes,
+      resourceMetadata: options.resourceMetadata,
+    });
+    this.emitter = new UdpEmitter(endpoint, this.log);
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    let called = false;
+    const done = (result: ExportResult): void => {
+      if (called) return;
+      called = true;
+      try {
+        resultCallback(result);
+      } catch (err) {
+        this.log.warn('callback', `X-Ray: the export result callback threw: ${String(err)}`);
+      }
+    };
+    if (this.shutdownPromise) {
+      done({ code: ExportResultCode.FAILED, error: new Error('dualtrace: XRayDaemonExporter is shut down') });
+      return;
+    }
+    try {
+      context.with(suppressTracing(context.active()), () => {
+        const running = this.exportBatch(spans);
+        this.inFlight.add(running);
+        const settle = (): void => void this.inFlight.delete(running);
+        running.then(settle, settle);
+        running.then(
+          () => done({ code: ExportResultCode.SUCCESS }),
+          (err: unknown) => {
+            this.log.warn('internal', `X-Ray: export failed unexpectedly: ${String(err)}`);
+            done({ code: ExportResultCode.FAILED, error: toError(err) });
+          },
+        );
+      });
+    } catch (err) {
+      this.log.warn('internal', `X-Ray: export failed unexpectedly: ${String(err)}`);
+      done({ code: ExportResultCode.FAILED, error: toError(err) });
+    }
+  }
+
+  /** Waits until every batch exported so far has been handed to the socket. */
+  async forceFlush(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.emitter.flush();
+  }
+
+  /** Flushes, then closes the socket. Safe to call more than once; later exports return FAILED. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= Promise.allSettled([...this.inFlight]).then(() => this.emitter.close());
+    return this.shutdownPromise;
+  }
+
+  /** A snapshot of the counters (see {@link XRayDaemonExporterStats}). */
+  getStats(): XRayDaemonExporterStats {
+    const udp = this.emitter.stats;
+    return { ...this.counts, datagramsSent: udp.datagramsSent, bytesSent: udp.bytesSent,
+      datagramsFailed: udp.datagramsFailed, errors: { ...udp.errors } };
+  }
+
+  /**
+   * Translates and packs in slices of about SLICE_SPANS spans with a setImmediate between them, so a 512-span batch
+   * never holds the event loop for the whole batch (bench/xray-event-loop.bench.ts). Slices hold whole traces, so
+   * nesting is exactly what packing the whole batch at once would give.
+   */
+  private async exportBatch(spans: readonly ReadableSpan[]): Promise<void> {
+    const byTrace = new Map<string, SegmentDocument[]>();
+    for (let start = 0; start < spans.length; start += SLICE_SPANS) {
+      if (start > 0) await yieldToEventLoop();
+      for (const span of spans.slice(start, start + SLICE_SPANS)) {
+        const doc = this.translateOne(span);
+        if (!doc) continue;
+        const group = byTrace.get(doc.trace_id);
+        if (group) group.push(doc);
+        else byTrace.set(doc.trace_id, [doc]);
+      }
+    }
+    this.counts.spans += spans.length;
+    const sends: Promise<unknown>[] = [];
+    let slice: SegmentDocument[] = [];
+    for (const group of byTrace.values()) {
+      slice = slice.length === 0 ? group : slice.concat(group);
+      if (slice.length < SLICE_SPANS) continue;
+      sends.push(this.emitter.send(this.pack(slice)));
+      slice = [];
+      await yieldToEventLoop();
+    }
+    if (slice.length > 0) sends.push(this.emitter.send(this.pack(slice)));
+    await Promise.all(sends);
+  }
+
+  private translateOne(span: ReadableSpan): SegmentDocument | undefined {
+    try {
+      const doc = this.translate(span);
+      if (!doc) this.counts.untranslatable++;
+      return doc;
+    } catch (err) {
+      this.counts.untranslatable++;
+      this.log.warn('translate', `X-Ray: a span could not be translated and was skipped: ${String(err)}`);
+      return undefined;
+    }
+  }
+
+  private pack(docs: readonly SegmentDocument[]): readonly string[] {
+    const packed = packDocuments(docs, this.maxDocumentBytes);
+    this.counts.nested += packed.nested;
+    this.counts.truncated += packed.truncated;
+    this.counts.dropped += packed.dropped;
+    if (packed.truncated > 0) {
+      this.log.warn('truncated', `X-Ray: shrank ${packed.truncated} documents to fit ${this.maxDocumentBytes} bytes ` +
+        `(${this.counts.truncated} in total); see metadata.dualtrace.truncated.`);
+    }
+    if (packed.dropped > 0) {
+      this.log.warn('dropped', `X-Ray: dropped ${packed.dropped} documents that did not fit ${this.maxDocumentBytes} ` +
+        `bytes even as a skeleton (${this.counts.dropped} in total).`);
+    }
+    return packed.payloads;
+  }
+}
+
+/** Spans translated (and documents packed) per event-loop turn. */
+const SLICE_SPANS = 64;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function resolveEndpoint(value: string | DaemonAddress | undefined): DaemonEndpoint {
+  if (value === undefined) return DEFAULT_DAEMON_ADDRESS.udp;
+  if (typeof value === 'string') return parseDaemonAddress(value, 'xray.daemonAddress').udp;
+  const udp = (value as Partial<DaemonAddress> | null)?.udp;
+  if (!udp || typeof udp.host !== 'string' || udp.host === '' || !Number.isInteger(udp.port) ||
+      udp.port < 1 || udp.port > 65535 || (udp.family !== 4 && udp.family !== 6)) {
+    throw new ConfigError(ConfigErrorCode.INVALID_TYPE, 'xray.daemonAddress', 'is not a valid daemon address',
+      'Pass a string such as "127.0.0.1:2000", or the result of parseDaemonAddress().');
+  }
+  return udp;
+}
+
+function resolveMaxDocumentBytes(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_DOCUMENT_BYTES;
+  if (!Number.isInteger(value) || value < MIN_DOCUMENT_BYTES || value > MAX_UDP_PAYLOAD_BYTES) {
+    throw new ConfigError(ConfigErrorCode.BAD_NUMBER, 'xray.maxDocumentBytes', `is ${String(value)}`,
+      `Use a whole number of bytes from ${MIN_DOCUMENT_BYTES} to ${MAX_UDP_PAYLOAD_BYTES} (default ${DEFAULT_MAX_DOCUMENT_BYTES}).`);
+  }
+  return value;
+}
