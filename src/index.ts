@@ -1,0 +1,22 @@
+/**
+ * dualtrace: one OpenTelemetry TracerProvider, two backends (Honeycomb over OTLP/HTTP, AWS X-Ray over UDP).
+ * The public surface is deliberately small; everything else (translator stages, packer, emitter) is internal.
+ */
+export { initTracing } from './init-tracing';
+export { resolveConfig, redactConfig } from './config';
+export { ConfigError, ConfigErrorCode, DualtraceError } from './errors';
+export { DualtracePropagator } from './provider/propagator';
+export { VERSION } from './version';
+
+export type { Tracing } from './init-tracing';
+export type {
+  DualtraceOptions,
+  HoneycombOptions,
+  XRayOptions,
+  BatchOptions,
+  LogLevel,
+  ResolvedConfig,
+  ResolvedHoneycomb,
+  ResolvedXRay,
+  SamplerConfig,
+} from './config';

@@ -1,0 +1,160 @@
+import { createServer } from 'node:net';
+import { diag, DiagLogLevel, SpanKind, trace, type DiagLogger } from '@opentelemetry/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initTracing, type Tracing } from '../../src/init-tracing';
+import { OtlpSink } from '../helpers/otlp-sink';
+import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+import type { DualtraceOptions } from '../../src/config/types';
+
+const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
+const CLASSIC_KEY = '0123456789abcdef0123456789abcdef';
+
+/** Captures everything dualtrace logs through OTel's diag. */
+function captureDiag(): string[] {
+  const lines: string[] = [];
+  const push = (...args: unknown[]) => lines.push(args.map(String).join(' '));
+  const logger: DiagLogger = { error: push, warn: push, info: push, debug: push, verbose: push };
+  diag.setLogger(logger, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+  return lines;
+}
+
+describe('initTracing', () => {
+  let sink: OtlpSink;
+  let udp: UdpSink;
+  let tracing: Tracing | undefined;
+  let logs: string[];
+  let rejections: unknown[];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+
+  const init = (options: DualtraceOptions = {}) =>
+    (tracing = initTracing({
+      service: 'backend-flask',
+      honeycombKey: KEY,
+      flushOnExit: false,
+      logLevel: 'none',
+      ...options,
+      honeycomb: { endpoint: sink.url, ...options.honeycomb },
+      xray: { daemonAddress: udp.daemonAddress, ...options.xray },
+    }));
+
+  beforeEach(async () => {
+    sink = await new OtlpSink().start();
+    udp = await startUdpSink();
+    logs = captureDiag();
+    rejections = [];
+    process.on('unhandledRejection', onRejection);
+  });
+  afterEach(async () => {
+    await tracing?.shutdown();
+    tracing = undefined;
+    await sink.close();
+    await udp.close();
+    process.off('unhandledRejection', onRejection);
+    diag.disable();
+    expect(rejections).toEqual([]);
+  });
+
+  it('should send the same trace to Honeycomb and to X-Ray', async () => {
+    init({ xrayUrl: '*4567-abc.ws-us89.gitpod.io*' });
+    const tracer = trace.getTracer('app');
+    tracer.startActiveSpan('GET /api/activities/home', { kind: SpanKind.SERVER, attributes: { 'server.address': '4567-abc.ws-us89.gitpod.io' } }, (server) => {
+      tracer.startActiveSpan('db', (child) => child.end());
+      server.end();
+    });
+    await tracing!.forceFlush();
+    const spans = await sink.waitFor((s) => s.length === 2);
+    await udp.waitFor(() => udp.segmentsFlat().length >= 2);
+    const xray = udp.segmentsFlat();
+    const traceId = spans[0]!.traceId;
+    expect(xray.map((s) => s.traceId)).toEqual([`1-${traceId.slice(0, 8)}-${traceId.slice(8)}`, `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`]);
+    expect(new Set(xray.map((s) => s.id))).toEqual(new Set(spans.map((s) => s.spanId)));
+    expect(xray.find((s) => !s.nested)?.doc.name).toBe('4567-abc.ws-us89.gitpod.io');
+  });
+
+  it('should send x-honeycomb-dataset for a classic key only', async () => {
+    init({ honeycombKey: CLASSIC_KEY, honeycomb: { dataset: 'backend' } });
+    trace.getTracer('app').startSpan('classic').end();
+    await tracing!.forceFlush();
+    await sink.waitFor((s) => s.length === 1);
+    expect(sink.requests[0]!.headers['x-honeycomb-team']).toBe(CLASSIC_KEY);
+    expect(sink.requests[0]!.headers['x-honeycomb-dataset']).toBe('backend');
+  });
+
+  it('should return the first handle on a second call and warn once', () => {
+    const first = init();
+    expect(initTracing({ service: 'other' })).toBe(first);
+    expect(initTracing()).toBe(first);
+    expect(logs.filter((l) => l.includes('initTracing was called again'))).toHaveLength(1);
+  });
+
+  it('should give a no-op handle and register nothing when disabled', async () => {
+    const handle = initTracing({ disabled: true, honeycombKey: KEY });
+    expect(handle.enabled).toBe(false);
+    handle.tracer.startSpan('nothing').end();
+    trace.getTracer('app').startSpan('nothing either').end();
+    await handle.forceFlush();
+    await handle.shutdown();
+    expect(sink.requests).toHaveLength(0);
+    expect(trace.getTracer('x').startSpan('y').isRecording()).toBe(false);
+    expect(handle.config.honeycomb.apiKey).toBe('hcxi…');
+  });
+
+  it('should finish shutdown within its bound while Honeycomb hangs', async () => {
+    sink.respond = () => 'hang';
+    init({ shutdownTimeoutMillis: 300 });
+    trace.getTracer('app').startSpan('hanging').end();
+    const started = Date.now();
+    await tracing!.shutdown();
+    expect(Date.now() - started).toBeLessThan(2000);
+    await tracing!.shutdown(); // idempotent
+  });
+
+  it('should log a rejected key once, clearly, without the key', async () => {
+    sink.respond = () => 401;
+    init();
+    for (let i = 0; i < 3; i++) {
+      trace.getTracer('app').startSpan(`s${i}`).end();
+      await tracing!.forceFlush();
+    }
+    const keyLines = logs.filter((l) => l.includes('rejected the API key'));
+    expect(keyLines).toHaveLength(1);
+    expect(keyLines[0]).toContain('HONEYCOMB_API_KEY');
+    expect(logs.join('\n')).not.toContain(KEY.slice(5));
+  });
+
+  it('should keep working, without unhandled rejections, when Honeycomb refuses connections', async () => {
+    const closed = await freePort();
+    init({ honeycomb: { endpoint: `http://127.0.0.1:${closed}`, timeoutMillis: 500 } });
+    for (let i = 0; i < 5; i++) trace.getTracer('app').startSpan(`s${i}`).end();
+    await tracing!.forceFlush();
+    await udp.waitFor(5); // X-Ray still gets every span
+    const failures = logs.filter((l) => l.includes('honeycomb export failed'));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain('5 spans dropped');
+  });
+
+  it('should print readable spans with the console option and mask secrets', async () => {
+    const written: string[] = [];
+    const original = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      init({ console: true });
+      trace.getTracer('app').startSpan('GET /x', { attributes: { 'http.request.header.authorization': 'Bearer t0p', 'http.route': '/x' } }).end();
+      await tracing!.forceFlush();
+    } finally {
+      process.stdout.write = original;
+    }
+    const line = written.join('');
+    expect(line).toContain('[dualtrace] backend-flask GET /x');
+    expect(line).toContain('http.route=/x');
+    expect(line).not.toContain('t0p');
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OtlpSink } from '../helpers/otlp-sink';
+import { runFixture } from '../helpers/child';
+import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+
+// These run the BUILT package (dist/) in child processes, as apps do: `npm test` builds before testing.
+const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
+
+describe('the built package in a real process', () => {
+  let sink: OtlpSink;
+  let udp: UdpSink;
+  let env: Record<string, string>;
+
+  beforeEach(async () => {
+    sink = await new OtlpSink().start();
+    udp = await startUdpSink();
+    env = { TEST_ENDPOINT: sink.url, TEST_KEY: KEY, TEST_DAEMON: udp.daemonAddress };
+  });
+  afterEach(async () => {
+    await sink.close();
+    await udp.close();
+  });
+
+  it.each(['consumer.mjs', 'consumer.cjs'])('should work when loaded as %s', async (fixture) => {
+    const result = await runFixture(fixture, env);
+    expect(result.stderr).not.toContain(KEY);
+    const out = JSON.parse(result.stdout) as { configError: { isConfigError: boolean; code: string }; key: string };
+    expect(out.configError).toEqual({ isConfigError: true, code: 'DT_CONFIG_XRAY_URL_IS_URL' });
+    expect(out.key).toBe('hcxi…');
+    const name = fixture.endsWith('.mjs') ? 'esm-span' : 'cjs-span';
+    const [span] = await sink.waitFor((spans) => spans.some((s) => s.name === name));
+    expect(span!.resource['service.name']).toBe('backend-flask');
+    expect(sink.requests[0]!.headers['x-honeycomb-team']).toBe(KEY);
+    await udp.waitFor(1);
+  });
+
+  it('should flush on SIGTERM and then die by SIGTERM when the app has no handler', async () => {
+    const result = await runFixture('exit-app.mjs', { ...env, MODE: 'signal' }, {
+      onStdout: (out, child) => out.includes('ready') && child.kill('SIGTERM'),
+    });
+    expect(result.signal).toBe('SIGTERM');
+    expect(sink.spans.map((s) => s.name)).toContain('span-signal');
+  });
+
+  it('should flush on SIGINT and then die by SIGINT', async () => {
+    const result = await runFixture('exit-app.mjs', { ...env, MODE: 'signal' }, {
+      onStdout: (out, child) => out.includes('ready') && child.kill('SIGINT'),
+    });
+    expect(result.signal).toBe('SIGINT');
+    expect(sink.spans.map((s) => s.name)).toContain('span-signal');
+  });
+
+  it('should leave the exit to the app when it handles SIGTERM itself, and still flush', async () => {
+    const result = await runFixture('exit-app.mjs', { ...env, MODE: 'own-handler' }, {
+      onStdout: (out, child) => out === 'ready\n' && child.kill('SIGTERM'),
+    });
+    expect(result.stdout).toContain('app-handler');
+    expect(result.code).toBe(0);
+    expect(result.signal).toBeNull();
+    expect(sink.spans.map((s) => s.name)).toContain('span-own-handler');
+  });
+
+  it('should flush on beforeExit when the app ends by itself', async () => {
+    const result = await runFixture('exit-app.mjs', { ...env, MODE: 'natural' });
+    expect(result.code).toBe(0);
+    expect(sink.spans.map((s) => s.name)).toContain('span-natural');
+  });
+
+  it('should leave no handles open after shutdown', async () => {
+    const result = await runFixture('exit-app.mjs', { ...env, MODE: 'shutdown' });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.trim())).toEqual({ open: [] });
+    expect(sink.spans.map((s) => s.name)).toContain('span-shutdown');
+  });
+});
