@@ -2,7 +2,7 @@
  * dualtrace: one OpenTelemetry TracerProvider, two backends (Honeycomb over OTLP/HTTP, AWS X-Ray over UDP).
  * The public surface is deliberately small; everything else (translator stages, packer, emitter) is internal.
  */
-export { initTracing } from './init-tracing';
+export { initTracing, getTracing } from './init-tracing';
 export { resolveConfig, redactConfig } from './config';
 export { ConfigError, ConfigErrorCode, DualtraceError } from './errors';
 export { DualtracePropagator } from './provider/propagator';

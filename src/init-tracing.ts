@@ -119,6 +119,14 @@ export function initTracingWith(
   return handle;
 }
 
+/**
+ * The handle of the running `initTracing`, or `undefined` before it (or after `shutdown()`). Adapters use it to flush
+ * (e.g. the Lambda wrapper before it returns); it works across subpath bundles because the handle lives on globalThis.
+ */
+export function getTracing(): Tracing | undefined {
+  return (globalThis as GlobalSlot)[HANDLE];
+}
+
 function disabledHandle(config: ResolvedConfig): Tracing {
   const provider = new ProxyTracerProvider(); // Delegates to OTel's no-op tracer: nothing is recorded or registered.
   return Object.freeze({
