@@ -173,6 +173,8 @@ describe('XRayDaemonExporter', () => {
     [{ daemonAddress: { udp: { host: '', port: 1 } } as never }, 'DT_CONFIG_INVALID_TYPE', 'xray.daemonAddress'],
     [{ maxDocumentBytes: 100 }, 'DT_CONFIG_BAD_NUMBER', 'xray.maxDocumentBytes'],
     [{ maxDocumentBytes: 65_508 }, 'DT_CONFIG_BAD_NUMBER', 'xray.maxDocumentBytes'],
+    [{ indexedAttributes: 'http.route' as never }, 'DT_CONFIG_INVALID_TYPE', 'xray.indexedAttributes'],
+    [{ tracingName: 42 as never }, 'DT_CONFIG_INVALID_TYPE', 'xray.tracingName'],
   ])('should throw a ConfigError for %j', (options, code, option) => {
     expect(() => new XRayDaemonExporter(options)).toThrow(ConfigError);
     expect(() => new XRayDaemonExporter(options)).toThrow(expect.objectContaining({ code, option }));

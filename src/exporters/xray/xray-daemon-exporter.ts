@@ -1,23 +1,13 @@
 import { context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { ConfigError, ConfigErrorCode } from '../../errors';
-import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress, type DaemonAddress, type DaemonEndpoint } from './daemon-address';
-import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_UDP_PAYLOAD_BYTES, MIN_DOCUMENT_BYTES, packDocuments } from './packer';
+import { resolveExporterOptions, type XRayDaemonExporterOptions } from './exporter-options';
+import { packDocuments } from './packer';
 import { RateLimitedLog } from './rate-limited-log';
-import { createSegmentTranslator, type SegmentDocument, type TranslatorOptions } from './translator';
+import { createSegmentTranslator, type SegmentDocument } from './translator';
 import { UdpEmitter } from './udp-emitter';
 
-/** Options of {@link XRayDaemonExporter}. Every field is optional. */
-export interface XRayDaemonExporterOptions extends TranslatorOptions {
-  /**
-   * Where the X-Ray daemon listens: `host:port`, `[::1]:2000`, `udp:host:port tcp:host:port` (either order), or an
-   * already parsed {@link DaemonAddress}. Only the UDP endpoint is used here. Default `127.0.0.1:2000`.
-   */
-  daemonAddress?: string | DaemonAddress;
-  /** Limit for one datagram (header line + document) in UTF-8 bytes, 512–65,507. Default 64,000. */
-  maxDocumentBytes?: number;
-}
+export type { XRayDaemonExporterOptions } from './exporter-options';
 
 /** Counters since construction. Every span, datagram, drop and failure is counted here. */
 export interface XRayDaemonExporterStats {
@@ -70,8 +60,8 @@ export class XRayDaemonExporter implements SpanExporter {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(options: XRayDaemonExporterOptions = {}) {
-    const endpoint = resolveEndpoint(options.daemonAddress);
-    this.maxDocumentBytes = resolveMaxDocumentBytes(options.maxDocumentBytes);
+    const { endpoint, maxDocumentBytes } = resolveExporterOptions(options);
+    this.maxDocumentBytes = maxDocumentBytes;
     this.translate = createSegmentTranslator({
       namePattern: options.namePattern,
       tracingName: options.tracingName,
@@ -205,25 +195,4 @@ function yieldToEventLoop(): Promise<void> {
 
 function toError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
-}
-
-function resolveEndpoint(value: string | DaemonAddress | undefined): DaemonEndpoint {
-  if (value === undefined) return DEFAULT_DAEMON_ADDRESS.udp;
-  if (typeof value === 'string') return parseDaemonAddress(value, 'xray.daemonAddress').udp;
-  const udp = (value as Partial<DaemonAddress> | null)?.udp;
-  if (!udp || typeof udp.host !== 'string' || udp.host === '' || !Number.isInteger(udp.port) ||
-      udp.port < 1 || udp.port > 65535 || (udp.family !== 4 && udp.family !== 6)) {
-    throw new ConfigError(ConfigErrorCode.INVALID_TYPE, 'xray.daemonAddress', 'is not a valid daemon address',
-      'Pass a string such as "127.0.0.1:2000", or the result of parseDaemonAddress().');
-  }
-  return udp;
-}
-
-function resolveMaxDocumentBytes(value: number | undefined): number {
-  if (value === undefined) return DEFAULT_MAX_DOCUMENT_BYTES;
-  if (!Number.isInteger(value) || value < MIN_DOCUMENT_BYTES || value > MAX_UDP_PAYLOAD_BYTES) {
-    throw new ConfigError(ConfigErrorCode.BAD_NUMBER, 'xray.maxDocumentBytes', `is ${String(value)}`,
-      `Use a whole number of bytes from ${MIN_DOCUMENT_BYTES} to ${MAX_UDP_PAYLOAD_BYTES} (default ${DEFAULT_MAX_DOCUMENT_BYTES}).`);
-  }
-  return value;
 }
