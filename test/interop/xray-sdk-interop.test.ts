@@ -75,7 +75,8 @@ beforeAll(async () => {
   xray.middleware.setSamplingRules({ version: 2, default: { fixed_target: 100, rate: 1 }, rules: [] });
   const mw = (await import('aws-xray-sdk-express')) as unknown as { default?: typeof xrayExpress } & typeof xrayExpress;
   xrayExpress = mw.default ?? mw;
-  const ex = (await import('express4')) as unknown as { default: () => ExpressApp };
+  const expressModule = 'express4'; // Express 4 (npm alias) has no bundled types; the shape used is declared above
+  const ex = (await import(expressModule)) as { default: () => ExpressApp };
   express = ex.default;
 });
 
