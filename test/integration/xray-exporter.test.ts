@@ -1,7 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { context, SpanKind, trace, type Tracer } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { ExportResultCode, isTracingSuppressed, type ExportResult } from '@opentelemetry/core';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import {
   BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor,
@@ -156,6 +157,19 @@ describe('XRayDaemonExporter', () => {
     await s.close();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(handles()).toBe(before);
+  });
+
+  it('should run the export with tracing suppressed', async () => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    cleanup.push(async () => context.disable());
+    const s = await sink();
+    const e = exporter({ daemonAddress: s.daemonAddress });
+    const spans = await finishedSpans((tracer) => request(tracer));
+    const suppressed = await new Promise<boolean>((resolve) =>
+      e.export(spans, () => resolve(isTracingSuppressed(context.active()))));
+    expect(suppressed).toBe(true);
+    expect(isTracingSuppressed(context.active())).toBe(false);
   });
 
   it('should wait for in-flight sends on forceFlush', async () => {
