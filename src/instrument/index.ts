@@ -1,0 +1,2 @@
+export { enableOutgoingInstrumentation, disableOutgoingInstrumentation } from './enable';
+export type { OutgoingInstrumentationOptions } from './enable';
