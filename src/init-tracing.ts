@@ -16,6 +16,7 @@ import { logger } from './diag/logger';
 import { createProvider, type XRayExporterFactory } from './provider/create-provider';
 import { installExitHooks, settleWithin } from './provider/lifecycle';
 import { createXRayExporter } from './exporters/xray/factory';
+import { disableOutgoingInstrumentation, enableOutgoingInstrumentation } from './instrument';
 import { VERSION } from './version';
 
 /** What `initTracing` returns. */
@@ -83,6 +84,8 @@ export function initTracingWith(
     );
   }
 
+  enableOutgoingInstrumentation(config.instrumentation);
+
   let flushedAt = 0;
   const flush = (): Promise<void> => {
     flushedAt = parts.endedSpans();
@@ -93,6 +96,7 @@ export function initTracingWith(
   const shutdown = (): Promise<void> => {
     shutdownPromise ??= (async () => {
       removeExitHooks?.();
+      disableOutgoingInstrumentation();
       await settleWithin(parts.provider.shutdown(), config.shutdownTimeoutMillis, 'dualtrace shutdown');
       if (slot[HANDLE] === handle) {
         delete slot[HANDLE];

@@ -12,4 +12,5 @@ export type {
   ResolvedXRay,
   SamplerConfig,
   LogLevel,
+  InstrumentationOptions,
 } from './types';

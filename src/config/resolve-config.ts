@@ -75,6 +75,11 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
     xray,
     sampler,
     console: options.console ?? (exporters.includes('console') || undefined) ?? false,
+    instrumentation: {
+      fetch: options.instrumentation?.fetch ?? envBool('DUALTRACE_INSTRUMENT_FETCH') ?? true,
+      http: options.instrumentation?.http ?? envBool('DUALTRACE_INSTRUMENT_HTTP') ?? true,
+      requireParent: options.instrumentation?.requireParent ?? true,
+    },
     logLevel: options.logLevel ?? resolveLogLevel(env, warnings),
     flushOnExit: options.flushOnExit ?? envBool('DUALTRACE_FLUSH_ON_EXIT') ?? true,
     shutdownTimeoutMillis: positive(options.shutdownTimeoutMillis, 'shutdownTimeoutMillis', env, 'DUALTRACE_SHUTDOWN_TIMEOUT', DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, warnings),

@@ -40,6 +40,20 @@ export interface DualtraceOptions {
    * nothing (keep your own `diag.setLogger`). Env: `OTEL_LOG_LEVEL`. Default `'warn'`.
    */
   logLevel?: LogLevel;
+  /** Outgoing calls traced as CLIENT spans, with trace headers injected. See docs/outgoing.md. */
+  instrumentation?: InstrumentationOptions;
+}
+
+export interface InstrumentationOptions {
+  /** Global `fetch` (undici diagnostics channels; no patching). Env: `DUALTRACE_INSTRUMENT_FETCH`. Default `true`. */
+  fetch?: boolean;
+  /**
+   * `node:http`/`https` clients: the diagnostics channel on Node ≥ 22.12, a reversible wrapper of `request`/`get` on
+   * older Node. Env: `DUALTRACE_INSTRUMENT_HTTP`. Default `true`.
+   */
+  http?: boolean;
+  /** Trace only calls made while a span is active (as the X-Ray SDK does). Default `true`. */
+  requireParent?: boolean;
 }
 
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
@@ -141,6 +155,7 @@ export interface ResolvedConfig {
   readonly console: boolean;
   readonly flushOnExit: boolean;
   readonly logLevel: LogLevel;
+  readonly instrumentation: Required<InstrumentationOptions>;
   readonly shutdownTimeoutMillis: number;
   readonly batch: Required<BatchOptions>;
   /** Warnings found while resolving; `initTracing` logs each once. */

@@ -15,6 +15,7 @@ const SCHEMA = {
   flushOnExit: 'boolean',
   shutdownTimeoutMillis: 'number',
   logLevel: 'logLevel',
+  instrumentation: { fetch: 'boolean', http: 'boolean', requireParent: 'boolean' },
   honeycomb: { enabled: 'boolean', endpoint: 'string', dataset: 'string', headers: 'headers', timeoutMillis: 'number' },
   xray: {
     enabled: 'boolean',

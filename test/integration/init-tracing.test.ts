@@ -1,4 +1,5 @@
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { diag, DiagLogLevel, SpanKind, trace, type DiagLogger } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initTracing, type Tracing } from '../../src/init-tracing';
@@ -148,6 +149,63 @@ describe('initTracing', () => {
     expect(line).toContain('[dualtrace] backend-flask GET /x');
     expect(line).toContain('http.route=/x');
     expect(line).not.toContain('t0p');
+  });
+});
+
+describe('initTracing: outgoing calls', () => {
+  let sink: OtlpSink;
+  let udp: UdpSink;
+  let tracing: Tracing | undefined;
+  let seen: Record<string, string | string[] | undefined>[];
+  let server: Server;
+  let url: string;
+
+  beforeEach(async () => {
+    sink = await new OtlpSink().start();
+    udp = await startUdpSink();
+    seen = [];
+    server = createHttpServer((req, res) => {
+      seen.push(req.headers);
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterEach(async () => {
+    await tracing?.shutdown();
+    tracing = undefined;
+    await sink.close();
+    await udp.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const callInsideSpan = () =>
+    trace.getTracer('app').startActiveSpan('handler', async (span) => {
+      await (await fetch(url)).text();
+      span.end();
+      return span.spanContext();
+    });
+
+  it('should trace fetch and inject both trace headers by default', async () => {
+    tracing = initTracing({ service: 's', honeycombKey: KEY, honeycomb: { endpoint: sink.url }, xray: { daemonAddress: udp.daemonAddress }, flushOnExit: false, logLevel: 'none' });
+    const parent = await callInsideSpan();
+    await tracing.forceFlush();
+    const spans = await sink.waitFor((s) => s.length === 2);
+    const client = spans.find((s) => s.kind === 3)!; // OTLP SPAN_KIND_CLIENT
+    expect(client.parentSpanId).toBe(parent.spanId);
+    expect(seen[0]!.traceparent).toBe(`00-${parent.traceId}-${client.spanId}-01`);
+    expect(seen[0]!['x-amzn-trace-id']).toBe(`Root=1-${parent.traceId.slice(0, 8)}-${parent.traceId.slice(8)};Parent=${client.spanId};Sampled=1`);
+  });
+
+  it('should leave fetch alone with instrumentation.fetch false, and after shutdown', async () => {
+    tracing = initTracing({ service: 's', honeycombKey: KEY, honeycomb: { endpoint: sink.url }, xray: { daemonAddress: udp.daemonAddress }, flushOnExit: false, logLevel: 'none', instrumentation: { fetch: false } });
+    await callInsideSpan();
+    expect(seen[0]!.traceparent).toBeUndefined();
+    await tracing.shutdown();
+    tracing = initTracing({ service: 's', honeycombKey: KEY, honeycomb: { endpoint: sink.url }, xray: { daemonAddress: udp.daemonAddress }, flushOnExit: false, logLevel: 'none' });
+    await tracing.shutdown();
+    await fetch(url);
+    expect(seen[1]!.traceparent).toBeUndefined();
   });
 });
 
