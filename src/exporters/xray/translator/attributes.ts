@@ -40,3 +40,22 @@ export function firstStr(attrs: Attributes, k1: string, k2: string, k3?: string)
 export type Consumed = ReadonlySet<string>;
 
 export const NOTHING_CONSUMED: Consumed = new Set<string>();
+
+/** Bit set by {@link scanKeys}: some key starts with `aws.`. */
+export const HAS_AWS_KEYS = 1;
+/** Bit set by {@link scanKeys}: some key starts with `db.`. */
+export const HAS_DB_KEYS = 2;
+
+/**
+ * One pass over the keys so stages can skip ~20 lookups of absent `aws.*` / `db.*` keys (attribute objects are
+ * dictionaries; an absent-key lookup is not free). Measured A/B on a 10-attribute SERVER span (2 vCPU, loaded):
+ * the difference was within run-to-run noise, so it is kept for spans with many attributes, not as a proven win.
+ */
+export function scanKeys(attrs: Attributes): number {
+  let flags = 0;
+  for (const key in attrs) {
+    if (key.startsWith('aws.')) flags |= HAS_AWS_KEYS;
+    else if (key.startsWith('db.')) flags |= HAS_DB_KEYS;
+  }
+  return flags;
+}

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Consumed } from './attributes';
-import { NOTHING_CONSUMED, str } from './attributes';
+import { HAS_AWS_KEYS, NOTHING_CONSUMED, scanKeys, str } from './attributes';
 import type { AwsData } from './types';
 
 /**
@@ -26,8 +26,9 @@ export interface AwsResult {
   consumed: Consumed;
 }
 
-export function makeAws(attrs: Attributes): AwsResult {
+export function makeAws(attrs: Attributes, keys: number = scanKeys(attrs)): AwsResult {
   const awsApi = attrs['rpc.system'] === 'aws-api';
+  if (!awsApi && (keys & HAS_AWS_KEYS) === 0) return { aws: undefined, consumed: NOTHING_CONSUMED };
   const operation = str(attrs, 'aws.operation') ?? (awsApi ? str(attrs, 'rpc.method') : undefined);
   const accountId = str(attrs, 'aws.account_id');
   const region = str(attrs, 'aws.region') ?? (awsApi ? str(attrs, 'cloud.region') : undefined);

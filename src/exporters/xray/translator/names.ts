@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { SpanKind } from '@opentelemetry/api';
-import { int, str } from './attributes';
+import { HAS_AWS_KEYS, HAS_DB_KEYS, int, scanKeys, str } from './attributes';
 import { FALLBACK_NAME, MAX_NAME_LENGTH } from './limits';
 
 /**
@@ -71,8 +71,10 @@ export function makeName(
   segment: boolean,
   ctx: NamingContext,
   serviceName: string | undefined,
+  keys: number = scanKeys(attrs),
 ): NameResult {
   const awsApi = attrs['rpc.system'] === 'aws-api';
+  const hasAws = (keys & HAS_AWS_KEYS) !== 0;
   let namespace: 'aws' | 'remote' | undefined;
   let raw: string | undefined;
 
@@ -80,20 +82,20 @@ export function makeName(
 
   if (kind === SpanKind.SERVER) {
     if (ctx.matchHost !== undefined) raw = matchRequestHost(attrs, ctx.matchHost);
-    raw ??= str(attrs, 'aws.local.service') ?? serviceName;
-  } else if (kind === SpanKind.INTERNAL && attrs['aws.span.kind'] === 'LOCAL_ROOT') {
+    raw ??= (hasAws ? str(attrs, 'aws.local.service') : undefined) ?? serviceName;
+  } else if (hasAws && kind === SpanKind.INTERNAL && attrs['aws.span.kind'] === 'LOCAL_ROOT') {
     raw = str(attrs, 'aws.local.service');
-  } else if (kind !== SpanKind.INTERNAL) {
+  } else if (hasAws && kind !== SpanKind.INTERNAL) {
     raw = str(attrs, 'aws.remote.service');
     if (raw !== undefined && awsApi) raw = trimAwsSdkPrefix(raw);
   }
   raw ??= str(attrs, 'peer.service');
-  if (raw === undefined) {
+  if (raw === undefined && hasAws) {
     raw = str(attrs, 'aws.service');
     if (raw !== undefined) namespace = 'aws';
   }
   if (raw === undefined && awsApi) raw = str(attrs, 'rpc.service');
-  raw ??= databaseName(attrs) ?? str(attrs, 'rpc.service') ?? str(attrs, 'http.host') ?? str(attrs, 'net.peer.name');
+  raw ??= ((keys & HAS_DB_KEYS) !== 0 ? databaseName(attrs) : undefined) ?? str(attrs, 'rpc.service') ?? str(attrs, 'http.host') ?? str(attrs, 'net.peer.name');
   if (raw === undefined && kind === SpanKind.CLIENT) raw = str(attrs, 'server.address') ?? urlHost(attrs);
 
   const name = (raw === undefined ? undefined : sanitizeName(raw)) ?? sanitizeName(spanName) ?? FALLBACK_NAME;
@@ -103,6 +105,7 @@ export function makeName(
   else if (namespace === undefined && kind === SpanKind.CLIENT) namespace = 'remote';
   else if (
     namespace === undefined &&
+    hasAws &&
     (kind === SpanKind.PRODUCER || kind === SpanKind.CONSUMER) &&
     str(attrs, 'aws.remote.service') !== undefined
   ) {

@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Consumed } from './attributes';
-import { str } from './attributes';
+import { NOTHING_CONSUMED, scanKeys, str } from './attributes';
 import { createAnnotationKeySanitizer, makeAnnotations } from './annotations';
 import type { AnnotationContext } from './annotations';
 import { makeAws } from './aws';
@@ -90,17 +90,24 @@ export function createSegmentTranslator(
     const attrs = span.attributes;
     const fragment = fragmentFor(span.resource);
 
-    const { name, namespace } = makeName(kind, span.name, attrs, segment, naming, fragment.serviceName);
+    const keys = scanKeys(attrs);
+    const { name, namespace } = makeName(kind, span.name, attrs, segment, naming, fragment.serviceName, keys);
     const http = makeHttp(kind, attrs);
     const sql = makeSql(attrs);
-    const aws = makeAws(attrs);
+    const aws = makeAws(attrs, keys);
     const cause = makeCause(kind, span.status, span.events, attrs, http.status, fragment.nodeStacks);
     const enduser = str(attrs, 'enduser.id');
     const user = enduser ?? str(attrs, 'user.id');
     const userConsumed = enduser !== undefined ? ENDUSER_CONSUMED : USER_ID_CONSUMED;
+    const consumed: Consumed[] = [userConsumed];
+    // Only non-empty sets: the leftover pass checks every attribute against every set in this list.
+    if (http.consumed !== NOTHING_CONSUMED) consumed.push(http.consumed);
+    if (sql.consumed !== NOTHING_CONSUMED) consumed.push(sql.consumed);
+    if (aws.consumed !== NOTHING_CONSUMED) consumed.push(aws.consumed);
+    if (cause.consumed !== NOTHING_CONSUMED) consumed.push(cause.consumed);
     const rest = makeAnnotations(
       attrs,
-      [http.consumed, sql.consumed, aws.consumed, cause.consumed, userConsumed],
+      consumed,
       annotationCtx,
       segment ? fragment.metadata : undefined,
     );
