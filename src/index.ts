@@ -20,3 +20,7 @@ export type {
   ResolvedXRay,
   SamplerConfig,
 } from './config';
+export { annotate, setUser, withSpan, traceLinks } from './api';
+export type { AnnotationValue, TraceLinks, TraceLinksOptions } from './api';
+export { enableOutgoingInstrumentation, disableOutgoingInstrumentation } from './instrument';
+export type { OutgoingInstrumentationOptions } from './instrument';

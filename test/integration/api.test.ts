@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { annotate, setUser, traceLinks, withSpan } from '../../src/api';
+import { initTracing, type Tracing } from '../../src/init-tracing';
+import { OtlpSink } from '../helpers/otlp-sink';
+import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+
+const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
+
+describe('helper API against both backends', () => {
+  let sink: OtlpSink;
+  let udp: UdpSink;
+  let tracing: Tracing;
+
+  beforeEach(async () => {
+    sink = await new OtlpSink().start();
+    udp = await startUdpSink();
+    tracing = initTracing({
+      service: 'backend-flask',
+      honeycombKey: KEY,
+      flushOnExit: false,
+      logLevel: 'none',
+      honeycomb: { endpoint: sink.url },
+      xray: { daemonAddress: udp.daemonAddress },
+    });
+  });
+  afterEach(async () => {
+    await tracing.shutdown();
+    await sink.close();
+    await udp.close();
+  });
+
+  it('should make annotate() an X-Ray annotation and a Honeycomb attribute, and setUser() the X-Ray user', async () => {
+    let links: ReturnType<typeof traceLinks>;
+    await withSpan('handler', async () => {
+      annotate('activity.uuid', 'a-1');
+      annotate('home.count', 20);
+      setUser('andrew');
+      links = traceLinks({ region: 'us-east-1' });
+    });
+    await tracing.forceFlush();
+    const [span] = await sink.waitFor((s) => s.length === 1);
+    expect(span!.attributes).toMatchObject({ 'activity.uuid': 'a-1', 'home.count': 20, 'enduser.id': 'andrew', 'user.id': 'andrew' });
+    await udp.waitFor(1);
+    const doc = udp.documents[0]!;
+    expect(doc.annotations).toEqual({ 'activity.uuid': 'a-1', 'home.count': 20 });
+    expect(doc.user).toBe('andrew');
+    expect(links!.xrayTraceId).toBe(doc.trace_id);
+    expect(links!.honeycomb).toContain(`/datasets/backend-flask/trace?trace_id=${span!.traceId}`);
+  });
+});
