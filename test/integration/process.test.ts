@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OtlpSink } from '../helpers/otlp-sink';
 import { runFixture } from '../helpers/child';
@@ -32,6 +34,12 @@ describe('the built package in a real process', () => {
     expect(span!.resource['service.name']).toBe('backend-flask');
     expect(sink.requests[0]!.headers['x-honeycomb-team']).toBe(KEY);
     await udp.waitFor(1);
+  });
+
+  it('should run the dualtrace bin', () => {
+    const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+    const out = execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect(out.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('should flush on SIGTERM and then die by SIGTERM when the app has no handler', async () => {

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import type { Tracer, TracerProvider } from '@opentelemetry/api';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import * as api from '../src/index';
+import type { DualtraceOptions, ResolvedConfig, Tracing } from '../src/index';
+import { HELP, main } from '../src/cli/main';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+describe('public API', () => {
+  it('should keep VERSION equal to package.json', () => {
+    expect(api.VERSION).toBe(pkg.version);
+  });
+
+  it('should type initTracing and its handle', () => {
+    expectTypeOf(api.initTracing).parameter(0).toEqualTypeOf<DualtraceOptions | undefined>();
+    expectTypeOf(api.initTracing).returns.toEqualTypeOf<Tracing>();
+    expectTypeOf<Tracing['tracer']>().toEqualTypeOf<Tracer>();
+    expectTypeOf<Tracing['provider']>().toEqualTypeOf<TracerProvider>();
+    expectTypeOf<Tracing['config']>().toEqualTypeOf<ResolvedConfig>();
+    expectTypeOf<Tracing['shutdown']>().returns.toEqualTypeOf<Promise<void>>();
+    expectTypeOf<Tracing['forceFlush']>().returns.toEqualTypeOf<Promise<void>>();
+  });
+
+  it('should reject misspelt and mistyped options at compile time', () => {
+    // @ts-expect-error: not an option
+    expectTypeOf<DualtraceOptions>().toMatchTypeOf<{ honeycombkey: string }>();
+    // @ts-expect-error: sampleRate is a number
+    const bad: DualtraceOptions = { sampleRate: '10' };
+    void bad;
+  });
+
+  it('should export ConfigError as a DualtraceError with code and option', () => {
+    const error = new api.ConfigError(api.ConfigErrorCode.BAD_VALUE, 'logLevel', 'is "loud"', 'Use warn.');
+    expect(error).toBeInstanceOf(api.DualtraceError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.code).toBe('DT_CONFIG_BAD_VALUE');
+    expect(error.option).toBe('logLevel');
+    expect(error.message).toBe('dualtrace: logLevel is "loud". Use warn.');
+  });
+});
+
+describe('dualtrace CLI', () => {
+  const run = (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  };
+
+  it('should print help and the version', () => {
+    expect(run('--help')).toEqual({ code: 0, out: HELP, err: '' });
+    expect(run('--version')).toEqual({ code: 0, out: `${pkg.version}\n`, err: '' });
+  });
+
+  it('should reject an unknown command with exit code 2', () => {
+    const result = run('frobnicate');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('unknown command "frobnicate"');
+  });
+});
