@@ -149,6 +149,28 @@ describe('packDocuments', () => {
     expect(result.nested + docs.filter((d) => d.type === 'subsegment').length).toBe(20);
   });
 
+  it('should leave the input documents unchanged', () => {
+    const root = segment();
+    const child = sub(root);
+    const docs = [root, child, sub(child), sub(root, { metadata: { default: { big: 'z'.repeat(70_000) } } })];
+    const before = structuredClone(docs);
+    packDocuments(docs);
+    packDocuments(docs.slice(0, 3));
+    expect(docs).toEqual(before);
+    for (const doc of docs) expect(Object.keys(doc).sort()).toEqual(Object.keys(before[docs.indexOf(doc)]!).sort());
+  });
+
+  it('should still send the descendants of a dropped document, independently', () => {
+    const root = segment();
+    const middle = sub(root, { name: 'm'.repeat(700) });
+    const leaf = sub(middle);
+    const result = packDocuments([root, middle, leaf], 600);
+    expect(result.dropped).toBe(1);
+    const docs = parseAll(result.payloads, 600);
+    expect(docs.map((d) => d.id).sort()).toEqual([root.id, leaf.id].sort());
+    expect(docs.find((d) => d.id === leaf.id)).toMatchObject({ type: 'subsegment', parent_id: middle.id });
+  });
+
   it('should still send documents caught in a parent_id cycle', () => {
     const a: Doc = { ...sub(segment()), id: 'a000000000000000', parent_id: 'b000000000000000' };
     const b: Doc = { ...sub(segment()), id: 'b000000000000000', parent_id: 'a000000000000000' };
