@@ -4,13 +4,15 @@
  * test file (vitest runs each file in its own forked process).
  *
  *   (a) X-Ray SDK Express service ──HTTP──▶ dualtrace node:http service
- *   (b) dualtrace (SERVER → CLIENT span) ──HTTP──▶ X-Ray SDK Express service
+ *   (b) dualtrace (SERVER → CLIENT span, propagation.inject) ──HTTP──▶ X-Ray SDK Express service
+ *   (c) the same through dualtrace's outgoing node:http instrumentation
  */
 import http, { type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { initTracing, type Tracing } from '../../src/init-tracing';
+import { enableOutgoingInstrumentation } from '../../src/instrument';
 import { startUdpSink, type FlatSegment, type UdpSink } from '../helpers/udp-sink';
 
 // Loaded after the sink exists; types kept loose on purpose (the SDK is a devDependency used only here).
@@ -65,6 +67,8 @@ beforeAll(async () => {
     service: 'dualtrace-svc',
     honeycomb: { enabled: false },
     xray: { daemonAddress: sink.daemonAddress },
+    // (b) injects by hand with propagation.inject; (c) turns the outgoing http instrumentation on itself.
+    instrumentation: { http: false, fetch: false },
   });
   const core = (await import('aws-xray-sdk-core')) as unknown as { default?: XRaySdk } & XRaySdk;
   xray = core.default ?? core;
@@ -153,5 +157,30 @@ describe('interop with aws-xray-sdk-node', () => {
     const ourClient = flat.find((s) => s.id === ids.client.spanId)!;
     expect(ourClient.parentId).toBe(ids.server.spanId);
     expect(expectOneTree(flat, xrayTraceId).id).toBe(ids.server.spanId);
+  });
+
+  it('(c) should be continued by an X-Ray SDK service through the outgoing http instrumentation', async () => {
+    const disable = enableOutgoingInstrumentation({ http: true, fetch: false });
+    try {
+      const app = express();
+      app.use(xrayExpress.openSegment('sdk-downstream-c'));
+      app.get('/c', (_req, res) => res.end('from sdk'));
+      app.use(xrayExpress.closeSegment());
+      const sdkUrl = await listen(app.listen(0, '127.0.0.1', () => undefined));
+      const server = await tracing.tracer.startActiveSpan('GET /start-c', { kind: SpanKind.SERVER }, async (span) => {
+        expect(await get(`${sdkUrl}/c`)).toBe('from sdk');
+        span.end();
+        return span.spanContext();
+      });
+      await tracing.forceFlush();
+      await sink.waitFor((docs) => docs.some((d) => d.name === 'sdk-downstream-c') && docs.some((d) => d.id === server.spanId), 5_000);
+      const flat = sink.segmentsFlat();
+      const sdkSegment = flat.find((s) => s.doc.name === 'sdk-downstream-c')!;
+      const parent = flat.find((s) => s.id === sdkSegment.parentId)!;
+      expect(parent).toMatchObject({ parentId: server.spanId, nested: true });
+      expect(expectOneTree(flat, sdkSegment.traceId).id).toBe(server.spanId);
+    } finally {
+      disable();
+    }
   });
 });
