@@ -1,0 +1,104 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { IncomingMessage } from 'node:http';
+import { forwardedFor, forwardedProto, firstHeader } from './headers';
+import type { CapturedHeader } from './options';
+import { isKnownMethod, redactQuery, splitHost, urlAuthority, type Target } from './url';
+
+/**
+ * The SERVER span's start attributes (OTel HTTP semantic conventions, stable): one object per request, built in one
+ * pass so the sampler sees them. `server.address`/`server.port` come from the Host header exactly as received: the
+ * X-Ray translator matches the `xrayUrl` host pattern against them for dynamic segment naming.
+ */
+
+interface Common {
+  method: string;
+  target: Target;
+  scheme: string;
+  host: string | undefined;
+  userAgent: string | undefined;
+  client: string | undefined;
+}
+
+function common(c: Common): Attributes {
+  const attrs: Attributes = { 'url.scheme': c.scheme, 'url.path': c.target.path };
+  if (isKnownMethod(c.method)) {
+    attrs['http.request.method'] = c.method;
+  } else {
+    attrs['http.request.method'] = '_OTHER';
+    attrs['http.request.method_original'] = c.method;
+  }
+  if (c.target.query !== undefined) attrs['url.query'] = redactQuery(c.target.query);
+  if (c.host !== undefined && c.host !== '') {
+    const [address, port] = splitHost(c.host);
+    attrs['server.address'] = address;
+    if (port !== undefined) attrs['server.port'] = port;
+  }
+  if (c.userAgent !== undefined) attrs['user_agent.original'] = c.userAgent;
+  if (c.client !== undefined) attrs['client.address'] = c.client;
+  return attrs;
+}
+
+/** Attributes of a `node:http` request (also Express, Fastify's `request.raw`, Koa's `ctx.req`). */
+export function nodeRequestAttributes(req: IncomingMessage, method: string, target: Target, capture: readonly CapturedHeader[]): Attributes {
+  const h = req.headers;
+  const socket = req.socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | undefined;
+  const peer = socket?.remoteAddress;
+  const attrs = common({
+    method,
+    target,
+    scheme: forwardedProto(h['x-forwarded-proto']) ?? (socket?.encrypted === true ? 'https' : 'http'),
+    host: h.host ?? firstHeader(h[':authority']),
+    userAgent: h['user-agent'],
+    client: forwardedFor(h['x-forwarded-for']) ?? peer,
+  });
+  if (peer !== undefined) {
+    attrs['network.peer.address'] = peer;
+    if (socket?.remotePort !== undefined) attrs['network.peer.port'] = socket.remotePort;
+  }
+  if (req.httpVersion !== undefined) attrs['network.protocol.version'] = req.httpVersion;
+  for (const { name, key } of capture) {
+    const v = h[name];
+    if (v !== undefined) attrs[key] = Array.isArray(v) ? v : [v];
+  }
+  return attrs;
+}
+
+/**
+ * Where a Fetch `Request` came from, when the runtime knows: shaped like Node's `IncomingMessage` so @hono/node-server's
+ * `c.env.incoming` can be passed as is (no per-request object).
+ */
+export interface FetchPeer {
+  readonly socket?: { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined } | undefined;
+  /** `1.1`, `2.0`, … */
+  readonly httpVersion?: string | undefined;
+}
+
+/** Attributes of a Fetch `Request` (Hono, Next.js route handlers, `dualtrace/fetch`). */
+export function fetchRequestAttributes(
+  request: Request,
+  target: Target,
+  capture: readonly CapturedHeader[],
+  peer: FetchPeer | undefined,
+): Attributes {
+  const h = request.headers;
+  const proto = forwardedProto(h.get('x-forwarded-proto') ?? undefined);
+  const attrs = common({
+    method: request.method,
+    target,
+    scheme: proto ?? (request.url.startsWith('https:') ? 'https' : 'http'),
+    host: h.get('host') ?? urlAuthority(request.url),
+    userAgent: h.get('user-agent') ?? undefined,
+    client: forwardedFor(h.get('x-forwarded-for') ?? undefined) ?? peer?.socket?.remoteAddress,
+  });
+  const address = peer?.socket?.remoteAddress;
+  if (address !== undefined) {
+    attrs['network.peer.address'] = address;
+    if (peer?.socket?.remotePort !== undefined) attrs['network.peer.port'] = peer.socket.remotePort;
+  }
+  if (peer?.httpVersion !== undefined) attrs['network.protocol.version'] = peer.httpVersion;
+  for (const { name, key } of capture) {
+    const v = h.get(name);
+    if (v !== null) attrs[key] = [v];
+  }
+  return attrs;
+}

@@ -1,0 +1,219 @@
+/**
+ * The one SERVER-span module every adapter uses, so the attribute, naming, status and error policy is identical.
+ *
+ * Stable API (other adapters, e.g. Lambda, may build on it; extend, don't change):
+ *
+ * ```ts
+ * const spans = createServerSpans('express', options);   // once, in the adapter's factory
+ * const s = spans.startNode(req, route?)                 // or spans.startFetch(request, route?, peer?)
+ * //  → undefined when the path is ignored or starting failed (then run the app untraced)
+ * s.run(fn, thisArg?, ...args)   // fn with the span active (user spans nest under it)
+ * s.setRoute('/users/:id')       // after routing: `http.route` and the name `GET /users/:id`
+ * s.recordError(error, status?)  // ERROR + exception event + `error.type` when status (default 500) is ≥ 500
+ * s.end(status, headers?, get?)  // status code, captured response headers, ERROR on 5xx; only the first call counts
+ * ```
+ *
+ * Extraction uses the global propagator (dualtrace's reads `traceparent` or `X-Amzn-Trace-Id`), and the span is
+ * started while the extracted context is active: a Root-only X-Ray header (ALB) passes its trace id to the id
+ * generator through the active context. Nothing here throws into the app: a failure leaves the request untraced.
+ */
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type TextMapGetter,
+  type Tracer,
+} from '@opentelemetry/api';
+import type { IncomingMessage } from 'node:http';
+import { VERSION } from '../../version';
+import { fetchHeaderGetter, headerAttribute, nodeHeaderGetter } from './headers';
+import { normalizeOptions, type NormalizedOptions, type ServerTracingOptions } from './options';
+import { fetchRequestAttributes, nodeRequestAttributes, type FetchPeer } from './request-attributes';
+import { splitTarget, type Target } from './url';
+
+export type { FetchPeer } from './request-attributes';
+export type { ServerTracingOptions, SpanNameInfo } from './options';
+
+/** Reads one response header from a framework's response object (only called when headers are allow-listed). */
+export type ResponseHeaderGetter<H> = (headers: H, name: string) => unknown;
+
+/** One request's SERVER span. Methods never throw. */
+export class ServerSpan {
+  /** The context with this span set: run handlers in it (see `run`). */
+  readonly context: Context;
+  private route: string | undefined;
+  private errored = false;
+  private ended = false;
+
+  constructor(
+    readonly span: Span,
+    parent: Context,
+    private readonly options: NormalizedOptions,
+    private readonly method: string,
+    private readonly path: string,
+    route: string | undefined,
+  ) {
+    this.context = trace.setSpan(parent, span);
+    this.route = route;
+  }
+
+  /** Calls `fn(...args)` with this span active, so spans the app starts inside become its children. */
+  run<A extends unknown[], R>(fn: (...args: A) => R, thisArg?: unknown, ...args: A): R {
+    return context.with(this.context, fn, thisArg, ...args);
+  }
+
+  /** Records the matched route template: sets `http.route` and renames the span `METHOD route`. */
+  setRoute(route: string | undefined): void {
+    if (this.ended || route === undefined || route === '' || route === this.route) return;
+    this.route = route;
+    if (!this.span.isRecording()) return;
+    try {
+      this.span.setAttribute('http.route', route);
+      this.span.updateName(spanName(this.options, this.method, route, this.path));
+    } catch {
+      // Never let a misbehaving span or `spanName` reach the app.
+    }
+  }
+
+  /**
+   * Records a thrown error. A status below 500 (an HTTP error the app meant, e.g. Koa's `ctx.throw(404)`) is not a
+   * server fault: nothing is marked. Only the first error is recorded.
+   */
+  recordError(error: unknown, status?: number): void {
+    if (this.ended || this.errored || (status !== undefined && status < 500) || !this.span.isRecording()) return;
+    this.errored = true;
+    try {
+      const err = error instanceof Error ? error : undefined;
+      this.span.recordException(err ?? String(error));
+      this.span.setAttribute('error.type', errorType(err));
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: err?.message ?? String(error) });
+    } catch {
+      // recordException on a broken error object (getters that throw) must not break the request.
+    }
+  }
+
+  /** Ends the span (only the first call counts): status code, ERROR on ≥ 500, captured response headers. */
+  end<H>(status: number | undefined, headers?: H, getHeader?: ResponseHeaderGetter<H>): void {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      if (this.span.isRecording()) {
+        if (status !== undefined && status > 0) {
+          this.span.setAttribute('http.response.status_code', status);
+          if (status >= 500 && !this.errored) {
+            this.span.setAttribute('error.type', String(status));
+            this.span.setStatus({ code: SpanStatusCode.ERROR });
+          }
+        }
+        if (headers !== undefined && getHeader !== undefined) {
+          for (const { name, key } of this.options.responseHeaders) {
+            const value = headerAttribute(getHeader(headers, name));
+            if (value !== undefined) this.span.setAttribute(key, value);
+          }
+        }
+      }
+    } catch {
+      // As above: telemetry stays invisible.
+    }
+    this.span.end();
+  }
+
+  /** True once `end` ran. */
+  get isEnded(): boolean {
+    return this.ended;
+  }
+}
+
+/** Starts SERVER spans for one adapter; build it once in the adapter's factory. */
+export interface ServerSpans {
+  /** The normalised options (header allow-lists etc.). */
+  readonly options: NormalizedOptions;
+  /** A span for a `node:http` request; `undefined` when ignored or when starting failed. */
+  startNode(req: IncomingMessage, route?: string): ServerSpan | undefined;
+  /** A span for a Fetch `Request`; `peer` adds the socket address when the runtime knows it. */
+  startFetch(request: Request, route?: string, peer?: FetchPeer): ServerSpan | undefined;
+}
+
+/**
+ * Normalises the options and gets the tracer once.
+ *
+ * @param adapter the adapter's name; the tracer is `dualtrace/<adapter>`
+ * @param {ServerTracingOptions} [options={}] see `ServerTracingOptions`
+ */
+export function createServerSpans(adapter: string, options?: ServerTracingOptions): ServerSpans {
+  const normalized = normalizeOptions(options);
+  // The global provider is a proxy: a tracer taken before `initTracing` starts recording once it has run.
+  const tracer = (normalized.tracerProvider ?? trace.getTracerProvider()).getTracer(`dualtrace/${adapter}`, VERSION);
+  return {
+    options: normalized,
+    startNode(req, route) {
+      const target = splitTarget(req.url ?? '/');
+      if (normalized.ignore?.(target.path) === true) return undefined;
+      const method = req.method ?? 'GET';
+      try {
+        const attrs = nodeRequestAttributes(req, method, target, normalized.requestHeaders);
+        return start(tracer, normalized, req.headers, nodeHeaderGetter, method, target, route, attrs);
+      } catch {
+        return undefined; // A broken propagator, provider or `spanName`: serve the request untraced.
+      }
+    },
+    startFetch(request, route, peer) {
+      const target = splitTarget(request.url);
+      if (normalized.ignore?.(target.path) === true) return undefined;
+      try {
+        const attrs = fetchRequestAttributes(request, target, normalized.requestHeaders, peer);
+        return start(tracer, normalized, request.headers, fetchHeaderGetter, request.method, target, route, attrs);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function start<C>(
+  tracer: Tracer,
+  options: NormalizedOptions,
+  carrier: C,
+  getter: TextMapGetter<C>,
+  method: string,
+  target: Target,
+  route: string | undefined,
+  attrs: Attributes,
+): ServerSpan {
+  const active = context.active();
+  const parent = propagation.extract(active, carrier, getter);
+  if (route !== undefined && route !== '') attrs['http.route'] = route;
+  else route = undefined;
+  const spanOptions = { kind: SpanKind.SERVER, attributes: attrs };
+  const name = spanName(options, method, route, target.path);
+  // Started with the extracted context ACTIVE (not only passed as the parent): the id generator reads a Root-only
+  // X-Ray trace id from the active context. `context.with(ctx, fn, thisArg, ...args)` needs no closure.
+  const span =
+    parent === active
+      ? tracer.startSpan(name, spanOptions)
+      : context.with(parent, tracer.startSpan, tracer, name, spanOptions, parent);
+  return new ServerSpan(span, parent, options, method, target.path, route);
+}
+
+function spanName(options: NormalizedOptions, method: string, route: string | undefined, path: string): string {
+  if (options.spanName !== undefined) {
+    try {
+      const name = options.spanName({ method, route, path });
+      if (typeof name === 'string' && name !== '') return name;
+    } catch {
+      // Fall through to the default name.
+    }
+  }
+  return route === undefined ? method : `${method} ${route}`;
+}
+
+function errorType(err: Error | undefined): string {
+  if (err === undefined) return '_OTHER';
+  const name = err.constructor?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : err.name || 'Error';
+}

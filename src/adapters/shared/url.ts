@@ -1,0 +1,130 @@
+/**
+ * Pure helpers for the request line and Host header: split the target into path and query, redact sensitive query
+ * values, split `host[:port]`, and normalise the method to the stable HTTP conventions' known set.
+ */
+
+/** Known methods (OTel semantic conventions, `http.request.method`); anything else is reported as `_OTHER`. */
+const KNOWN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', 'QUERY']);
+
+/** `true` when `method` is one the conventions name; `http.request.method` is then the method itself. */
+export function isKnownMethod(method: string): boolean {
+  return KNOWN_METHODS.has(method);
+}
+
+/** The value that replaces a sensitive query parameter's value. */
+export const REDACTED = 'REDACTED';
+
+// Parameter names whose values are secrets: credentials, OAuth codes, signed-URL signatures (AWS SigV4 query auth,
+// S3 presigned URLs: X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token, AWSAccessKeyId, Signature).
+// Whole words for the short ones so `monkey` or `sigma` stay visible; substrings for the rest. Over-redacting is safe.
+const SENSITIVE_KEY_RE = /(?:^|[^a-z])(?:code|sig|key|pwd|pass)(?:$|[^a-z])|token|secret|passw|signature|credential|apikey|api_key|accesskey|access_key|session|auth/i;
+// Cheap exit: a query with none of these substrings anywhere needs no parsing (measured: the common case).
+const MAYBE_SENSITIVE_RE = /code|sig|key|pwd|pass|token|secret|credential|session|auth/i;
+
+/** Whether a (raw, possibly percent-encoded) query parameter name names a secret. */
+export function isSensitiveKey(rawKey: string): boolean {
+  if (SENSITIVE_KEY_RE.test(rawKey)) return true;
+  if (!rawKey.includes('%')) return false;
+  try {
+    return SENSITIVE_KEY_RE.test(decodeURIComponent(rawKey));
+  } catch {
+    return true; // Undecodable: we cannot tell, so hide it.
+  }
+}
+
+/**
+ * The query string (without `?`) with the values of sensitive parameters replaced by `REDACTED`; returns the input
+ * itself (no allocation) when nothing is sensitive.
+ *
+ * @example redactQuery('q=shoes&access_token=abc') // 'q=shoes&access_token=REDACTED'
+ */
+export function redactQuery(query: string): string {
+  if (!MAYBE_SENSITIVE_RE.test(query)) return query;
+  const parts = query.split('&');
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    if (eq >= 0 && eq < part.length - 1 && isSensitiveKey(key)) {
+      parts[i] = `${key}=${REDACTED}`;
+      changed = true;
+    }
+  }
+  return changed ? parts.join('&') : query;
+}
+
+/** Path and query of a request target. The query is `undefined` when there is no `?` (an empty one is `''`). */
+export interface Target {
+  path: string;
+  query: string | undefined;
+}
+
+/**
+ * Splits a request target (`/a/b?x=1`) into path and query. An absolute-form target (`http://user:pw@host/a?x`) loses
+ * its scheme and authority, so credentials in it are never recorded. A fragment is dropped.
+ */
+export function splitTarget(target: string): Target {
+  let start = 0;
+  if (target.charCodeAt(0) !== 47 /* '/' */) {
+    const scheme = target.indexOf('://');
+    if (scheme > 0) {
+      const slash = target.indexOf('/', scheme + 3);
+      const question = target.indexOf('?', scheme + 3);
+      const end = slash < 0 ? question : question < 0 ? slash : Math.min(slash, question);
+      if (end < 0) return { path: '/', query: undefined };
+      start = end;
+    }
+  }
+  let stop = target.indexOf('#', start);
+  if (stop < 0) stop = target.length;
+  const q = target.indexOf('?', start);
+  if (q < 0 || q > stop) {
+    const path = start === 0 && stop === target.length ? target : target.slice(start, stop);
+    return { path: path === '' || path.charCodeAt(0) !== 47 ? `/${path}` : path, query: undefined };
+  }
+  const path = q === start ? '/' : target.slice(start, q);
+  return { path: path.charCodeAt(0) === 47 ? path : `/${path}`, query: target.slice(q + 1, stop) };
+}
+
+/** Host and port of a Host header, as received: `example.com:8080` → `['example.com', 8080]`; `[::1]:80` → `['::1', 80]`. */
+export function splitHost(host: string): [string, number | undefined] {
+  if (host.charCodeAt(0) === 91 /* '[' */) {
+    const end = host.indexOf(']');
+    if (end < 0) return [host, undefined];
+    const rest = host.slice(end + 1);
+    return [host.slice(1, end), rest.startsWith(':') ? toPort(rest.slice(1)) : undefined];
+  }
+  const colon = host.indexOf(':');
+  if (colon < 0 || colon !== host.lastIndexOf(':')) return [host, undefined];
+  const port = toPort(host.slice(colon + 1));
+  return port === undefined ? [host, undefined] : [host.slice(0, colon), port];
+}
+
+function toPort(text: string): number | undefined {
+  if (text.length === 0 || text.length > 5) return undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  const port = Number(text);
+  return port > 0 && port < 65536 ? port : undefined;
+}
+
+/** The `host[:port]` of an absolute URL, without any `user:password@` (never recorded); `undefined` if none. */
+export function urlAuthority(url: string): string | undefined {
+  const scheme = url.indexOf('://');
+  if (scheme < 0) return undefined;
+  let end = url.length;
+  for (let i = scheme + 3; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 47 || c === 63 || c === 35) {
+      end = i;
+      break;
+    }
+  }
+  const authority = url.slice(scheme + 3, end);
+  const at = authority.lastIndexOf('@');
+  const host = at < 0 ? authority : authority.slice(at + 1);
+  return host === '' ? undefined : host;
+}
