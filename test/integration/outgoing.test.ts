@@ -28,6 +28,7 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
       logLevel: 'none',
       honeycomb: { endpoint: sink.url },
       xray: { daemonAddress: udp.daemonAddress },
+      instrumentation: { fetch: false, http: false }, // each test turns on what it tests
     });
     received = [];
     server = createServer((req, res) => {
