@@ -5,7 +5,8 @@ import type { AttributeValue, Attributes } from '@opentelemetry/api';
 export function str(attrs: Attributes, key: string): string | undefined {
   const v = attrs[key];
   if (typeof v === 'string') return v === '' ? undefined : v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : undefined;
+  if (typeof v === 'boolean') return String(v);
   return undefined;
 }
 
