@@ -1,0 +1,97 @@
+/**
+ * `dualtrace/fastify`: one SERVER span per request for Fastify 4 and 5, as a plugin that needs no `fastify-plugin`.
+ *
+ * @example
+ * import Fastify from 'fastify';
+ * import { tracing } from 'dualtrace/fastify';
+ * const app = Fastify();
+ * await app.register(tracing());
+ * @see docs/adapters.md
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorStatus } from './shared/node-response';
+import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
+import { SERVER_SPAN } from './shared/symbols';
+
+export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
+
+/** A Fastify plugin (callback style), marked to skip encapsulation so its hooks see every route. */
+export interface TracingPlugin {
+  (instance: FastifyInstance, options: unknown, done: (error?: Error) => void): void;
+  readonly [key: symbol]: unknown;
+}
+
+type Traced = FastifyRequest & { [SERVER_SPAN]?: ServerSpan; routerPath?: string };
+type Done = (error?: Error) => void;
+
+/**
+ * A plugin that starts a SERVER span in `onRequest`, keeps it active for hooks and the handler, records errors in
+ * `onError` and ends the span in `onResponse` (or `onRequestAbort`). The span is named after the route template
+ * (`request.routeOptions.url`, or `routerPath` on old 4.x).
+ *
+ * @param {ServerTracingOptions} [options={}] span name, ignored paths, header allow-lists, tracer provider
+ * @example
+ * await app.register(tracing({ ignorePaths: ['/healthz'] }));
+ * @see docs/adapters.md
+ */
+export function tracing(options?: ServerTracingOptions): TracingPlugin {
+  const spans = createServerSpans('fastify', options);
+
+  function onRequest(request: FastifyRequest, _reply: FastifyReply, done: Done): void {
+    const traced = request as Traced;
+    const span = spans.startNode(request.raw, routeOf(traced));
+    if (span === undefined) return done();
+    traced[SERVER_SPAN] = span;
+    span.run(done);
+  }
+  // The body is parsed on stream events, outside the onRequest scope: enter the span's context again right before
+  // the handler so it (and its user spans) see it.
+  function preHandler(request: FastifyRequest, _reply: FastifyReply, done: Done): void {
+    const span = (request as Traced)[SERVER_SPAN];
+    if (span === undefined) return done();
+    span.run(done);
+  }
+  function onError(request: FastifyRequest, _reply: FastifyReply, error: unknown, done: Done): void {
+    (request as Traced)[SERVER_SPAN]?.recordError(error, errorStatus(error));
+    done();
+  }
+  function onResponse(request: FastifyRequest, reply: FastifyReply, done: Done): void {
+    const span = (request as Traced)[SERVER_SPAN];
+    if (span !== undefined) {
+      span.setRoute(routeOf(request as Traced));
+      span.end(reply.statusCode, reply, replyHeader);
+    }
+    done();
+  }
+  function onRequestAbort(request: FastifyRequest, done: Done): void {
+    (request as Traced)[SERVER_SPAN]?.end(undefined);
+    done();
+  }
+
+  const plugin = function dualtrace(instance: FastifyInstance, _options: unknown, done: (error?: Error) => void): void {
+    instance.addHook('onRequest', onRequest);
+    instance.addHook('preHandler', preHandler);
+    instance.addHook('onError', onError);
+    instance.addHook('onResponse', onResponse);
+    instance.addHook('onRequestAbort', onRequestAbort);
+    done();
+  } as TracingPlugin;
+  // What fastify-plugin would set: no encapsulation (hooks apply to the whole app), a name, and the versions we test.
+  Object.assign(plugin, {
+    [Symbol.for('skip-override')]: true,
+    [Symbol.for('fastify.display-name')]: 'dualtrace',
+    [Symbol.for('plugin-meta')]: { fastify: '4.x || 5.x', name: 'dualtrace' },
+  });
+  return plugin;
+}
+
+function routeOf(request: Traced): string | undefined {
+  // v5 (and 4.x ≥ 4.21): routeOptions.url; it is undefined for the 404 handler. `routerPath` only where routeOptions
+  // is missing, since 4.x warns (FSTDEP017) when it is read.
+  const options = request.routeOptions as { url?: string } | undefined;
+  return options !== undefined ? options.url : request.routerPath;
+}
+
+function replyHeader(reply: FastifyReply, name: string): unknown {
+  return reply.getHeader(name);
+}

@@ -1,0 +1,56 @@
+/**
+ * `dualtrace/fetch`: one SERVER span per request for Fetch-style handlers, `(request: Request) => Response`
+ * (Next.js route handlers, Bun/Deno-style servers, anything that hands you a `Request`).
+ *
+ * @example
+ * // app/api/users/[id]/route.ts
+ * import { traced } from 'dualtrace/fetch';
+ * export const GET = traced(async (request) => Response.json(await load(request)), { route: '/api/users/[id]' });
+ * @see docs/adapters.md
+ */
+import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
+
+export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
+
+/** Options of `traced`: the common ones plus the route template the handler serves. */
+export interface FetchTracingOptions extends ServerTracingOptions {
+  /** The route template this handler serves (`/api/users/[id]`): `http.route` and the span name `GET /api/users/[id]`. */
+  route?: string;
+}
+
+/**
+ * Wraps a Fetch handler: each call gets a SERVER span, active while the handler runs, ended when it returns its
+ * `Response` (status, ERROR on 5xx) or throws (recorded, ERROR, rethrown unchanged).
+ *
+ * @param handler `(request, ...rest) => Response | Promise<Response>`; extra arguments (e.g. Next.js's `{ params }`)
+ *   are passed through
+ * @param {FetchTracingOptions} [options={}] route, span name, ignored paths, header allow-lists, tracer provider
+ * @example
+ * const handler = traced((request) => new Response('ok'), { ignorePaths: ['/healthz'] });
+ * @see docs/adapters.md
+ */
+export function traced<A extends unknown[]>(
+  handler: (request: Request, ...rest: A) => Response | Promise<Response>,
+  options?: FetchTracingOptions,
+): (request: Request, ...rest: A) => Promise<Response> {
+  const spans = createServerSpans('fetch', options);
+  const route = options?.route;
+  return async function dualtraceTraced(this: unknown, request: Request, ...rest: A): Promise<Response> {
+    const span = spans.startFetch(request, route);
+    if (span === undefined) return handler.call(this, request, ...rest);
+    let response: Response;
+    try {
+      response = await span.run(handler, this, request, ...rest);
+    } catch (error) {
+      span.recordError(error);
+      span.end(500);
+      throw error;
+    }
+    span.end(response.status, response.headers, responseHeader);
+    return response;
+  };
+}
+
+function responseHeader(headers: Headers, name: string): unknown {
+  return headers.get(name) ?? undefined;
+}

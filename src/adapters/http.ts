@@ -1,0 +1,74 @@
+/**
+ * `dualtrace/http`: one SERVER span per request for a plain `node:http` / `node:https` request listener.
+ *
+ * @example
+ * import { createServer } from 'node:http';
+ * import { traced } from 'dualtrace/http';
+ * createServer(traced((req, res) => res.end('ok'))).listen(3000);
+ * @see docs/adapters.md
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { endFromResponse, type TracedRequest } from './shared/node-response';
+import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
+import { SERVER_SPAN } from './shared/symbols';
+
+export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
+
+/** Options of `traced`: the common ones plus a fixed route template for the spans' names. */
+export interface HttpTracingOptions extends ServerTracingOptions {
+  /** A route template to name every span after (`GET /api/*`); default: none, so spans are named `METHOD`. */
+  route?: string;
+}
+
+/**
+ * Wraps a request listener: each request gets a SERVER span, active while the listener (and its async work) runs,
+ * ended when the response finishes or the connection closes. A thrown error (or a rejected promise from an async
+ * listener) is recorded and passed on unchanged.
+ *
+ * @param listener the `(req, res)` listener to trace
+ * @param {HttpTracingOptions} [options={}] route, span name, ignored paths, header allow-lists, tracer provider
+ * @example
+ * const server = createServer(traced(app, { ignorePaths: ['/healthz'] }));
+ * @see docs/adapters.md
+ */
+export function traced<Req extends IncomingMessage, Res extends ServerResponse, R>(
+  listener: (req: Req, res: Res) => R,
+  options?: HttpTracingOptions,
+): (req: Req, res: Res) => R {
+  const spans = createServerSpans('http', options);
+  const route = options?.route;
+  return function dualtraceTraced(this: unknown, req: Req, res: Res): R {
+    const request = req as TracedRequest;
+    if (request[SERVER_SPAN] !== undefined) return listener.call(this, req, res);
+    const span = spans.startNode(req, route);
+    if (span === undefined) return listener.call(this, req, res);
+    request[SERVER_SPAN] = span;
+    res.on('finish', onResponseDone);
+    res.on('close', onResponseDone);
+    let result: R;
+    try {
+      result = span.run(listener, this, req, res);
+    } catch (error) {
+      span.recordError(error);
+      throw error;
+    }
+    if (isThenable(result)) {
+      // Same outcome for the app (the returned promise still rejects), with the error on the span.
+      return result.then(undefined, (error: unknown) => {
+        span.recordError(error);
+        throw error;
+      }) as R;
+    }
+    return result;
+  };
+}
+
+function onResponseDone(this: ServerResponse): void {
+  const span = (this.req as TracedRequest | undefined)?.[SERVER_SPAN];
+  if (span === undefined || span.isEnded) return;
+  endFromResponse(span, this);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}

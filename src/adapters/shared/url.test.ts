@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { isKnownMethod, isSensitiveKey, redactQuery, splitHost, splitTarget, urlAuthority } from './url';
+import { normalizeOptions } from './options';
+
+describe('redactQuery', () => {
+  it('should return the same string when nothing is sensitive', () => {
+    const q = 'q=shoes&page=2&sort=price';
+    expect(redactQuery(q)).toBe(q);
+  });
+
+  it('should redact the values of credential-like keys and keep the rest', () => {
+    expect(redactQuery('q=1&access_token=a&api_key=b&client_secret=c&password=d&sig=e&code=f&state=g')).toBe(
+      'q=1&access_token=REDACTED&api_key=REDACTED&client_secret=REDACTED&password=REDACTED&sig=REDACTED&code=REDACTED&state=g',
+    );
+    expect(redactQuery('X-Amz-Credential=x&X-Amz-Signature=y&X-Amz-Security-Token=z&AWSAccessKeyId=k&Signature=s&key=v')).toBe(
+      'X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&X-Amz-Security-Token=REDACTED&AWSAccessKeyId=REDACTED&Signature=REDACTED&key=REDACTED',
+    );
+  });
+
+  it('should leave look-alike words alone and handle odd input', () => {
+    expect(isSensitiveKey('monkey')).toBe(false);
+    expect(isSensitiveKey('zipcode')).toBe(false);
+    expect(isSensitiveKey('api%5Fkey')).toBe(true);
+    expect(isSensitiveKey('%E0%A4%A')).toBe(true); // undecodable: hidden
+    expect(redactQuery('token&token=&=x&token=1')).toBe('token&token=&=x&token=REDACTED');
+  });
+});
+
+describe('splitTarget', () => {
+  it('should split path and query and drop a fragment', () => {
+    expect(splitTarget('/a/b?x=1#f')).toEqual({ path: '/a/b', query: 'x=1' });
+    expect(splitTarget('/a')).toEqual({ path: '/a', query: undefined });
+    expect(splitTarget('/?')).toEqual({ path: '/', query: '' });
+  });
+
+  it('should drop the scheme and credentials of an absolute-form target', () => {
+    expect(splitTarget('http://user:pw@example.com:8080/p?q=1')).toEqual({ path: '/p', query: 'q=1' });
+    expect(splitTarget('http://example.com')).toEqual({ path: '/', query: undefined });
+    expect(splitTarget('http://example.com?x=1')).toEqual({ path: '/', query: 'x=1' });
+    expect(urlAuthority('https://user:pw@example.com:8443/p')).toBe('example.com:8443');
+  });
+});
+
+describe('splitHost', () => {
+  it('should split host and port as received', () => {
+    expect(splitHost('example.com')).toEqual(['example.com', undefined]);
+    expect(splitHost('example.com:8080')).toEqual(['example.com', 8080]);
+    expect(splitHost('[::1]:3000')).toEqual(['::1', 3000]);
+    expect(splitHost('example.com:http')).toEqual(['example.com:http', undefined]);
+    expect(splitHost('::1')).toEqual(['::1', undefined]);
+  });
+});
+
+describe('isKnownMethod and normalizeOptions', () => {
+  it('should know the standard methods only', () => {
+    expect(isKnownMethod('GET')).toBe(true);
+    expect(isKnownMethod('get')).toBe(false);
+    expect(isKnownMethod('PROPFIND')).toBe(false);
+  });
+
+  it('should lower-case header allow-lists and never allow credentials', () => {
+    const o = normalizeOptions({ captureRequestHeaders: ['X-Request-Id', 'Authorization', 'Cookie', 'x-request-id'], captureResponseHeaders: ['Set-Cookie'] });
+    expect(o.requestHeaders).toEqual([{ name: 'x-request-id', key: 'http.request.header.x-request-id' }]);
+    expect(o.responseHeaders).toEqual([]);
+  });
+
+  it('should build one ignore function from strings and RegExps, and reject wrong types', () => {
+    const { ignore } = normalizeOptions({ ignorePaths: ['/healthz', /^\/internal\//g] });
+    expect([ignore!('/healthz'), ignore!('/internal/x'), ignore!('/internal/x'), ignore!('/users')]).toEqual([true, true, true, false]);
+    expect(() => normalizeOptions({ ignorePaths: [42 as unknown as string] })).toThrow(/ignorePaths/);
+    expect(() => normalizeOptions({ captureRequestHeaders: 'x' as unknown as string[] })).toThrow(/captureRequestHeaders/);
+  });
+});

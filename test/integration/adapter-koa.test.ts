@@ -1,0 +1,77 @@
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
+import { describe, expect, it } from 'vitest';
+import Koa3 from 'koa';
+import { tracing } from '../../src/adapters/koa';
+import type { ServerTracingOptions } from '../../src/adapters/shared/server-span';
+import { describeServerAdapter, loadUser, otlpSpans, send, STATUS_ERROR, useTracing } from '../fixtures/adapter-harness';
+
+type KoaClass = typeof Koa3;
+// koa2 is an npm alias of koa@2; the middleware API used here is the same.
+const Koa2 = createRequire(import.meta.url)('koa2') as KoaClass;
+
+function buildApp(Koa: KoaClass, options: ServerTracingOptions) {
+  const app = new Koa();
+  app.silent = true; // Koa logs thrown errors to stderr by default.
+  app.use(tracing(options));
+  const router = new Router();
+  router.get('/users/:id', async (ctx) => {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    ctx.set('x-response-id', 'r-1');
+    ctx.body = loadUser(ctx.params.id!);
+  });
+  router.get('/fail', (ctx) => {
+    ctx.status = 500;
+    ctx.body = 'failed';
+  });
+  router.get('/throw', () => {
+    throw new Error('kaboom');
+  });
+  router.get('/healthz', (ctx) => {
+    ctx.body = 'ok';
+  });
+  router.get('/missing/:id', (ctx) => ctx.throw(404, 'no such thing'));
+  const api = new Router({ prefix: '/api' });
+  api.get('/items/:item', (ctx) => {
+    ctx.body = { item: ctx.params.item };
+  });
+  app.use(router.routes()).use(api.routes());
+  return app;
+}
+
+async function listen(Koa: KoaClass, options: ServerTracingOptions) {
+  const server: Server = await new Promise((resolve) => {
+    const s = buildApp(Koa, options).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+for (const [label, Koa] of [['koa 3', Koa3], ['koa 2', Koa2]] as const) {
+  describeServerAdapter(label, { start: (options) => listen(Koa, options), routes: true, peer: true });
+
+  describe(`${label}: router specifics`, () => {
+    const s = useTracing();
+
+    it('should name spans with the router prefix and leave thrown 4xx errors unmarked', async () => {
+      const app = await listen(Koa, {});
+      try {
+        expect((await send(app.url, '/api/items/3')).status).toBe(200);
+        expect((await send(app.url, '/missing/3')).status).toBe(404);
+        const spans = await otlpSpans(s, 2);
+        const byPath = (p: string) => spans.find((sp) => sp.attributes['url.path'] === p)!;
+        expect(byPath('/api/items/3').name).toBe('GET /api/items/:item');
+        expect(byPath('/missing/3').name).toBe('GET /missing/:id');
+        expect(byPath('/missing/3').attributes['http.response.status_code']).toBe(404);
+        expect(byPath('/missing/3').status.code).not.toBe(STATUS_ERROR);
+        expect(byPath('/missing/3').events).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+}
