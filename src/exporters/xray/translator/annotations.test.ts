@@ -112,6 +112,9 @@ describe('metadata', () => {
       user: 'andrewbrown',
       metadata: { default: { 'user.id': 'u-1' } },
     });
+    const both = translate(span({ kind: SpanKind.SERVER, attributes: { 'enduser.id': 'u-1', 'user.id': 'u-1' } }));
+    expect(both?.user).toBe('u-1');
+    expect(both?.metadata).toBeUndefined(); // what setUser() writes
     const doc = translate(span({ kind: SpanKind.SERVER, attributes: { 'user.id': 'u-1' } }));
     expect(doc?.user).toBe('u-1');
     expect(doc?.metadata).toBeUndefined();

@@ -42,6 +42,7 @@ describe('makeAws', () => {
         'aws.requestId': 'r-1',
         'aws.dynamodb.table_names': ['a', 'b'],
         'aws.extended_request_id': 'id2',
+        'aws.retries': 2,
       }).aws,
     ).toEqual({
       account_id: '123456789012',
@@ -49,6 +50,7 @@ describe('makeAws', () => {
       region: 'eu-west-1',
       request_id: 'r-1',
       id_2: 'id2',
+      retries: 2,
       table_names: ['a', 'b'],
     });
   });

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Consumed } from './attributes';
-import { HAS_AWS_KEYS, NOTHING_CONSUMED, scanKeys, str } from './attributes';
+import { HAS_AWS_KEYS, NOTHING_CONSUMED, int, scanKeys, str } from './attributes';
 import type { AwsData } from './types';
 
 /**
@@ -16,7 +16,7 @@ import type { AwsData } from './types';
 export const AWS_KEYS: Consumed = new Set([
   'aws.operation', 'aws.account_id', 'aws.region', 'aws.request_id', 'aws.requestId', 'aws.request.id',
   'aws.extended_request_id', 'aws.queue_url', 'aws.queue.url', 'aws.sqs.queue.url', 'aws.table_name',
-  'aws.table.name',
+  'aws.table.name', 'aws.retries',
 ]);
 /** On AWS SDK spans these describe the call too. */
 export const AWS_API_KEYS: Consumed = new Set([...AWS_KEYS, 'rpc.method', 'cloud.region', 'messaging.url']);
@@ -40,6 +40,7 @@ export function makeAws(attrs: Attributes, keys: number = scanKeys(attrs)): AwsR
     str(attrs, 'aws.sqs.queue.url') ??
     (awsApi ? str(attrs, 'messaging.url') : undefined);
   const tables = tableNames(attrs);
+  const retries = int(attrs, 'aws.retries');
 
   if (
     operation === undefined &&
@@ -48,7 +49,8 @@ export function makeAws(attrs: Attributes, keys: number = scanKeys(attrs)): AwsR
     requestId === undefined &&
     id2 === undefined &&
     queueUrl === undefined &&
-    tables === undefined
+    tables === undefined &&
+    retries === undefined
   ) {
     return { aws: undefined, consumed: awsApi ? AWS_API_KEYS : NOTHING_CONSUMED };
   }
@@ -59,6 +61,7 @@ export function makeAws(attrs: Attributes, keys: number = scanKeys(attrs)): AwsR
   if (requestId !== undefined) aws.request_id = requestId;
   if (id2 !== undefined) aws.id_2 = id2;
   if (queueUrl !== undefined) aws.queue_url = queueUrl;
+  if (retries !== undefined && retries >= 0) aws.retries = retries;
   if (tables !== undefined) {
     if (tables.length === 1) aws.table_name = tables[0];
     else aws.table_names = tables;

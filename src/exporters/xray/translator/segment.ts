@@ -25,6 +25,7 @@ import type { SegmentDocument, TranslatorOptions } from './types';
 
 const ENDUSER_CONSUMED: Consumed = new Set(['enduser.id']);
 const USER_ID_CONSUMED: Consumed = new Set(['user.id']);
+const BOTH_USER_KEYS_CONSUMED: Consumed = new Set(['enduser.id', 'user.id']);
 
 /**
  * `true` → the span becomes a top-level segment: SERVER spans (with or without a remote parent, which is kept as
@@ -98,7 +99,9 @@ export function createSegmentTranslator(
     const cause = makeCause(kind, span.status, span.events, attrs, http.status, fragment.nodeStacks);
     const enduser = str(attrs, 'enduser.id');
     const user = enduser ?? str(attrs, 'user.id');
-    const userConsumed = enduser !== undefined ? ENDUSER_CONSUMED : USER_ID_CONSUMED;
+    // setUser() writes both keys with one value; a different user.id is kept in metadata.
+    const userConsumed =
+      enduser === undefined ? USER_ID_CONSUMED : user === attrs['user.id'] ? BOTH_USER_KEYS_CONSUMED : ENDUSER_CONSUMED;
     const consumed: Consumed[] = [userConsumed];
     // Only non-empty sets: the leftover pass checks every attribute against every set in this list.
     if (http.consumed !== NOTHING_CONSUMED) consumed.push(http.consumed);

@@ -31,6 +31,8 @@ export interface AwsData {
   /** S3 extended request id (`x-amz-id-2`), as the X-Ray SDKs write it. */
   id_2?: string;
   queue_url?: string;
+  /** Retries the AWS SDK made, as the X-Ray Node SDK records them (`aws_p.js`). */
+  retries?: number;
   table_name?: string;
   table_names?: string[];
   ec2?: { instance_id?: string; availability_zone?: string; instance_size?: string; ami_id?: string };
