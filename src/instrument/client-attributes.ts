@@ -1,5 +1,6 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
+import { redactQuery } from '../adapters/shared/url';
 
 /**
  * Stable HTTP client semantic conventions shared by the fetch (undici) and node:http instrumentations, so both record
@@ -7,18 +8,6 @@ import { SpanStatusCode } from '@opentelemetry/api';
  */
 
 const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', 'QUERY']);
-
-/**
- * Query parameters whose values are replaced by `REDACTED` in `url.full`: the semconv default list (AWSAccessKeyId,
- * Signature, sig, X-Goog-Signature) plus the SigV4 pre-signed URL keys and common bearer-style names. Compared
- * case-insensitively.
- */
-export const SENSITIVE_QUERY_KEYS: ReadonlySet<string> = new Set(
-  [
-    'AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential',
-    'X-Amz-Security-Token', 'access_token', 'token', 'api_key', 'apikey', 'password', 'secret', 'client_secret',
-  ].map((k) => k.toLowerCase()),
-);
 
 export interface ClientRequestInfo {
   /** As sent, e.g. `GET`, `get`, `PURGE`. */
@@ -48,7 +37,7 @@ export function clientStartAttributes(info: ClientRequestInfo): Attributes {
   const authority = port === defaultPort ? host : `${host}:${port}`;
   const attrs: Attributes = {
     'http.request.method': known ? upper : '_OTHER',
-    'url.full': `${scheme}://${authority}${redactQuery(info.path.startsWith('/') ? info.path : `/${info.path}`)}`,
+    'url.full': `${scheme}://${authority}${redactPath(info.path.startsWith('/') ? info.path : `/${info.path}`)}`,
     'url.scheme': scheme,
     'server.address': info.host.startsWith('[') ? info.host.slice(1, -1) : info.host,
     'server.port': port,
@@ -57,28 +46,15 @@ export function clientStartAttributes(info: ClientRequestInfo): Attributes {
   return attrs;
 }
 
-/** Replaces the values of {@link SENSITIVE_QUERY_KEYS} with `REDACTED`; the rest of the path is kept byte for byte. */
-export function redactQuery(pathWithQuery: string): string {
-  const q = pathWithQuery.indexOf('?');
-  if (q < 0) return pathWithQuery;
-  const hash = pathWithQuery.indexOf('#', q);
-  const query = pathWithQuery.slice(q + 1, hash < 0 ? undefined : hash);
-  let changed = false;
-  const parts = query.split('&').map((part) => {
-    const eq = part.indexOf('=');
-    if (eq < 0) return part;
-    let key: string;
-    try {
-      key = decodeURIComponent(part.slice(0, eq));
-    } catch {
-      key = part.slice(0, eq);
-    }
-    if (!SENSITIVE_QUERY_KEYS.has(key.toLowerCase())) return part;
-    changed = true;
-    return `${part.slice(0, eq)}=REDACTED`;
-  });
-  if (!changed) return pathWithQuery;
-  return `${pathWithQuery.slice(0, q + 1)}${parts.join('&')}${hash < 0 ? '' : pathWithQuery.slice(hash)}`;
+/**
+ * The path with the values of secret-looking query parameters replaced by `REDACTED`, by the same rule as the server
+ * adapters (`adapters/shared/url.ts`: tokens, keys, signatures, SigV4 pre-signed URL parameters…); fragment dropped.
+ */
+export function redactPath(pathWithQuery: string): string {
+  const hash = pathWithQuery.indexOf('#');
+  const target = hash < 0 ? pathWithQuery : pathWithQuery.slice(0, hash);
+  const q = target.indexOf('?');
+  return q < 0 ? target : `${target.slice(0, q + 1)}${redactQuery(target.slice(q + 1))}`;
 }
 
 /**

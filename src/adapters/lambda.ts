@@ -1,0 +1,214 @@
+/**
+ * `dualtrace/lambda`: one SERVER span per Lambda invocation, flushed to both backends before the handler returns.
+ *
+ * @see docs/adapters.md#lambda
+ */
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { getTracing } from '../init-tracing';
+import { VERSION } from '../version';
+import { headersOf, httpRequestOf, triggerOf, type FaasTrigger } from './shared/lambda-events';
+import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
+
+/** The parts of the Lambda context object the wrapper reads (see the Node.js runtime's `context` documentation). */
+export interface LambdaContextLike {
+  awsRequestId?: string;
+  functionName?: string;
+  functionVersion?: string;
+  invokedFunctionArn?: string;
+  getRemainingTimeInMillis?: () => number;
+}
+
+/** An async handler, or a callback-style one (`(event, context, callback)`). */
+export type LambdaHandler<E = unknown, R = unknown> =
+  | ((event: E, context: LambdaContextLike) => Promise<R>)
+  | ((event: E, context: LambdaContextLike, callback: (error?: unknown, result?: R) => void) => void | Promise<R>);
+
+/** Options of {@link traced}: the server adapters' options plus the flush bound and the span name. */
+export interface LambdaTracingOptions extends ServerTracingOptions {
+  /** Upper bound for the flush before returning, in ms (also capped by the invocation's remaining time). Default 2000. */
+  flushTimeoutMillis?: number;
+  /** Name of non-HTTP invocation spans. Default: `context.functionName`, else `AWS_LAMBDA_FUNCTION_NAME`. */
+  name?: string;
+}
+
+const COLD = Symbol.for('dualtrace.lambda.warm');
+const FLUSH_MARGIN_MILLIS = 50;
+
+/**
+ * Wraps a Lambda handler: each invocation becomes a SERVER span and the wrapper awaits a bounded
+ * `getTracing().forceFlush()` before returning, so no span is lost when Lambda freezes the process.
+ *
+ * - HTTP events (API Gateway REST and HTTP APIs, function URLs, ALB) get exactly the server adapters' attributes
+ *   (shared `server-span` module), `http.route` from the API's route template, and the status code of the result.
+ * - Other events get a span named after the function, with `faas.trigger` (`pubsub`, `datasource`, `timer`, `other`).
+ * - Every span has `faas.invocation_id` (the request id), `faas.coldstart`, `cloud.account.id`, `cloud.resource_id`.
+ * - Parent: the event's `traceparent` / `X-Amzn-Trace-Id` headers; else Lambda's `_X_AMZN_TRACE_ID` (read per
+ *   invocation) when it is sampled — with active tracing off Lambda sets `Sampled=0`, which would drop every trace.
+ *
+ * A thrown error (or callback error) is recorded (status ERROR) and rethrown unchanged, after the flush.
+ *
+ * @param handler an async handler, or a callback-style one
+ * @param {LambdaTracingOptions} [options={}] header capture, ignored paths, span naming, flush bound
+ * @returns an async handler to export in place of the original
+ * @example
+ * import { initTracing } from 'dualtrace';
+ * import { traced } from 'dualtrace/lambda';
+ * initTracing({ service: 'activities-api' });
+ * export const handler = traced(async (event) => ({ statusCode: 200, body: 'ok' }));
+ * @see docs/adapters.md#lambda
+ */
+export function traced<E = unknown, R = unknown>(
+  handler: LambdaHandler<E, R>,
+  options: LambdaTracingOptions = {},
+): (event: E, context: LambdaContextLike) => Promise<R> {
+  if (typeof handler !== 'function') throw new TypeError('dualtrace: traced(handler) needs a function');
+  const spans = createServerSpans('lambda', options);
+  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer('dualtrace/lambda', VERSION);
+  const flushBound = options.flushTimeoutMillis ?? 2000;
+
+  return async function tracedHandler(event: E, lambdaContext: LambdaContextLike): Promise<R> {
+    const started = startInvocation(event, lambdaContext ?? {});
+    if (started === undefined) return invoke(handler, event, lambdaContext);
+    let result: R;
+    try {
+      result = await started.run(() => invoke(handler, event, lambdaContext));
+    } catch (error) {
+      started.fail(error);
+      await flush(lambdaContext, flushBound);
+      throw error;
+    }
+    started.succeed(result);
+    await flush(lambdaContext, flushBound);
+    return result;
+  };
+
+  function startInvocation(event: E, ctx: LambdaContextLike): Invocation | undefined {
+    try {
+      const base = environmentParent();
+      const attrs = faasAttributes(ctx);
+      const request = httpRequestOf(event);
+      if (request !== undefined) {
+        let server: ServerSpan | undefined;
+        try {
+          const fetchRequest = new Request(request.url, { method: request.method, headers: request.headers });
+          server = context.with(base, () => spans.startFetch(fetchRequest, request.route));
+        } catch {
+          server = undefined; // A method or URL Fetch refuses (e.g. CONNECT): traced as a plain invocation below.
+        }
+        if (server !== undefined) {
+          server.span.setAttributes({ ...attrs, 'faas.trigger': 'http' });
+          return httpInvocation(server);
+        }
+        if (spans.options.ignore?.(new URL(request.url).pathname) === true) return undefined;
+      }
+      const extracted = propagation.extract(base, headersOf(event));
+      const name = options.name ?? ctx.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'lambda';
+      const trigger: FaasTrigger = request === undefined ? triggerOf(event) : 'http';
+      const span = context.with(extracted, () =>
+        tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { ...attrs, 'faas.trigger': trigger } }),
+      );
+      return plainInvocation(span, trace.setSpan(extracted, span));
+    } catch {
+      return undefined; // Never let tracing break an invocation.
+    }
+  }
+}
+
+interface Invocation {
+  run<T>(fn: () => Promise<T>): Promise<T>;
+  succeed(result: unknown): void;
+  fail(error: unknown): void;
+}
+
+function httpInvocation(server: ServerSpan): Invocation {
+  return {
+    run: (fn) => server.run(fn),
+    succeed: (result) => server.end(statusOf(result)),
+    fail: (error) => {
+      server.recordError(error);
+      server.end(undefined); // API Gateway answers 502 itself; the function produced no status.
+    },
+  };
+}
+
+function plainInvocation(span: Span, ctx: Context): Invocation {
+  return {
+    run: (fn) => context.with(ctx, fn),
+    succeed: () => span.end(),
+    fail: (error) => {
+      try {
+        const err = error instanceof Error ? error : new Error(String(error));
+        span.recordException(err);
+        span.setAttribute('error.type', err.name);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+      } catch {
+        // Never replace the handler's error.
+      }
+      span.end();
+    },
+  };
+}
+
+/** HTTP API payload 2.0 treats a result without `statusCode` as 200; the other sources need one. */
+function statusOf(result: unknown): number {
+  const status = (result as { statusCode?: unknown } | null | undefined)?.statusCode;
+  return typeof status === 'number' ? status : 200;
+}
+
+function faasAttributes(ctx: LambdaContextLike): Attributes {
+  const g = globalThis as { [COLD]?: boolean };
+  const attrs: Attributes = { 'faas.coldstart': g[COLD] !== true };
+  g[COLD] = true;
+  if (typeof ctx.awsRequestId === 'string') attrs['faas.invocation_id'] = ctx.awsRequestId;
+  const arn = ctx.invokedFunctionArn;
+  if (typeof arn === 'string') {
+    attrs['cloud.resource_id'] = arn;
+    const account = arn.split(':')[4];
+    if (account !== undefined && account !== '') attrs['cloud.account.id'] = account;
+  }
+  return attrs;
+}
+
+/** Lambda's `_X_AMZN_TRACE_ID`, read per invocation, as the parent when it is sampled (or `Sampled=?`). */
+function environmentParent(): Context {
+  const header = process.env._X_AMZN_TRACE_ID;
+  if (header === undefined || header === '') return ROOT_CONTEXT;
+  const ctx = propagation.extract(ROOT_CONTEXT, { 'x-amzn-trace-id': header });
+  const parent = trace.getSpanContext(ctx);
+  if (parent !== undefined && (parent.traceFlags & TraceFlags.SAMPLED) === 0 && !/Sampled=\?/.test(header)) return ROOT_CONTEXT;
+  return ctx;
+}
+
+/** Calls an async or callback-style handler and gives back one promise. */
+function invoke<E, R>(handler: LambdaHandler<E, R>, event: E, ctx: LambdaContextLike): Promise<R> {
+  if (handler.length < 3) return Promise.resolve((handler as (e: E, c: LambdaContextLike) => Promise<R>)(event, ctx));
+  return new Promise<R>((resolve, reject) => {
+    const returned = (handler as (e: E, c: LambdaContextLike, cb: (error?: unknown, result?: R) => void) => unknown)(event, ctx, (error, result) =>
+      error === undefined || error === null ? resolve(result as R) : reject(error),
+    );
+    if (returned !== undefined && typeof (returned as Promise<R>).then === 'function') (returned as Promise<R>).then(resolve, reject);
+  });
+}
+
+/** Awaits `forceFlush()` on the running tracing handle, bounded by the option and the invocation's remaining time. */
+async function flush(ctx: LambdaContextLike | undefined, bound: number): Promise<void> {
+  const tracing = getTracing();
+  if (tracing === undefined) return;
+  let limit = bound;
+  try {
+    const remaining = ctx?.getRemainingTimeInMillis?.();
+    if (typeof remaining === 'number' && Number.isFinite(remaining)) limit = Math.min(limit, remaining - FLUSH_MARGIN_MILLIS);
+  } catch {
+    // Keep the configured bound.
+  }
+  if (limit <= 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    tracing.forceFlush().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, limit);
+      timer.unref?.();
+    }),
+  ]);
+  clearTimeout(timer);
+}
