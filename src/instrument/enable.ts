@@ -30,7 +30,7 @@ type Slot = { [STATE]?: State };
  * and reversible wrappers of `http(s).request`/`get` on older Node. dualtrace's own export traffic is never traced.
  *
  * Idempotent: a second call only turns on what is still off. The returned function turns everything off again
- * (unsubscribes, restores the wrapped functions, ends spans still open); calling it twice is harmless.
+ * (unsubscribes, restores the wrapped functions; fetch calls in flight are not exported); calling it twice is harmless.
  *
  * @param {OutgoingInstrumentationOptions} [options={ fetch: true, http: true, requireParent: true }]
  * @returns a function that disables the outgoing instrumentation

@@ -43,13 +43,11 @@ type Target = { request: RequestFn; get: RequestFn };
 
 export function instrumentHttpClient(options: OutgoingSpanOptions, useChannel = hasRequestCreatedChannel()): () => void {
   const spans = new WeakMap<ClientRequest, Span>();
-  const open = new Set<Span>();
 
   const end = (request: ClientRequest): void => {
     const span = spans.get(request);
     if (span === undefined) return;
     spans.delete(request);
-    open.delete(span);
     span.end();
   };
   const onRequest = (request: ClientRequest): void => {
@@ -57,7 +55,6 @@ export function instrumentHttpClient(options: OutgoingSpanOptions, useChannel = 
     const started = startClientSpan(describe(request), options);
     if (started === undefined) return;
     spans.set(request, started.span);
-    open.add(started.span);
     for (const [name, value] of Object.entries(started.headers)) {
       try {
         request.setHeader(name, value);
@@ -99,8 +96,6 @@ export function instrumentHttpClient(options: OutgoingSpanOptions, useChannel = 
     unwrap?.();
     unsubscribe(RESPONSE, onResponse);
     unsubscribe(ERROR, onError);
-    for (const span of open) span.end();
-    open.clear();
   };
 }
 

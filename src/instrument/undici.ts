@@ -34,12 +34,12 @@ const TRAILERS = 'undici:request:trailers';
 const ERROR = 'undici:request:error';
 
 /**
- * Subscribes to undici's request channels; returns the function that unsubscribes. Spans of requests in flight at
- * that moment are ended as they are (nothing is left open).
+ * Subscribes to undici's request channels; returns the function that unsubscribes. Spans of requests still in flight
+ * at that moment are not exported. Spans are held in a WeakMap keyed by undici's request object, so a response body
+ * that is never read (its span never ends) costs no memory once the request is gone.
  */
 export function instrumentUndici(options: OutgoingSpanOptions): () => void {
   const spans = new WeakMap<object, Span>();
-  const open = new Set<Span>();
 
   const onCreate = (message: unknown): void => {
     const request = (message as { request?: UndiciRequest }).request;
@@ -62,7 +62,6 @@ export function instrumentUndici(options: OutgoingSpanOptions): () => void {
     );
     if (started === undefined) return;
     spans.set(request, started.span);
-    open.add(started.span);
     try {
       removeHeaders(request, new Set(Object.keys(started.headers)));
       for (const [name, value] of Object.entries(started.headers)) addHeader(request, name, value);
@@ -90,7 +89,6 @@ export function instrumentUndici(options: OutgoingSpanOptions): () => void {
     const span = spans.get(request);
     if (span === undefined) return;
     spans.delete(request);
-    open.delete(span);
     span.end();
   };
 
@@ -103,8 +101,6 @@ export function instrumentUndici(options: OutgoingSpanOptions): () => void {
     unsubscribe(HEADERS, onHeaders);
     unsubscribe(TRAILERS, onTrailers);
     unsubscribe(ERROR, onError);
-    for (const span of open) span.end();
-    open.clear();
   };
 }
 
