@@ -16,7 +16,7 @@ export type AnnotationValue = string | number | boolean;
  * @param value string (X-Ray keeps 1,000 characters), finite number or boolean
  * @example
  * import { annotate } from 'dualtrace';
- * annotate('activity.uuid', uuid); // X-Ray: annotation.activity.uuid = "…"; Honeycomb: activity.uuid
+ * annotate('activity.uuid', uuid); // X-Ray: an indexed annotation; Honeycomb: the column activity.uuid
  * @see docs/api.md
  */
 export function annotate(key: string, value: AnnotationValue): void {
