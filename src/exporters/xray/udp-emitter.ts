@@ -23,7 +23,10 @@ export interface UdpEmitterStats {
   /** Datagrams handed to the kernel without error. */
   datagramsSent: number;
   bytesSent: number;
-  /** Datagrams that failed (send errors, DNS failures, refusals reported by ICMP, queue overflow). */
+  /**
+   * Datagrams that failed (send errors, DNS failures, queue overflow), plus refusals reported later by ICMP: those
+   * were first counted in `datagramsSent`, as the kernel had accepted them.
+   */
   datagramsFailed: number;
   /** Failure counts by error code (`ECONNREFUSED`, `EMSGSIZE`, `ENOTFOUND`, `QUEUE_FULL`, …). */
   errors: Record<string, number>;
@@ -145,7 +148,8 @@ export class UdpEmitter {
   private onSocketError(err: NodeJS.ErrnoException): void {
     const code = err.code ?? 'ESOCKET';
     const hint = code === 'ECONNREFUSED' ? ' Is the X-Ray daemon running and listening on UDP?' : '';
-    this.fail(code, 1, `X-Ray: the daemon at ${this.where} refused or lost datagrams (${code}).${hint}`);
+    // Each refusal reports one datagram the daemon did not take; other socket errors lose nothing by themselves.
+    this.fail(code, code === 'ECONNREFUSED' ? 1 : 0, `X-Ray: the daemon at ${this.where} refused or lost datagrams (${code}).${hint}`);
     this.stale = true;
   }
 

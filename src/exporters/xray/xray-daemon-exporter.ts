@@ -24,7 +24,10 @@ export interface XRayDaemonExporterStats {
   /** Datagrams handed to the kernel. */
   datagramsSent: number;
   bytesSent: number;
-  /** Datagrams lost to send errors, DNS failures, ICMP refusals, a full queue or a closed exporter. */
+  /**
+   * Datagrams lost to send errors, DNS failures, a full queue or a closed exporter, plus those the daemon's host
+   * refused by ICMP (which the kernel had accepted, so they are in `datagramsSent` too).
+   */
   datagramsFailed: number;
   /** Failure counts by code (`ECONNREFUSED`, `EMSGSIZE`, `ENOTFOUND`, `QUEUE_FULL`, `CLOSED`, …). */
   errors: Record<string, number>;
