@@ -73,6 +73,11 @@ describe('typical request trace (4 spans)', () => {
   bench('translate + pack into nested datagram(s)', () => {
     packDocuments(traceSpans.map((s) => translate(s)!));
   });
+  bench('alternative packer: build the nested object (rest-strip children), stringify, measure, frame', () => {
+    const children = traceDocs.slice(0, 3).map(({ trace_id: _t, parent_id: _p, type: _y, ...rest }) => rest);
+    const payload = DAEMON_HEADER + JSON.stringify({ ...traceDocs[3]!, subsegments: children });
+    if (Buffer.byteLength(payload) > 64_000) throw new Error('unexpected');
+  });
   bench('pack only (already translated)', () => {
     packDocuments(traceDocs);
   });
