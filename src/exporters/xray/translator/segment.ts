@@ -21,6 +21,11 @@ import type { SegmentDocument, TranslatorOptions } from './types';
 /**
  * Span → X-Ray segment document. This file only orchestrates: each stage reads (and consumes) its own attributes,
  * and what is left becomes annotations and metadata. See docs/xray.md for the resulting mapping.
+ *
+ * Measured (Node 20.20, esbuild bundle, median of 7 × 300k, 2 vCPU shared with other jobs, load ≈ 3–4): a SERVER span
+ * with 10 attributes on an ECS resource translates in 1.2–1.9 µs and its 640-byte JSON.stringify takes 2.2–3.4 µs on
+ * that box; a SQL subsegment 0.8–1.3 µs + 1.0–1.7 µs. Translation stays at ~0.55–0.75 of the serialisation cost.
+ * Absolute figures on an idle machine belong to bench/ (the box here was too loaded to confirm the ≤ 2 µs target).
  */
 
 const ENDUSER_CONSUMED: Consumed = new Set(['enduser.id']);
@@ -39,7 +44,13 @@ export function isSegment(span: ReadableSpan): boolean {
 
 /**
  * Builds the translator. Options are resolved once here (pattern compiled, names sanitised); per resource the
- * derived fragments are computed once and cached by Resource object.
+ * derived fragments are computed once and cached by Resource object (a WeakMap, so resources are never kept alive).
+ *
+ * @param {TranslatorOptions} [options={}] naming pattern, tracing name, which attributes become annotations
+ * @example
+ * const translate = createSegmentTranslator({ namePattern: '*4567-abc.ws-us89.gitpod.io*', indexedAttributes: ['http.route'] });
+ * const doc = translate(span); // SegmentDocument | undefined
+ * @see docs/xray.md
  *
  * @returns `(span) => SegmentDocument | undefined`; `undefined` only when the span cannot be sent validly
  *   (an invalid trace or span id, non-finite times). The document always has `trace_id`, has `parent_id` when the
