@@ -86,7 +86,7 @@ export function tracing(options?: ServerTracingOptions): TracingPlugin {
 }
 
 function routeOf(request: Traced): string | undefined {
-  // v5 (and 4.x ≥ 4.21): routeOptions.url; it is undefined for the 404 handler. `routerPath` only where routeOptions
+  // v5 and later 4.x: routeOptions.url (undefined for the 404 handler). `routerPath` only where routeOptions
   // is missing, since 4.x warns (FSTDEP017) when it is read.
   const options = request.routeOptions as { url?: string } | undefined;
   return options !== undefined ? options.url : request.routerPath;

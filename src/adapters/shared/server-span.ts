@@ -87,13 +87,24 @@ export class ServerSpan {
   recordError(error: unknown, status?: number): void {
     if (this.ended || this.errored || (status !== undefined && status < 500) || !this.span.isRecording()) return;
     this.errored = true;
+    const err = error instanceof Error ? error : undefined;
+    // Three guarded steps, status first: an error object whose getters throw must still leave the span marked.
+    let message: string | undefined;
     try {
-      const err = error instanceof Error ? error : undefined;
-      this.span.recordException(err ?? String(error));
-      this.span.setAttribute('error.type', errorType(err));
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message: err?.message ?? String(error) });
+      message = err !== undefined ? err.message : String(error);
     } catch {
-      // recordException on a broken error object (getters that throw) must not break the request.
+      message = undefined;
+    }
+    this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+    try {
+      this.span.setAttribute('error.type', errorType(err));
+    } catch {
+      this.span.setAttribute('error.type', '_OTHER');
+    }
+    try {
+      this.span.recordException(err ?? String(error));
+    } catch {
+      // recordException reads name/message/stack; a hostile error must not break the request.
     }
   }
 
