@@ -105,6 +105,19 @@ describe('resource aws block', () => {
   });
 });
 
+describe('resources with async attributes', () => {
+  it('should read only the settled attributes while detectors are pending', async () => {
+    let settle: (v: string) => void = () => undefined;
+    const pending = new Promise<string>((resolve) => (settle = resolve));
+    const resource = resourceFromAttributes({ ...NODE_RESOURCE, 'cloud.provider': 'aws', 'cloud.platform': pending });
+    expect(resource.asyncAttributesPending).toBe(true);
+    expect(makeResourceFragment(resource, false).origin).toBeUndefined();
+    settle('aws_ec2');
+    await resource.waitForAsyncAttributes?.();
+    expect(makeResourceFragment(resource, false).origin).toBe('AWS::EC2::Instance');
+  });
+});
+
 describe('resource fields in documents', () => {
   const ecs = createTestTracing({
     ...NODE_RESOURCE,

@@ -32,7 +32,7 @@ export interface ResourceFragment {
 const NODE_LANGUAGES: ReadonlySet<string> = new Set(['nodejs', 'javascript', 'webjs']);
 
 export function makeResourceFragment(resource: Resource, withMetadata: boolean): ResourceFragment {
-  const attrs = resource.attributes;
+  const attrs = settledAttributes(resource);
   const language = str(attrs, 'telemetry.sdk.language');
   const version = str(attrs, 'service.version') ?? str(attrs, 'container.image.tag');
   const serviceName = str(attrs, 'service.name');
@@ -46,6 +46,20 @@ export function makeResourceFragment(resource: Resource, withMetadata: boolean):
     nodeStacks: language === undefined || NODE_LANGUAGES.has(language),
     metadata: withMetadata ? deepFreeze(resourceMetadata(attrs)) : undefined,
   };
+}
+
+/**
+ * The resource's attributes without touching `attributes` while async detectors are still running (that getter then
+ * logs a diag error on every call): only the values already known. BatchSpanProcessor waits for them before export,
+ * so this matters only for other processors.
+ */
+function settledAttributes(resource: Resource): Attributes {
+  if (resource.asyncAttributesPending !== true) return resource.attributes;
+  const out: Attributes = {};
+  for (const [key, value] of resource.getRawAttributes()) {
+    if (value !== undefined && !(value instanceof Promise)) out[key] = value;
+  }
+  return out;
 }
 
 function isAws(attrs: Attributes): boolean {
