@@ -2,6 +2,12 @@
  * X-Ray hot path: translate + serialise per span and per typical request trace, against a JSON.stringify baseline of
  * the same plain object. Run: npx vitest bench --run bench/xray.bench.ts
  * Target (performance.md): ≤ 2 µs per span for translate + serialise.
+ *
+ * Measured 2026-11-29, Node 20.20, 2 vCPU shared with other jobs (load ≈ 6, so minima are quoted; means are noisy):
+ *   one SERVER span:  JSON.stringify of its document 1.1 µs; translate 1.7 µs; translate + pack 3.1 µs
+ *   request trace (4 spans, 1 datagram of 1,255 bytes): JSON.stringify of the nested object 3.3 µs; pack 4.6 µs
+ *   (building the nested object with rest-copies, then stringify + measure: 4.6 µs); SDK-style header +
+ *   stringify per document (4 datagrams) 5.1 µs; translate + pack 12.1 µs, i.e. ≈ 3 µs per span.
  */
 import { bench, describe } from 'vitest';
 import { context, SpanKind, trace, type Tracer } from '@opentelemetry/api';
