@@ -66,63 +66,81 @@ export function makeAnnotations(
   ctx: AnnotationContext,
   resourceMetadata: Readonly<Record<string, unknown>> | undefined,
 ): AnnotationResult {
-  let annotations: Record<string, AnnotationValue> | undefined;
-  let count = 0;
-  let defaults: Record<string, unknown> | undefined;
-  let metadata: Metadata | undefined;
-  if (resourceMetadata !== undefined) defaults = { ...resourceMetadata };
-
-  const putMetadata = (key: string, value: AttributeValue | undefined): void => {
-    const safe = toJsonSafe(value);
-    if (safe !== undefined) (defaults ??= {})[escapeReserved(key)] = safe;
-  };
-  const isConsumed = (key: string): boolean => {
-    for (const set of consumed) if (set.has(key)) return true;
-    return false;
-  };
-  const annotate = (key: string, value: AttributeValue | undefined): boolean => {
-    const v = annotationValue(value);
-    if (v === undefined || count >= MAX_ANNOTATIONS) return false;
-    const k = ctx.annotationKey(key);
-    if (k === '' || (annotations !== undefined && k in annotations)) return false;
-    (annotations ??= {})[k] = v;
-    count++;
-    return true;
+  // One state object instead of four per-span closures: measured A/B, interleaved, on a 10-attribute SERVER span,
+  // 357–451 ns vs 447–510 ns per call (median of 9 × 1M, 2 vCPU under load).
+  const st: State = {
+    annotations: undefined,
+    count: 0,
+    defaults: resourceMetadata === undefined ? undefined : { ...resourceMetadata },
+    metadata: undefined,
   };
 
   // Pass 1: explicitly indexed keys, span-listed first (`annotate()` calls), then the configured list.
   const spanIndexed = strList(attrs[ANNOTATIONS_KEY]);
-  const explicit = (key: string): void => {
-    const value = attrs[key];
-    if (value === undefined || annotate(key, value) || isConsumed(key)) return;
-    putMetadata(key, value);
-  };
-  if (spanIndexed !== undefined) for (const key of spanIndexed) explicit(key);
-  for (const key of ctx.indexed) if (spanIndexed === undefined || !spanIndexed.includes(key)) explicit(key);
+  if (spanIndexed !== undefined) for (const key of spanIndexed) explicit(st, attrs, key, consumed, ctx);
+  for (const key of ctx.indexed) {
+    if (spanIndexed === undefined || !spanIndexed.includes(key)) explicit(st, attrs, key, consumed, ctx);
+  }
 
   // Pass 2: everything else.
   for (const key in attrs) {
-    if (key === ANNOTATIONS_KEY || ctx.indexedSet.has(key) || spanIndexed?.includes(key) || isConsumed(key)) continue;
+    if (key === ANNOTATIONS_KEY || ctx.indexedSet.has(key) || isConsumed(consumed, key)) continue;
+    if (spanIndexed !== undefined && spanIndexed.includes(key)) continue;
     const value = attrs[key];
     if (value === undefined) continue;
-    if (key.startsWith(METADATA_PREFIX) && typeof value === 'string') {
-      const ns = key.slice(METADATA_PREFIX.length);
-      const object = parseJsonObject(value);
-      if (ns !== '' && object !== undefined) {
-        if (ns.toLowerCase() === DEFAULT_METADATA_NAMESPACE) {
-          for (const k in object) (defaults ??= {})[escapeReserved(k)] = object[k];
-        } else {
-          (metadata ??= {})[escapeReserved(ns)] = object;
-        }
-        continue;
-      }
-    }
-    if (ctx.indexAll && annotate(key, value)) continue;
-    putMetadata(key, value);
+    if (typeof value === 'string' && key.startsWith(METADATA_PREFIX) && putNamespace(st, key, value)) continue;
+    if (ctx.indexAll && annotate(st, ctx, key, value)) continue;
+    putMetadata(st, key, value);
   }
 
-  if (defaults !== undefined) (metadata ??= {})[DEFAULT_METADATA_NAMESPACE] = defaults;
-  return { annotations, metadata };
+  if (st.defaults !== undefined) (st.metadata ??= {})[DEFAULT_METADATA_NAMESPACE] = st.defaults;
+  return { annotations: st.annotations, metadata: st.metadata };
+}
+
+interface State {
+  annotations: Record<string, AnnotationValue> | undefined;
+  count: number;
+  defaults: Record<string, unknown> | undefined;
+  metadata: Metadata | undefined;
+}
+
+function isConsumed(consumed: readonly Consumed[], key: string): boolean {
+  for (const set of consumed) if (set.has(key)) return true;
+  return false;
+}
+
+function explicit(st: State, attrs: Attributes, key: string, consumed: readonly Consumed[], ctx: AnnotationContext): void {
+  const value = attrs[key];
+  if (value === undefined || annotate(st, ctx, key, value) || isConsumed(consumed, key)) return;
+  putMetadata(st, key, value);
+}
+
+function annotate(st: State, ctx: AnnotationContext, key: string, value: AttributeValue): boolean {
+  const v = annotationValue(value);
+  if (v === undefined || st.count >= MAX_ANNOTATIONS) return false;
+  const k = ctx.annotationKey(key);
+  if (k === '' || (st.annotations !== undefined && k in st.annotations)) return false;
+  (st.annotations ??= {})[k] = v;
+  st.count++;
+  return true;
+}
+
+function putMetadata(st: State, key: string, value: AttributeValue): void {
+  const safe = toJsonSafe(value);
+  if (safe !== undefined) (st.defaults ??= {})[escapeReserved(key)] = safe;
+}
+
+/** `aws.xray.metadata.<ns>` = JSON object → `metadata.<ns>` (`default` merges). False when it is not one. */
+function putNamespace(st: State, key: string, text: string): boolean {
+  const ns = key.slice(METADATA_PREFIX.length);
+  const object = ns === '' ? undefined : parseJsonObject(text);
+  if (object === undefined) return false;
+  if (ns.toLowerCase() === DEFAULT_METADATA_NAMESPACE) {
+    for (const k in object) (st.defaults ??= {})[escapeReserved(k)] = object[k];
+  } else {
+    (st.metadata ??= {})[escapeReserved(ns)] = object;
+  }
+  return true;
 }
 
 /** String (truncated), finite number or boolean; `undefined` for anything X-Ray cannot index. */
