@@ -78,6 +78,31 @@ describe('UdpEmitter', () => {
     expect(warnings.filter((w) => w.includes('ECONNREFUSED'))).toHaveLength(1);
   });
 
+  it('should keep delivering after the daemon restarts on the same port (hostname re-resolved after the error)', async () => {
+    const first = await sink();
+    const emitter = emitterFor(`localhost:${first.port}`);
+    await emitter.send([payload(1)]);
+    await first.waitFor(1);
+    await first.close();
+    for (let i = 0; i < 3 && !emitter.stats.errors.ECONNREFUSED; i++) {
+      await emitter.send([payload(2)]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(emitter.stats.errors.ECONNREFUSED).toBeGreaterThanOrEqual(1);
+    // The "restarted daemon": a new socket bound to the same port.
+    const restarted = createSocket('udp4');
+    const received: string[] = [];
+    restarted.on('message', (message) => received.push(message.toString()));
+    await new Promise<void>((resolve) => restarted.bind(first.port, '127.0.0.1', resolve));
+    try {
+      expect(await emitter.send([payload(3)])).toEqual({ sent: 1, failed: 0 });
+      for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(received).toEqual([payload(3)]);
+    } finally {
+      await new Promise<void>((resolve) => restarted.close(() => resolve()));
+    }
+  });
+
   it('should count a DNS failure and retry the lookup on the next batch', async () => {
     const emitter = emitterFor('no-such-host.invalid:2000');
     expect(await emitter.send([payload(1), payload(2)])).toEqual({ sent: 0, failed: 2 });
