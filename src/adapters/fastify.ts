@@ -73,7 +73,11 @@ export function tracing(options?: ServerTracingOptions): TracingPlugin {
     instance.addHook('preHandler', preHandler);
     instance.addHook('onError', onError);
     instance.addHook('onResponse', onResponse);
-    instance.addHook('onRequestAbort', onRequestAbort);
+    try {
+      instance.addHook('onRequestAbort', onRequestAbort);
+    } catch {
+      // Early 4.x has no onRequestAbort hook (FST_ERR_HOOK_NOT_SUPPORTED); the span then ends in onResponse.
+    }
     done();
   } as TracingPlugin;
   // What fastify-plugin would set: no encapsulation (hooks apply to the whole app), a name, and the versions we test.
