@@ -6,15 +6,22 @@ import {
   trace,
   type Context,
   type Span,
+  type Tracer,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { VERSION } from '../version';
 import { clientStartAttributes, spanNameFor, type ClientRequestInfo } from './client-attributes';
 
-/** The tracer outgoing calls are recorded with (a ProxyTracer: it follows whatever provider is registered). */
-const tracer = (): ReturnType<typeof trace.getTracer> => trace.getTracer('dualtrace/outgoing', VERSION);
+/**
+ * The tracer outgoing calls are recorded with, taken once per `enableOutgoingInstrumentation` (initTracing enables
+ * after registering its provider and disables on shutdown, so a later initTracing gets a fresh one).
+ */
+export function outgoingTracer(): Tracer {
+  return trace.getTracer('dualtrace/outgoing', VERSION);
+}
 
 export interface OutgoingSpanOptions {
+  readonly tracer: Tracer;
   /**
    * Only trace calls made while a span is active (the default, `true`), as the X-Ray SDK traces outgoing calls inside
    * a segment only: background traffic (credential refreshes, polling) does not become one-span root traces.
@@ -41,7 +48,7 @@ export function startClientSpan(info: ClientRequestInfo, options: OutgoingSpanOp
       const parent = trace.getSpanContext(active);
       if (parent === undefined || !isSpanContextValid(parent)) return undefined;
     }
-    const span = tracer().startSpan(
+    const span = options.tracer.startSpan(
       spanNameFor(info.method),
       { kind: SpanKind.CLIENT, attributes: clientStartAttributes(info) },
       active,

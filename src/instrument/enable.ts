@@ -1,3 +1,4 @@
+import { outgoingTracer } from './client-span';
 import { instrumentHttpClient } from './http-client';
 import { instrumentUndici } from './undici';
 
@@ -45,7 +46,7 @@ type Slot = { [STATE]?: State };
 export function enableOutgoingInstrumentation(options: OutgoingInstrumentationOptions = {}): () => void {
   const slot = globalThis as Slot;
   const state = (slot[STATE] ??= {});
-  const spanOptions = { requireParent: options.requireParent ?? true };
+  const spanOptions = { requireParent: options.requireParent ?? true, tracer: outgoingTracer() };
   if ((options.fetch ?? true) && state.fetch === undefined) state.fetch = instrumentUndici(spanOptions);
   if ((options.http ?? true) && state.http === undefined) state.http = instrumentHttpClient(spanOptions);
   return disableOutgoingInstrumentation;

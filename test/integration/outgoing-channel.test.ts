@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initTracing, type Tracing } from '../../src/init-tracing';
+import { outgoingTracer } from '../../src/instrument/client-span';
 import { hasRequestCreatedChannel, instrumentHttpClient } from '../../src/instrument/http-client';
 import { OtlpSink } from '../helpers/otlp-sink';
 import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
@@ -47,7 +48,7 @@ describe('node:http through http.client.request.created (the Node ≥ 22.12 path
 
     it('should start the span and inject headers from the channel message, without wrapping http.request', async () => {
       const original = http.request;
-      disable = instrumentHttpClient({ requireParent: true }, true);
+      disable = instrumentHttpClient({ requireParent: true, tracer: outgoingTracer() }, true);
       expect(http.request).toBe(original);
       const { port } = server.address() as AddressInfo;
       await trace.getTracer('test').startActiveSpan('parent', async (parent) => {
