@@ -18,7 +18,12 @@ export interface AwsClientLike {
   config: { serviceId?: string; region?: unknown };
 }
 
-/** Options of {@link instrumentAwsClient}. */
+/**
+ * Options of {@link instrumentAwsClient}.
+ *
+ * @example
+ * instrumentAwsClient(new SQSClient({}), { requireParent: false }); // also calls made outside any span
+ */
 export interface AwsClientOptions {
   /** Trace only calls made while a span is active (as the X-Ray SDK does inside a segment). Default `true`. */
   requireParent?: boolean;

@@ -23,7 +23,12 @@ export type LambdaHandler<E = unknown, R = unknown> =
   | ((event: E, context: LambdaContextLike) => Promise<R>)
   | ((event: E, context: LambdaContextLike, callback: (error?: unknown, result?: R) => void) => void | Promise<R>);
 
-/** Options of {@link traced}: the server adapters' options plus the flush bound and the span name. */
+/**
+ * Options of {@link traced}: the server adapters' options plus the flush bound and the span name.
+ *
+ * @example
+ * export const handler = traced(myHandler, { flushTimeoutMillis: 1000, ignorePaths: ['/health'] });
+ */
 export interface LambdaTracingOptions extends ServerTracingOptions {
   /** Upper bound for the flush before returning, in ms (also capped by the invocation's remaining time). Default 2000. */
   flushTimeoutMillis?: number;

@@ -3,7 +3,12 @@ import { trace, type AttributeValue, type Span } from '@opentelemetry/api';
 /** The span attribute listing keys X-Ray must index (translator stage `annotations`, mapping §10). */
 const ANNOTATIONS_KEY = 'aws.xray.annotations';
 
-/** A value X-Ray can index: a string, a finite number or a boolean. */
+/**
+ * A value X-Ray can index: a string, a finite number or a boolean.
+ *
+ * @example
+ * const value: AnnotationValue = 20;
+ */
 export type AnnotationValue = string | number | boolean;
 
 /**

@@ -1,7 +1,12 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { getTracing } from '../init-tracing';
 
-/** Options of {@link traceLinks}: what the URLs need but dualtrace cannot know offline. */
+/**
+ * Options of {@link traceLinks}: what the URLs need but dualtrace cannot know offline.
+ *
+ * @example
+ * traceLinks({ team: 'acme', environment: 'production', region: 'eu-west-1' });
+ */
 export interface TraceLinksOptions {
   /** Honeycomb team slug (the first path segment of your Honeycomb URLs). Without it the link is a template. */
   team?: string;

@@ -2,7 +2,12 @@ import { outgoingTracer } from './client-span';
 import { instrumentHttpClient } from './http-client';
 import { instrumentUndici } from './undici';
 
-/** Options of {@link enableOutgoingInstrumentation}. */
+/**
+ * Options of {@link enableOutgoingInstrumentation} (the same as `initTracing`'s `instrumentation`).
+ *
+ * @example
+ * const options: OutgoingInstrumentationOptions = { fetch: true, http: false, requireParent: true };
+ */
 export interface OutgoingInstrumentationOptions {
   /** Trace global `fetch` / undici through its diagnostics channels. Default `true`. */
   fetch?: boolean;
