@@ -59,6 +59,11 @@ export function packDocuments(
 ): PackResult {
   const counters: PackCounters = { nested: 0, truncated: 0, dropped: 0 };
   const payloads: string[] = [];
+  if (docs.length === 1) {
+    // One span per export (SimpleSpanProcessor): skip the tree bookkeeping.
+    packRoot({ doc: docs[0]!, children: [], reached: false }, maxDocumentBytes, payloads, counters);
+    return { payloads, documents: 1, ...counters };
+  }
   const entries: Entry[] = docs.map((doc) => ({ doc, children: [], reached: false }));
   const byId = new Map<string, Entry>();
   for (const entry of entries) byId.set(entry.doc.id, entry);
