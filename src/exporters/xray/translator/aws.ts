@@ -40,7 +40,8 @@ export function makeAws(attrs: Attributes, keys: number = scanKeys(attrs)): AwsR
     str(attrs, 'aws.sqs.queue.url') ??
     (awsApi ? str(attrs, 'messaging.url') : undefined);
   const tables = tableNames(attrs);
-  const retries = int(attrs, 'aws.retries');
+  let retries = int(attrs, 'aws.retries');
+  if (retries !== undefined && retries < 0) retries = undefined;
 
   if (
     operation === undefined &&
@@ -61,7 +62,7 @@ export function makeAws(attrs: Attributes, keys: number = scanKeys(attrs)): AwsR
   if (requestId !== undefined) aws.request_id = requestId;
   if (id2 !== undefined) aws.id_2 = id2;
   if (queueUrl !== undefined) aws.queue_url = queueUrl;
-  if (retries !== undefined && retries >= 0) aws.retries = retries;
+  if (retries !== undefined) aws.retries = retries;
   if (tables !== undefined) {
     if (tables.length === 1) aws.table_name = tables[0];
     else aws.table_names = tables;

@@ -61,12 +61,15 @@ export function makeHttp(kind: SpanKind, attrs: Attributes): HttpResult {
       if (clientIp.forwarded) http.request.x_forwarded_for = true;
     }
   }
-  const length = int(attrs, 'http.response.body.size') ?? int(attrs, 'http.response_content_length');
+  let length = int(attrs, 'http.response.body.size') ?? int(attrs, 'http.response_content_length');
+  if (length !== undefined && length < 0) length = undefined;
   if (status !== undefined || length !== undefined) {
     http.response = {};
     if (status !== undefined) http.response.status = status;
-    if (length !== undefined && length >= 0) http.response.content_length = length;
+    if (length !== undefined) http.response.content_length = length;
   }
+  // `http.target` alone (no host to build a URL from) gives nothing worth a block.
+  if (http.request === undefined && http.response === undefined) return { http: undefined, status, consumed: NOTHING_CONSUMED };
   return { http, status, consumed: HTTP_KEYS };
 }
 
