@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Unhandled rejections fail the run: nothing a backend does may leave one behind.
     dangerouslyIgnoreUnhandledErrors: false,
+    benchmark: { include: ['bench/**/*.bench.ts'] },
   },
 });
