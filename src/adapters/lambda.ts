@@ -3,10 +3,23 @@
  *
  * @see docs/adapters.md#lambda
  */
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
 import { getTracing } from '../init-tracing';
 import { VERSION } from '../version';
-import { headersOf, httpRequestOf, triggerOf, type FaasTrigger } from './shared/lambda-events';
+import { headersOf, httpRequestOf, recordTraceHeaders, triggerOf, type FaasTrigger } from './shared/lambda-events';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 
 /** The parts of the Lambda context object the wrapper reads (see the Node.js runtime's `context` documentation). */
@@ -45,7 +58,8 @@ const FLUSH_MARGIN_MILLIS = 50;
  *
  * - HTTP events (API Gateway REST and HTTP APIs, function URLs, ALB) get exactly the server adapters' attributes
  *   (shared `server-span` module), `http.route` from the API's route template, and the status code of the result.
- * - Other events get a span named after the function, with `faas.trigger` (`pubsub`, `datasource`, `timer`, `other`).
+ * - Other events get a span named after the function, with `faas.trigger` (`pubsub`, `datasource`, `timer`, `other`);
+ *   an SQS batch's span links to each record's producer trace (`AWSTraceHeader`, up to 10).
  * - Every span has `faas.invocation_id` (the request id), `faas.coldstart`, `cloud.account.id`, `cloud.resource_id`.
  * - Parent: the event's `traceparent` / `X-Amzn-Trace-Id` headers; else Lambda's `_X_AMZN_TRACE_ID` (read per
  *   invocation) when it is sampled — with active tracing off Lambda sets `Sampled=0`, which would drop every trace.
@@ -110,7 +124,7 @@ export function traced<E = unknown, R = unknown>(
       const name = options.name ?? ctx.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'lambda';
       const trigger: FaasTrigger = request === undefined ? triggerOf(event) : 'http';
       const span = context.with(extracted, () =>
-        tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { ...attrs, 'faas.trigger': trigger } }),
+        tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { ...attrs, 'faas.trigger': trigger }, links: recordLinks(event) }),
       );
       return plainInvocation(span, trace.setSpan(extracted, span));
     } catch {
@@ -152,6 +166,16 @@ function plainInvocation(span: Span, ctx: Context): Invocation {
       span.end();
     },
   };
+}
+
+/** Links to the producers' traces of an SQS batch (each record's `AWSTraceHeader`); a batch has no single parent. */
+function recordLinks(event: unknown): Link[] {
+  const links: Link[] = [];
+  for (const header of recordTraceHeaders(event)) {
+    const linked = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, { 'x-amzn-trace-id': header }));
+    if (linked !== undefined && isSpanContextValid(linked)) links.push({ context: linked });
+  }
+  return links;
 }
 
 /** HTTP API payload 2.0 treats a result without `statusCode` as 200; the other sources need one. */

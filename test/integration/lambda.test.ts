@@ -111,6 +111,8 @@ describe('dualtrace/lambda traced()', () => {
     expect(first!.kind).toBe(SERVER);
     expect(first!.parentSpanId).toBe('1a2b3c4d5e6f7081');
     expect(first!.attributes['faas.trigger']).toBe('pubsub');
+    await udp.waitFor(() => udp.documents.length === 2, 1000);
+    expect(udp.documents[0]!.links).toEqual([{ trace_id: '1-5759e988-bd862e3fe1be46a994272793', id: '53995c3f42cd8ad8' }]);
     expect(second!.attributes['faas.coldstart']).toBe(false);
   });
 

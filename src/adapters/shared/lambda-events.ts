@@ -120,3 +120,19 @@ function rawQuery(e: Json): string {
   }
   return parts.join('&');
 }
+
+/** At most this many records become span links (a batch is up to 10 for SQS, more for streams). */
+const MAX_LINKED_RECORDS = 10;
+
+/** The `AWSTraceHeader` of each SQS record (X-Ray header format: the producer's trace), for span links. */
+export function recordTraceHeaders(event: unknown): string[] {
+  const records = obj(event)?.Records;
+  if (!Array.isArray(records)) return [];
+  const out: string[] = [];
+  for (const record of records) {
+    const header = text(obj(obj(record)?.attributes)?.AWSTraceHeader);
+    if (header !== undefined) out.push(header);
+    if (out.length === MAX_LINKED_RECORDS) break;
+  }
+  return out;
+}
