@@ -46,6 +46,14 @@ describe('resource aws block', () => {
     });
   });
 
+  it('should leave out sub-blocks with nothing in them', () => {
+    const aws = makeResourceFragment(resourceFromAttributes({ 'cloud.provider': 'aws', 'cloud.platform': 'aws_ec2' }), false).aws;
+    expect(aws).toBeUndefined();
+    const ecs = makeResourceFragment(resourceFromAttributes({ 'cloud.platform': 'aws_ecs', 'cloud.account.id': '1' }), false).aws;
+    expect(ecs).toEqual({ account_id: '1' });
+    expect(Object.keys(ecs ?? {})).toEqual(['account_id']);
+  });
+
   it('should not take a host detector machine id for an EC2 instance off AWS', () => {
     expect(fragment({ 'host.id': 'b0f1c2d3e4' }).aws?.ec2).toBeUndefined();
   });

@@ -147,7 +147,7 @@ function makeResourceAws(attrs: Attributes): AwsData | undefined {
       auto_instrumentation: auto === undefined ? undefined : true,
     });
   }
-  return Object.keys(aws).length > 0 ? aws : undefined;
+  return compact(aws);
 }
 
 /** ARNs (`arn:aws:logs:region:account:log-group:NAME`) win over names; a single string may join several with `&`. */
@@ -178,10 +178,10 @@ function resourceMetadata(attrs: Attributes): Record<string, unknown> | undefine
   return any ? out : undefined;
 }
 
-/** Drops `undefined` fields so nothing is serialised as `null`. */
-function compact<T extends object>(obj: T): T {
+/** Drops `undefined` fields so nothing is serialised as `null`; `undefined` when nothing is left (no `{}` blocks). */
+function compact<T extends object>(obj: T): T | undefined {
   for (const key of Object.keys(obj) as (keyof T)[]) if (obj[key] === undefined) delete obj[key];
-  return obj;
+  return Object.keys(obj).length > 0 ? obj : undefined;
 }
 
 function deepFreeze<T>(value: T): T {
