@@ -1,4 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
+import fc from 'fast-check';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { compileHostPattern, makeName, matchRequestHost, sanitizeName } from './names';
 import { createSegmentTranslator } from './segment';
@@ -40,6 +42,20 @@ describe('compileHostPattern', () => {
     expect(compileHostPattern('*')('')).toBe(true);
     expect(compileHostPattern('api-?.example.com')('api-1.example.com')).toBe(true);
     expect(compileHostPattern('api-?.example.com')('api-12.example.com')).toBe(false);
+  });
+
+  it('should agree with aws-xray-sdk-core wildcardMatch on random patterns and hosts', () => {
+    const { wildcardMatch } = createRequire(import.meta.url)('aws-xray-sdk-core/dist/lib/utils.js') as {
+      wildcardMatch: (pattern: string, text: string) => boolean;
+    };
+    const piece = fc.constantFrom('*', '?', '.', 'a', 'B', '4567', '-', ':', '443', 'gitpod', 'io', '(', '[', '+', '$');
+    const text = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, text, (pattern, host) => {
+        expect(compileHostPattern(pattern)(host)).toBe(wildcardMatch(pattern, host));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('should match the Gitpod example host', () => {
