@@ -1,7 +1,8 @@
 import { context } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { ThrottledReporter } from '../diag/logger';
+import { logger } from '../diag/logger';
+import { RateLimitedLog } from '../diag/rate-limited-log';
 
 /**
  * Wraps a backend's exporter so that its failures stay inside: the export runs with tracing suppressed (its own HTTP or
@@ -10,7 +11,7 @@ import { ThrottledReporter } from '../diag/logger';
  * handled (SUCCESS) because they were already counted and logged here; the processor would only log them again.
  */
 export class GuardedExporter implements SpanExporter {
-  private readonly reporter = new ThrottledReporter();
+  private readonly log = new RateLimitedLog(logger());
   private failedSpans = 0;
   private failedBatches = 0;
   private recovered = true;
@@ -29,17 +30,16 @@ export class GuardedExporter implements SpanExporter {
       if (result.code === ExportResultCode.SUCCESS) {
         if (!this.recovered) {
           this.recovered = true;
-          this.reporter.report(`${this.backend}:recovered`, () => `${this.backend} export recovered.`);
+          this.log.warn(`${this.backend}:recovered`, `${this.backend} export recovered.`);
         }
       } else {
         this.failedBatches++;
         this.failedSpans += spans.length;
         this.recovered = false;
         const error = result.error;
-        this.reporter.report(
+        this.log.warn(
           `${this.backend}:failed`,
-          () => `${this.backend} export failed, ${spans.length} spans dropped (${this.failedSpans} spans in ${this.failedBatches} batches so far): ${this.describeError(error)}`,
-          'warn',
+          `${this.backend} export failed, ${spans.length} spans dropped (${this.failedSpans} spans in ${this.failedBatches} batches so far): ${this.describeError(error)}`,
         );
       }
       try {
@@ -64,7 +64,7 @@ export class GuardedExporter implements SpanExporter {
     try {
       await this.inner.forceFlush?.();
     } catch (error) {
-      this.reporter.report(`${this.backend}:flush`, () => `${this.backend} flush failed: ${this.describeError(error)}`);
+      this.log.warn(`${this.backend}:flush`, `${this.backend} flush failed: ${this.describeError(error)}`);
     }
   }
 
@@ -72,7 +72,7 @@ export class GuardedExporter implements SpanExporter {
     try {
       await this.inner.shutdown();
     } catch (error) {
-      this.reporter.report(`${this.backend}:shutdown`, () => `${this.backend} shutdown failed: ${this.describeError(error)}`);
+      this.log.warn(`${this.backend}:shutdown`, `${this.backend} shutdown failed: ${this.describeError(error)}`);
     }
   }
 }

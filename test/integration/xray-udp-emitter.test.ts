@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DiagLogger } from '@opentelemetry/api';
 import { parseDaemonAddress } from '../../src/exporters/xray/daemon-address';
 import { DAEMON_HEADER } from '../../src/exporters/xray/packer';
-import { RateLimitedLog } from '../../src/exporters/xray/rate-limited-log';
+import { RateLimitedLog } from '../../src/diag/rate-limited-log';
 import { UdpEmitter } from '../../src/exporters/xray/udp-emitter';
 import { startUdpSink, udp6Unsupported, type UdpSink } from '../helpers/udp-sink';
 

@@ -12,7 +12,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { formatEndpoint, type DaemonEndpoint } from './daemon-address';
-import type { RateLimitedLog } from './rate-limited-log';
+import type { RateLimitedLog } from '../../diag/rate-limited-log';
 
 /** Datagrams sent per event-loop turn. */
 export const CHUNK_SIZE = 32;

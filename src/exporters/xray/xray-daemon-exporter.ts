@@ -3,7 +3,7 @@ import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelem
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { resolveExporterOptions, type XRayDaemonExporterOptions } from './exporter-options';
 import { packDocuments } from './packer';
-import { RateLimitedLog } from './rate-limited-log';
+import { RateLimitedLog } from '../../diag/rate-limited-log';
 import { createSegmentTranslator, type SegmentDocument } from './translator';
 import { UdpEmitter } from './udp-emitter';
 
