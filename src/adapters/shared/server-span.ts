@@ -11,7 +11,11 @@
  * s.setRoute('/users/:id')       // after routing: `http.route` and the name `GET /users/:id`
  * s.recordError(error, status?)  // ERROR + exception event + `error.type` when status (default 500) is ≥ 500
  * s.end(status, headers?, get?)  // status code, captured response headers, ERROR on 5xx; only the first call counts
+ * s.span, s.context, s.isEnded   // the OTel span, the context holding it, whether end() ran
  * ```
+ *
+ * Per-request state goes on the request/context object under `SERVER_SPAN` (`Symbol.for('dualtrace.server-span')`,
+ * from ./symbols), never under a string key.
  *
  * Extraction uses the global propagator (dualtrace's reads `traceparent` or `X-Amzn-Trace-Id`), and the span is
  * started while the extracted context is active: a Root-only X-Ray header (ALB) passes its trace id to the id
@@ -42,7 +46,7 @@ export type { ServerTracingOptions, SpanNameInfo } from './options';
 /** Reads one response header from a framework's response object (only called when headers are allow-listed). */
 export type ResponseHeaderGetter<H> = (headers: H, name: string) => unknown;
 
-/** One request's SERVER span. Methods never throw. */
+/** One request's SERVER span. Its methods never throw errors of their own (`run` passes on what `fn` throws). */
 export class ServerSpan {
   /** The context with this span set: run handlers in it (see `run`). */
   readonly context: Context;
