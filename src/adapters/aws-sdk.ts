@@ -6,6 +6,7 @@
  */
 import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import { recordError } from '../trace/record-error';
 import { VERSION } from '../version';
 import { commandAttributes, operationFromCommandName, serviceFromClientName } from './shared/aws-attributes';
 
@@ -148,15 +149,4 @@ function recordMetadata(span: Span, metadata: Metadata | undefined): void {
     if (metadata.httpStatusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   }
   if (typeof metadata.attempts === 'number' && metadata.attempts > 1) span.setAttribute('aws.retries', metadata.attempts - 1);
-}
-
-function recordError(span: Span, error: unknown): void {
-  try {
-    const err = error instanceof Error ? error : new Error(String(error));
-    span.recordException(err);
-    span.setAttribute('error.type', err.name);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-  } catch {
-    // Never replace the SDK's error.
-  }
 }

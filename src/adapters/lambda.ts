@@ -9,7 +9,6 @@ import {
   propagation,
   ROOT_CONTEXT,
   SpanKind,
-  SpanStatusCode,
   trace,
   TraceFlags,
   type Attributes,
@@ -17,6 +16,7 @@ import {
   type Link,
   type Span,
 } from '@opentelemetry/api';
+import { recordError } from '../trace/record-error';
 import { getTracing } from '../init-tracing';
 import { VERSION } from '../version';
 import { headersOf, httpRequestOf, recordTraceHeaders, triggerOf, type FaasTrigger } from './shared/lambda-events';
@@ -155,14 +155,7 @@ function plainInvocation(span: Span, ctx: Context): Invocation {
     run: (fn) => context.with(ctx, fn),
     succeed: () => span.end(),
     fail: (error) => {
-      try {
-        const err = error instanceof Error ? error : new Error(String(error));
-        span.recordException(err);
-        span.setAttribute('error.type', err.name);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-      } catch {
-        // Never replace the handler's error.
-      }
+      recordError(span, error);
       span.end();
     },
   };

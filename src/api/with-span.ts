@@ -1,4 +1,5 @@
-import { SpanStatusCode, trace, type Span, type SpanOptions } from '@opentelemetry/api';
+import { trace, type Span, type SpanOptions } from '@opentelemetry/api';
+import { recordError } from '../trace/record-error';
 import { VERSION } from '../version';
 
 /**
@@ -54,14 +55,4 @@ export function withSpan<T>(name: string, fn: (span: Span) => T, options: SpanOp
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-function recordError(span: Span, error: unknown): void {
-  try {
-    const err = error instanceof Error ? error : new Error(String(error));
-    span.recordException(err);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-  } catch {
-    // Recording must never replace the app's own error.
-  }
 }

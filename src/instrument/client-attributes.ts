@@ -1,5 +1,6 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
+import { recordError } from '../trace/record-error';
 import { redactQuery } from '../adapters/shared/url';
 
 /**
@@ -67,16 +68,15 @@ export function setResponseStatus(span: Span, status: number): void {
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
-/** A network error (no response): the exception, `error.type` (its code or name) and status ERROR. Never throws. */
+/** A network error (no response): status ERROR, `error.type` (its code, e.g. ECONNREFUSED, or name), the exception. */
 export function recordNetworkError(span: Span, error: unknown): void {
+  let type: string | undefined;
   try {
-    const err = error instanceof Error ? error : new Error(String(error));
-    const code = (err as { code?: unknown }).code;
-    const cause = (err as { cause?: { code?: unknown } }).cause?.code;
-    span.recordException(err);
-    span.setAttribute('error.type', typeof code === 'string' ? code : typeof cause === 'string' ? cause : err.name);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+    const code = (error as { code?: unknown }).code;
+    const cause = (error as { cause?: { code?: unknown } }).cause?.code;
+    type = typeof code === 'string' ? code : typeof cause === 'string' ? cause : undefined;
   } catch {
-    // Telemetry must never throw into the request path.
+    type = undefined;
   }
+  recordError(span, error, type);
 }

@@ -34,6 +34,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
+import { recordError } from '../../trace/record-error';
 import { VERSION } from '../../version';
 import { fetchHeaderGetter, headerAttribute, nodeHeaderGetter } from './headers';
 import { normalizeOptions, type NormalizedOptions, type ServerTracingOptions } from './options';
@@ -91,25 +92,7 @@ export class ServerSpan {
   recordError(error: unknown, status?: number): void {
     if (this.ended || this.errored || (status !== undefined && status < 500) || !this.span.isRecording()) return;
     this.errored = true;
-    const err = error instanceof Error ? error : undefined;
-    // Three guarded steps, status first: an error object whose getters throw must still leave the span marked.
-    let message: string | undefined;
-    try {
-      message = err !== undefined ? err.message : String(error);
-    } catch {
-      message = undefined;
-    }
-    this.span.setStatus({ code: SpanStatusCode.ERROR, message });
-    try {
-      this.span.setAttribute('error.type', errorType(err));
-    } catch {
-      this.span.setAttribute('error.type', '_OTHER');
-    }
-    try {
-      this.span.recordException(err ?? String(error));
-    } catch {
-      // recordException reads name/message/stack; a hostile error must not break the request.
-    }
+    recordError(this.span, error);
   }
 
   /** Ends the span (only the first call counts): status code, ERROR on ≥ 500, captured response headers. */
@@ -225,10 +208,4 @@ function spanName(options: NormalizedOptions, method: string, route: string | un
     }
   }
   return route === undefined ? method : `${method} ${route}`;
-}
-
-function errorType(err: Error | undefined): string {
-  if (err === undefined) return '_OTHER';
-  const name = err.constructor?.name;
-  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : err.name || 'Error';
 }
