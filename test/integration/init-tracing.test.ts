@@ -72,6 +72,30 @@ describe('initTracing', () => {
     expect(xray.find((s) => !s.nested)?.doc.name).toBe('4567-abc.ws-us89.gitpod.io');
   });
 
+  it('should deliver every span to both backends with the three options and the environment (the README set-up)', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { HONEYCOMB_API_ENDPOINT: sink.url, AWS_XRAY_DAEMON_ADDRESS: udp.daemonAddress, OTEL_LOG_LEVEL: 'none', DUALTRACE_FLUSH_ON_EXIT: 'false' });
+    try {
+      tracing = initTracing({ service: 'backend-flask', xrayUrl: '*4567-abc.ws-us89.gitpod.io*', honeycombKey: KEY });
+    } finally {
+      process.env = saved;
+    }
+    const tracer = trace.getTracer('app');
+    for (let i = 0; i < 20; i++) {
+      tracer.startActiveSpan(`request ${i}`, { kind: SpanKind.SERVER, attributes: { 'server.address': '4567-abc.ws-us89.gitpod.io' } }, (span) => {
+        tracer.startSpan('child').end();
+        span.end();
+      });
+    }
+    await tracing.forceFlush();
+    const spans = await sink.waitFor((s) => s.length === 40);
+    await udp.waitFor(() => udp.segmentsFlat().length === 40);
+    const xrayIds = new Set(udp.segmentsFlat().map((s) => `${s.traceId}/${s.id}`));
+    for (const span of spans) expect(xrayIds.has(`1-${span.traceId.slice(0, 8)}-${span.traceId.slice(8)}/${span.spanId}`)).toBe(true);
+    expect(udp.rejected).toEqual([]);
+    expect(Math.max(...udp.sizes)).toBeLessThanOrEqual(64_000);
+  });
+
   it('should send x-honeycomb-dataset for a classic key only', async () => {
     init({ honeycombKey: CLASSIC_KEY, honeycomb: { dataset: 'backend' } });
     trace.getTracer('app').startSpan('classic').end();
