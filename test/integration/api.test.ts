@@ -1,33 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { annotate, setUser, traceLinks, withSpan } from '../../src/api';
-import { initTracing, type Tracing } from '../../src/init-tracing';
-import { OtlpSink } from '../helpers/otlp-sink';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
-
-const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
+import type { Tracing } from '../../src/init-tracing';
+import { startBackends, type Backends } from '../helpers/backends';
+import type { OtlpSink } from '../helpers/otlp-sink';
+import type { UdpSink } from '../helpers/udp-sink';
 
 describe('helper API against both backends', () => {
+  let backends: Backends;
   let sink: OtlpSink;
   let udp: UdpSink;
   let tracing: Tracing;
 
   beforeEach(async () => {
-    sink = await new OtlpSink().start();
-    udp = await startUdpSink();
-    tracing = initTracing({
-      service: 'backend-flask',
-      honeycombKey: KEY,
-      flushOnExit: false,
-      logLevel: 'none',
-      honeycomb: { endpoint: sink.url },
-      xray: { daemonAddress: udp.daemonAddress },
-    });
+    backends = await startBackends();
+    ({ honeycomb: sink, xray: udp } = backends);
+    tracing = backends.init();
   });
-  afterEach(async () => {
-    await tracing.shutdown();
-    await sink.close();
-    await udp.close();
-  });
+  afterEach(() => backends.close());
 
   it('should make annotate() an X-Ray annotation and a Honeycomb attribute, and setUser() the X-Ray user', async () => {
     let links: ReturnType<typeof traceLinks>;

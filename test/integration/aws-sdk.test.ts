@@ -7,11 +7,11 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentAwsClient } from '../../src/adapters/aws-sdk';
 import type { DualtraceOptions } from '../../src/config/types';
-import { initTracing, type Tracing } from '../../src/init-tracing';
-import { OtlpSink } from '../helpers/otlp-sink';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+import type { Tracing } from '../../src/init-tracing';
+import { startBackends, type Backends } from '../helpers/backends';
+import type { OtlpSink } from '../helpers/otlp-sink';
+import type { UdpSink } from '../helpers/udp-sink';
 
-const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
 /** Answers like DynamoDB and SQS (AWS JSON 1.0, selected by X-Amz-Target), with a request id per call. */
@@ -40,26 +40,18 @@ function startFakeAws(received: IncomingHttpHeaders[]): Promise<Server> {
 }
 
 describe('dualtrace/aws-sdk with the real AWS SDK v3 clients', () => {
+  let backends: Backends;
   let sink: OtlpSink;
   let udp: UdpSink;
   let tracing: Tracing;
   let aws: Server;
   let endpoint: string;
   let received: IncomingHttpHeaders[];
-  const init = (options: DualtraceOptions = {}) =>
-    initTracing({
-      service: 'backend',
-      honeycombKey: KEY,
-      flushOnExit: false,
-      logLevel: 'none',
-      honeycomb: { endpoint: sink.url },
-      xray: { daemonAddress: udp.daemonAddress },
-      ...options,
-    });
+  const init = (options: DualtraceOptions = {}) => backends.init({ service: 'backend', ...options });
 
   beforeEach(async () => {
-    sink = await new OtlpSink().start();
-    udp = await startUdpSink();
+    backends = await startBackends();
+    ({ honeycomb: sink, xray: udp } = backends);
     tracing = init();
     received = [];
     aws = await startFakeAws(received);
@@ -69,8 +61,7 @@ describe('dualtrace/aws-sdk with the real AWS SDK v3 clients', () => {
     await tracing.shutdown();
     aws.closeAllConnections();
     await new Promise<void>((resolve) => aws.close(() => resolve()));
-    await sink.close();
-    await udp.close();
+    await backends.close();
   });
 
   const inSpan = <T>(fn: () => Promise<T>) =>

@@ -5,11 +5,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tracing as expressTracing } from '../../src/adapters/express';
 import { tracing as fastifyTracing } from '../../src/adapters/fastify';
-import { initTracing, type Tracing } from '../../src/init-tracing';
-import { OtlpSink } from '../helpers/otlp-sink';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+import type { Tracing } from '../../src/init-tracing';
+import { startBackends, type Backends } from '../helpers/backends';
+import type { OtlpSink } from '../helpers/otlp-sink';
+import type { UdpSink } from '../helpers/udp-sink';
 
-const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
 const SERVER = 2;
 const CLIENT = 3; // OTLP span kinds
 
@@ -20,6 +20,7 @@ const CLIENT = 3; // OTLP span kinds
  * resources. The X-Ray host pattern names each SERVER segment after the host:port it was called on.
  */
 describe('a trace across two services (Express → fetch → Fastify)', () => {
+  let backends: Backends;
   let sink: OtlpSink;
   let udp: UdpSink;
   let tracing: Tracing;
@@ -27,16 +28,11 @@ describe('a trace across two services (Express → fetch → Fastify)', () => {
   let frontend: Server;
 
   beforeEach(async () => {
-    sink = await new OtlpSink().start();
-    udp = await startUdpSink();
-    tracing = initTracing({
+    backends = await startBackends();
+    ({ honeycomb: sink, xray: udp } = backends);
+    tracing = backends.init({
       service: 'chain',
-      honeycombKey: KEY,
       xrayUrl: '127.0.0.1:*',
-      flushOnExit: false,
-      logLevel: 'none',
-      honeycomb: { endpoint: sink.url },
-      xray: { daemonAddress: udp.daemonAddress },
       // instrumentation defaults: fetch and node:http on, only inside a span
     });
     activities = Fastify();
@@ -59,8 +55,7 @@ describe('a trace across two services (Express → fetch → Fastify)', () => {
     frontend.closeAllConnections();
     await new Promise<void>((resolve) => frontend.close(() => resolve()));
     await activities.close();
-    await sink.close();
-    await udp.close();
+    await backends.close();
   });
 
   it('should give one trace with the right parents in Honeycomb and in X-Ray', async () => {

@@ -1,9 +1,8 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initTracingWith, type Tracing } from '../../src/init-tracing';
+import { TEST_KEY as KEY } from '../helpers/backends';
 import { OtlpSink } from '../helpers/otlp-sink';
-
-const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c'; // environment key shape, 64 chars
 
 describe('Honeycomb export', () => {
   let sink: OtlpSink;

@@ -3,11 +3,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { diag, DiagLogLevel, SpanKind, trace, type DiagLogger } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initTracing, type Tracing } from '../../src/init-tracing';
-import { OtlpSink } from '../helpers/otlp-sink';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+import { startBackends, TEST_KEY as KEY, type Backends } from '../helpers/backends';
+import type { OtlpSink } from '../helpers/otlp-sink';
+import type { UdpSink } from '../helpers/udp-sink';
 import type { DualtraceOptions } from '../../src/config/types';
 
-const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
 const CLASSIC_KEY = '0123456789abcdef0123456789abcdef';
 
 /** Captures everything dualtrace logs through OTel's diag. */
@@ -20,6 +20,7 @@ function captureDiag(): string[] {
 }
 
 describe('initTracing', () => {
+  let backends: Backends;
   let sink: OtlpSink;
   let udp: UdpSink;
   let tracing: Tracing | undefined;
@@ -27,20 +28,11 @@ describe('initTracing', () => {
   let rejections: unknown[];
   const onRejection = (reason: unknown) => rejections.push(reason);
 
-  const init = (options: DualtraceOptions = {}) =>
-    (tracing = initTracing({
-      service: 'backend-flask',
-      honeycombKey: KEY,
-      flushOnExit: false,
-      logLevel: 'none',
-      ...options,
-      honeycomb: { endpoint: sink.url, ...options.honeycomb },
-      xray: { daemonAddress: udp.daemonAddress, ...options.xray },
-    }));
+  const init = (options: DualtraceOptions = {}) => (tracing = backends.init(options));
 
   beforeEach(async () => {
-    sink = await new OtlpSink().start();
-    udp = await startUdpSink();
+    backends = await startBackends();
+    ({ honeycomb: sink, xray: udp } = backends);
     logs = captureDiag();
     rejections = [];
     process.on('unhandledRejection', onRejection);
@@ -48,8 +40,7 @@ describe('initTracing', () => {
   afterEach(async () => {
     await tracing?.shutdown();
     tracing = undefined;
-    await sink.close();
-    await udp.close();
+    await backends.close();
     process.off('unhandledRejection', onRejection);
     diag.disable();
     expect(rejections).toEqual([]);
@@ -177,16 +168,16 @@ describe('initTracing', () => {
 });
 
 describe('initTracing: outgoing calls', () => {
+  let backends: Backends;
   let sink: OtlpSink;
-  let udp: UdpSink;
   let tracing: Tracing | undefined;
   let seen: Record<string, string | string[] | undefined>[];
   let server: Server;
   let url: string;
 
   beforeEach(async () => {
-    sink = await new OtlpSink().start();
-    udp = await startUdpSink();
+    backends = await startBackends();
+    sink = backends.honeycomb;
     seen = [];
     server = createHttpServer((req, res) => {
       seen.push(req.headers);
@@ -198,8 +189,7 @@ describe('initTracing: outgoing calls', () => {
   afterEach(async () => {
     await tracing?.shutdown();
     tracing = undefined;
-    await sink.close();
-    await udp.close();
+    await backends.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
@@ -211,7 +201,7 @@ describe('initTracing: outgoing calls', () => {
     });
 
   it('should trace fetch and inject both trace headers by default', async () => {
-    tracing = initTracing({ service: 's', honeycombKey: KEY, honeycomb: { endpoint: sink.url }, xray: { daemonAddress: udp.daemonAddress }, flushOnExit: false, logLevel: 'none' });
+    tracing = backends.init({ service: 's' });
     const parent = await callInsideSpan();
     await tracing.forceFlush();
     const spans = await sink.waitFor((s) => s.length === 2);
@@ -222,11 +212,11 @@ describe('initTracing: outgoing calls', () => {
   });
 
   it('should leave fetch alone with instrumentation.fetch false, and after shutdown', async () => {
-    tracing = initTracing({ service: 's', honeycombKey: KEY, honeycomb: { endpoint: sink.url }, xray: { daemonAddress: udp.daemonAddress }, flushOnExit: false, logLevel: 'none', instrumentation: { fetch: false } });
+    tracing = backends.init({ service: 's', instrumentation: { fetch: false } });
     await callInsideSpan();
     expect(seen[0]!.traceparent).toBeUndefined();
     await tracing.shutdown();
-    tracing = initTracing({ service: 's', honeycombKey: KEY, honeycomb: { endpoint: sink.url }, xray: { daemonAddress: udp.daemonAddress }, flushOnExit: false, logLevel: 'none' });
+    tracing = backends.init({ service: 's' });
     await tracing.shutdown();
     await fetch(url);
     expect(seen[1]!.traceparent).toBeUndefined();

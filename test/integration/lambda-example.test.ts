@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBackends, TEST_KEY as KEY, type Backends } from '../helpers/backends';
 import { FIXTURES } from '../helpers/child';
-import { OtlpSink } from '../helpers/otlp-sink';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+import type { OtlpSink } from '../helpers/otlp-sink';
+import type { UdpSink } from '../helpers/udp-sink';
 
 // Runs examples/lambda/handler.mjs against the BUILT package (by name), as the Lambda runtime would: import the
 // module, call `handler(event, context)` once, await it. Needs `npx tsup` (npm test builds first).
-const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INVOKE = `
 import { readFileSync } from 'node:fs';
@@ -21,17 +21,15 @@ setInterval(() => {}, 1000); // stay alive (frozen, as far as the test is concer
 `;
 
 describe('examples/lambda/handler.mjs', () => {
+  let backends: Backends;
   let sink: OtlpSink;
   let udp: UdpSink;
 
   beforeEach(async () => {
-    sink = await new OtlpSink().start();
-    udp = await startUdpSink();
+    backends = await startBackends();
+    ({ honeycomb: sink, xray: udp } = backends);
   });
-  afterEach(async () => {
-    await sink.close();
-    await udp.close();
-  });
+  afterEach(() => backends.close());
 
   it('should answer and have both backends hold its spans by the time the handler resolved', async () => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', INVOKE], {

@@ -2,32 +2,26 @@ import { readFileSync } from 'node:fs';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { traced, type LambdaContextLike } from '../../src/adapters/lambda';
-import { initTracing, type Tracing } from '../../src/init-tracing';
+import { startBackends, type Backends } from '../helpers/backends';
 import { FIXTURES } from '../helpers/child';
-import { OtlpSink } from '../helpers/otlp-sink';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+import type { OtlpSink } from '../helpers/otlp-sink';
+import type { UdpSink } from '../helpers/udp-sink';
 
-const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(`${FIXTURES}lambda/${name}.json`, 'utf8')) as Record<string, unknown>;
 const lambdaContext = (): LambdaContextLike => ({ ...(fixture('context') as LambdaContextLike), getRemainingTimeInMillis: () => 3000 });
 const SERVER = 2; // OTLP SpanKind SERVER
 
 describe('dualtrace/lambda traced()', () => {
+  let backends: Backends;
   let sink: OtlpSink;
   let udp: UdpSink;
-  let tracing: Tracing;
   const savedTraceEnv = process.env._X_AMZN_TRACE_ID;
 
   beforeEach(async () => {
-    sink = await new OtlpSink().start();
-    udp = await startUdpSink();
-    tracing = initTracing({
+    backends = await startBackends();
+    ({ honeycomb: sink, xray: udp } = backends);
+    backends.init({
       service: 'activities-api',
-      honeycombKey: KEY,
-      flushOnExit: false,
-      logLevel: 'none',
-      honeycomb: { endpoint: sink.url },
-      xray: { daemonAddress: udp.daemonAddress },
       batch: { scheduledDelayMillis: 60_000 }, // only the wrapper's flush can send before the handler returns
     });
     delete process.env._X_AMZN_TRACE_ID;
@@ -35,9 +29,7 @@ describe('dualtrace/lambda traced()', () => {
   afterEach(async () => {
     if (savedTraceEnv === undefined) delete process.env._X_AMZN_TRACE_ID;
     else process.env._X_AMZN_TRACE_ID = savedTraceEnv;
-    await tracing.shutdown();
-    await sink.close();
-    await udp.close();
+    await backends.close();
   });
 
   it('should trace an API Gateway REST event like the server adapters, continue its X-Ray header, and flush before returning', async () => {

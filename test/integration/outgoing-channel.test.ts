@@ -3,13 +3,11 @@ import http, { createServer, type IncomingHttpHeaders, type Server } from 'node:
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initTracing, type Tracing } from '../../src/init-tracing';
+import type { Tracing } from '../../src/init-tracing';
 import { outgoingTracer } from '../../src/instrument/client-span';
 import { hasRequestCreatedChannel, instrumentHttpClient } from '../../src/instrument/http-client';
-import { OtlpSink } from '../helpers/otlp-sink';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
-
-const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
+import { startBackends, type Backends } from '../helpers/backends';
+import type { OtlpSink } from '../helpers/otlp-sink';
 
 describe('node:http through http.client.request.created (the Node ≥ 22.12 path)', () => {
   it('should know which Node versions publish the channel', () => {
@@ -18,21 +16,17 @@ describe('node:http through http.client.request.created (the Node ≥ 22.12 path
   });
 
   describe('with the channel', () => {
+    let backends: Backends;
     let sink: OtlpSink;
-    let udp: UdpSink;
     let tracing: Tracing;
     let server: Server;
     let received: IncomingHttpHeaders[];
     let disable: () => void;
 
     beforeEach(async () => {
-      sink = await new OtlpSink().start();
-      udp = await startUdpSink();
-      tracing = initTracing({
-        service: 'caller', honeycombKey: KEY, flushOnExit: false, logLevel: 'none',
-        honeycomb: { endpoint: sink.url }, xray: { daemonAddress: udp.daemonAddress },
-        instrumentation: { fetch: false, http: false },
-      });
+      backends = await startBackends();
+      sink = backends.honeycomb;
+      tracing = backends.init({ service: 'caller', instrumentation: { fetch: false, http: false } });
       received = [];
       server = createServer((req, res) => (received.push(req.headers), res.end('ok')));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -42,8 +36,7 @@ describe('node:http through http.client.request.created (the Node ≥ 22.12 path
       await tracing.shutdown();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await sink.close();
-      await udp.close();
+      await backends.close();
     });
 
     it('should start the span and inject headers from the channel message, without wrapping http.request', async () => {

@@ -2,14 +2,14 @@ import http, { createServer, type IncomingHttpHeaders, type Server } from 'node:
 import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initTracing, type Tracing } from '../../src/init-tracing';
+import type { Tracing } from '../../src/init-tracing';
 import { enableOutgoingInstrumentation } from '../../src/instrument';
-import { OtlpSink } from '../helpers/otlp-sink';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
-
-const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
+import { startBackends, type Backends } from '../helpers/backends';
+import type { OtlpSink } from '../helpers/otlp-sink';
+import type { UdpSink } from '../helpers/udp-sink';
 
 describe('outgoing instrumentation (fetch and node:http)', () => {
+  let backends: Backends;
   let sink: OtlpSink;
   let udp: UdpSink;
   let tracing: Tracing;
@@ -19,15 +19,10 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
   let disable: () => void;
 
   beforeEach(async () => {
-    sink = await new OtlpSink().start();
-    udp = await startUdpSink();
-    tracing = initTracing({
+    backends = await startBackends();
+    ({ honeycomb: sink, xray: udp } = backends);
+    tracing = backends.init({
       service: 'caller',
-      honeycombKey: KEY,
-      flushOnExit: false,
-      logLevel: 'none',
-      honeycomb: { endpoint: sink.url },
-      xray: { daemonAddress: udp.daemonAddress },
       instrumentation: { fetch: false, http: false }, // each test turns on what it tests
     });
     received = [];
@@ -44,8 +39,7 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
     await tracing.shutdown();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await sink.close();
-    await udp.close();
+    await backends.close();
   });
 
   const inSpan = <T>(fn: () => Promise<T>): Promise<T> => trace.getTracer('test').startActiveSpan('parent', async (span) => {

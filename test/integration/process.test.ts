@@ -1,27 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OtlpSink } from '../helpers/otlp-sink';
+import { startBackends, TEST_KEY as KEY, type Backends } from '../helpers/backends';
 import { runFixture } from '../helpers/child';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+import type { OtlpSink } from '../helpers/otlp-sink';
+import type { UdpSink } from '../helpers/udp-sink';
 
 // These run the BUILT package (dist/) in child processes, as apps do: `npm test` builds before testing.
-const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
 
 describe('the built package in a real process', () => {
+  let backends: Backends;
   let sink: OtlpSink;
   let udp: UdpSink;
   let env: Record<string, string>;
 
   beforeEach(async () => {
-    sink = await new OtlpSink().start();
-    udp = await startUdpSink();
+    backends = await startBackends();
+    ({ honeycomb: sink, xray: udp } = backends);
     env = { TEST_ENDPOINT: sink.url, TEST_KEY: KEY, TEST_DAEMON: udp.daemonAddress };
   });
-  afterEach(async () => {
-    await sink.close();
-    await udp.close();
-  });
+  afterEach(() => backends.close());
 
   it.each(['consumer.mjs', 'consumer.cjs'])('should work when loaded as %s', async (fixture) => {
     const result = await runFixture(fixture, env);

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBackends, TEST_KEY as KEY, type Backends } from '../helpers/backends';
 import { FIXTURES } from '../helpers/child';
-import { OtlpSink } from '../helpers/otlp-sink';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+import type { OtlpSink } from '../helpers/otlp-sink';
+import type { UdpSink } from '../helpers/udp-sink';
 
 // Runs the BUILT package (dist/; `npm test` builds first, or run `npx tsup`) with the exact command lines users type.
-const KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function runNode(args: string[], env: Record<string, string>, timeoutMs = 10_000): Promise<{ code: number | null; stderr: string }> {
@@ -28,13 +28,14 @@ function runNode(args: string[], env: Record<string, string>, timeoutMs = 10_000
 }
 
 describe('dualtrace/register (zero-code start from the environment)', () => {
+  let backends: Backends;
   let sink: OtlpSink;
   let udp: UdpSink;
   let env: Record<string, string>;
 
   beforeEach(async () => {
-    sink = await new OtlpSink().start();
-    udp = await startUdpSink();
+    backends = await startBackends();
+    ({ honeycomb: sink, xray: udp } = backends);
     env = {
       OTEL_SERVICE_NAME: 'registered-app',
       HONEYCOMB_API_KEY: KEY,
@@ -42,10 +43,7 @@ describe('dualtrace/register (zero-code start from the environment)', () => {
       AWS_XRAY_DAEMON_ADDRESS: udp.daemonAddress,
     };
   });
-  afterEach(async () => {
-    await sink.close();
-    await udp.close();
-  });
+  afterEach(() => backends.close());
 
   it.each([
     ['--import', 'register-app.mjs', 'register-esm'],
