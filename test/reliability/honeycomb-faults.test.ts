@@ -1,0 +1,267 @@
+/**
+ * Honeycomb misbehaving: error statuses, a hanging endpoint, reset connections, a closed port and an unresolvable host.
+ * Whatever Honeycomb does, the app keeps creating spans, X-Ray keeps receiving them, nothing rejects unhandled, the
+ * failure is logged once (with counts, never the key), retries are bounded, and export recovers when Honeycomb does.
+ */
+import { DiagLogLevel } from '@opentelemetry/api';
+import { lookup } from 'node:dns/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initTracing, type Tracing } from '../../src/init-tracing';
+import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
+import type { OtlpSink } from '../helpers/otlp-sink';
+import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+import { captureDiag, closedTcpPort, endSpans, FaultProxy, heapAfterGc, recordUnhandled, type CapturedLog } from './support';
+
+/** Short bounds everywhere so each fault plays out in well under a second or two. */
+const FAST = {
+  honeycomb: { timeoutMillis: 1_500 },
+  batch: { scheduledDelayMillis: 20, maxExportBatchSize: 20, exportTimeoutMillis: 5_000 },
+  shutdownTimeoutMillis: 3_000,
+  instrumentation: { fetch: false, http: false },
+} as const;
+
+function deliveriesPerSpan(sink: OtlpSink): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const span of sink.spans) counts.set(span.spanId, (counts.get(span.spanId) ?? 0) + 1);
+  return counts;
+}
+
+function failureLines(log: CapturedLog): string[] {
+  return log.matching(/honeycomb export failed/);
+}
+
+describe('Honeycomb answers with an error status', () => {
+  let backends: Backends;
+  let log: CapturedLog;
+  let unhandled: ReturnType<typeof recordUnhandled>;
+
+  beforeEach(async () => {
+    backends = await startBackends();
+    log = captureDiag(DiagLogLevel.ALL);
+    unhandled = recordUnhandled();
+  });
+  afterEach(async () => {
+    await backends.close();
+    unhandled.stop();
+    log.restore();
+  });
+
+  // OpenTelemetry's OTLP exporter retries 429/502/503/504 (at most 5 times, backoff from 1 s, never past
+  // honeycomb.timeoutMillis = 1.5 s here): at most 2 attempts per batch. Everything else is not retried.
+  const cases: { status: number; headers: Record<string, string>; attempts: number; says: RegExp }[] = [
+    { status: 500, headers: {}, attempts: 1, says: /HTTP 500/ },
+    { status: 502, headers: {}, attempts: 2, says: /retryable|502/ },
+    { status: 503, headers: {}, attempts: 2, says: /retryable|503/ },
+    // Retry-After (120 s) lies past the export timeout: the exporter honours it by not retrying at all.
+    { status: 429, headers: { 'retry-after': '120' }, attempts: 1, says: /retryable|429/ },
+    { status: 401, headers: {}, attempts: 1, says: /rejected the API key \(HTTP 401\)/ },
+    { status: 403, headers: {}, attempts: 1, says: /rejected the API key \(HTTP 403\)/ },
+  ];
+
+  it.each(cases)(
+    'should keep serving, log once, retry at most $attempts time(s) per batch and recover after HTTP $status',
+    async ({ status, headers, attempts, says }) => {
+      backends.honeycomb.respond = () => ({ status, headers });
+      const tracing = backends.init(FAST);
+
+      const failed = endSpans(50);
+      await tracing.forceFlush();
+      await backends.xray.waitFor(50); // X-Ray is not held back by Honeycomb's failure.
+
+      const perSpan = deliveriesPerSpan(backends.honeycomb);
+      expect([...perSpan.keys()].sort()).toEqual([...failed].sort()); // every span was offered once at least…
+      expect(Math.max(...perSpan.values())).toBeLessThanOrEqual(attempts); // …and retried within bounds: no storm.
+      expect(backends.honeycomb.requests.length).toBeLessThanOrEqual(Math.ceil(50 / 20) * attempts);
+
+      expect(failureLines(log)).toHaveLength(1); // once, not once per batch
+      expect(failureLines(log)[0]).toMatch(/\d+ spans dropped \(\d+ spans in \d+ batches so far\)/);
+      expect(failureLines(log)[0]).toMatch(says);
+      if (status === 401 || status === 403) {
+        expect(log.matching(/API key/)).toHaveLength(1);
+        expect(log.matching(/honeycombKey|HONEYCOMB_API_KEY/)).toHaveLength(1);
+      }
+      expect(log.lines.join('\n')).not.toContain(TEST_KEY);
+
+      backends.honeycomb.respond = () => 200;
+      const later = endSpans(5, 'after recovery');
+      await tracing.forceFlush();
+      await backends.honeycomb.waitFor((spans) => later.every((id) => spans.some((s) => s.spanId === id)));
+      expect(log.matching(/honeycomb export recovered/)).toHaveLength(1);
+      expect(unhandled.errors).toEqual([]);
+    },
+  );
+
+  // BUG (describe-error.ts / honeycomb-exporter.ts): OpenTelemetry's OTLP exporter reports a retryable status
+  // (429/502/503/504) as an error without the HTTP status ("Export failed with retryable status"), so
+  // describeHoneycombError's 429 branch is unreachable and the log never says Honeycomb is rate-limiting the key.
+  it.fails('should say in the log that Honeycomb is rate-limiting when it answers 429', async () => {
+    backends.honeycomb.respond = () => ({ status: 429, headers: { 'retry-after': '120' } });
+    const tracing = backends.init(FAST);
+    endSpans(3);
+    await tracing.forceFlush();
+    expect(failureLines(log)[0]).toMatch(/429.*rate-limiting/);
+  });
+});
+
+describe('Honeycomb unreachable at the transport level', () => {
+  let backends: Backends;
+  let proxy: FaultProxy;
+  let log: CapturedLog;
+  let unhandled: ReturnType<typeof recordUnhandled>;
+
+  beforeEach(async () => {
+    backends = await startBackends();
+    proxy = await new FaultProxy(Number(new URL(backends.honeycomb.url).port)).listen();
+    log = captureDiag(DiagLogLevel.ALL);
+    unhandled = recordUnhandled();
+  });
+  afterEach(async () => {
+    await backends.close();
+    await proxy.stop();
+    unhandled.stop();
+    log.restore();
+  });
+
+  async function faultThenRecover(tracing: Tracing, says: RegExp, heal: () => Promise<void>): Promise<void> {
+    const started = Date.now();
+    endSpans(30);
+    await tracing.forceFlush();
+    await backends.xray.waitFor(30);
+    expect(Date.now() - started).toBeLessThan(FAST.shutdownTimeoutMillis + 500); // the flush stays bounded
+    expect(backends.honeycomb.spans).toHaveLength(0);
+    expect(failureLines(log)).toHaveLength(1);
+    expect(failureLines(log)[0]).toMatch(says);
+
+    await heal();
+    const later = endSpans(5, 'after recovery');
+    await tracing.forceFlush();
+    await backends.honeycomb.waitFor((spans) => later.every((id) => spans.some((s) => s.spanId === id)));
+    expect(log.matching(/honeycomb export recovered/)).toHaveLength(1);
+    expect(unhandled.errors).toEqual([]);
+  }
+
+  it('should give up on a hanging endpoint after honeycomb.timeoutMillis and recover', async () => {
+    proxy.mode = 'hang';
+    const tracing = backends.init({ ...FAST, honeycomb: { endpoint: proxy.url, timeoutMillis: 300 } });
+    await faultThenRecover(tracing, /timed out/i, async () => {
+      proxy.mode = 'pass';
+    });
+  });
+
+  it('should survive connections reset mid-request and recover', async () => {
+    proxy.mode = 'reset';
+    const tracing = backends.init({ ...FAST, honeycomb: { endpoint: proxy.url, timeoutMillis: 300 } });
+    await faultThenRecover(tracing, /ECONNRESET|socket hang up/, async () => {
+      proxy.mode = 'pass';
+    });
+    expect(proxy.connections).toBeGreaterThan(1);
+  });
+
+  it('should survive a refused connection (nothing listening) and recover when the endpoint comes back', async () => {
+    await proxy.stop();
+    const tracing = backends.init({ ...FAST, honeycomb: { endpoint: proxy.url, timeoutMillis: 300 } });
+    await faultThenRecover(tracing, /ECONNREFUSED/, async () => {
+      await proxy.listen(); // same port
+    });
+  });
+
+  it('should keep the queue bounded, count the drops in the log and not grow memory while Honeycomb hangs', async () => {
+    proxy.mode = 'hang';
+    const tracing = backends.init({
+      ...FAST,
+      honeycomb: { endpoint: proxy.url, timeoutMillis: 2_000 },
+      xray: { enabled: false },
+      batch: { maxQueueSize: 100, maxExportBatchSize: 50, scheduledDelayMillis: 10, exportTimeoutMillis: 5_000 },
+    });
+    endSpans(200); // the first batch goes out and hangs; the queue fills
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = heapAfterGc();
+    for (let round = 0; round < 10; round++) endSpans(2_000); // 20,000 spans while nothing drains
+    const growth = heapAfterGc() - before;
+    // 20,000 retained spans would be well over 20 MB; a bounded queue keeps it to a few hundred spans.
+    expect(growth).toBeLessThan(8 * 1024 * 1024);
+
+    proxy.mode = 'pass';
+    await tracing.forceFlush(); // hanging requests time out; the next ones go through
+    const probe = endSpans(1, 'probe');
+    await tracing.forceFlush();
+    await backends.honeycomb.waitFor((spans) => spans.some((s) => s.spanId === probe[0]));
+    // Everything delivered fits in one queue plus the batches that were in flight: the rest was dropped.
+    expect(backends.honeycomb.spans.length).toBeLessThanOrEqual(100 + 4 * 50 + 1);
+    const dropped = log.matching(/Dropped \d+ spans because maxQueueSize reached/);
+    expect(dropped.length).toBeGreaterThanOrEqual(1);
+    const total = dropped.reduce((sum, line) => sum + Number(/Dropped (\d+) spans/.exec(line)?.[1] ?? 0), 0);
+    expect(total).toBeGreaterThan(19_000);
+    expect(dropped.length).toBeLessThan(10); // counted, not logged once per span
+    expect(unhandled.errors).toEqual([]);
+  });
+});
+
+describe('Honeycomb host that does not resolve', () => {
+  // RFC 2606: .invalid never resolves. The only DNS traffic is the local resolver's one attempt per export request;
+  // if that attempt is slow here (a resolver that forwards and waits), skip rather than make the suite slow.
+  const HOST = 'dualtrace-reliability.invalid';
+  let resolverSlow: string | undefined;
+  let xray: UdpSink;
+  let tracing: Tracing | undefined;
+  let log: CapturedLog;
+  let unhandled: ReturnType<typeof recordUnhandled>;
+
+  beforeEach(async () => {
+    const started = Date.now();
+    await lookup(HOST).catch(() => undefined);
+    const took = Date.now() - started;
+    resolverSlow = took > 500 ? `the local resolver took ${took} ms to answer for a .invalid name` : undefined;
+    xray = await startUdpSink();
+    log = captureDiag(DiagLogLevel.ALL);
+    unhandled = recordUnhandled();
+  });
+  afterEach(async () => {
+    await tracing?.shutdown();
+    tracing = undefined;
+    await xray.close();
+    unhandled.stop();
+    log.restore();
+  });
+
+  it('should log ENOTFOUND once, keep X-Ray delivering, and leave nothing unhandled', async (ctx) => {
+    if (resolverSlow !== undefined) ctx.skip(resolverSlow);
+    // Not startBackends(): its loopback guard (rightly) refuses this endpoint. It cannot leave the machine: no A record.
+    tracing = initTracing({
+      ...FAST,
+      service: 'backend-flask',
+      honeycombKey: TEST_KEY,
+      flushOnExit: false,
+      logLevel: 'none',
+      honeycomb: { endpoint: `http://${HOST}:4318`, timeoutMillis: 500 },
+      xray: { daemonAddress: xray.daemonAddress },
+    });
+    endSpans(20);
+    await tracing.forceFlush();
+    await xray.waitFor(20);
+    expect(failureLines(log)).toHaveLength(1);
+    expect(failureLines(log)[0]).toMatch(/ENOTFOUND|EAI_AGAIN/);
+    expect(log.lines.join('\n')).not.toContain(TEST_KEY);
+    expect(unhandled.errors).toEqual([]);
+  });
+});
+
+describe('Honeycomb on a closed port from the start', () => {
+  it('should let shutdown() finish promptly when Honeycomb was never reachable', async () => {
+    const port = await closedTcpPort();
+    const backends = await startBackends();
+    const log = captureDiag(DiagLogLevel.WARN);
+    try {
+      const tracing = backends.init({ ...FAST, honeycomb: { endpoint: `http://127.0.0.1:${port}`, timeoutMillis: 300 } });
+      endSpans(10);
+      const started = Date.now();
+      await tracing.shutdown();
+      expect(Date.now() - started).toBeLessThan(FAST.shutdownTimeoutMillis);
+      await backends.xray.waitFor(10);
+      expect(failureLines(log)).toHaveLength(1);
+    } finally {
+      await backends.close();
+      log.restore();
+    }
+  });
+});

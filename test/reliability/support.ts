@@ -1,0 +1,175 @@
+/**
+ * Shared pieces of the reliability suite (not a test file): a diag logger that captures every line, an
+ * `unhandledRejection` recorder, a TCP fault proxy in front of the OTLP sink, and a heap probe. Everything listens on
+ * 127.0.0.1 only.
+ */
+import { diag, DiagLogLevel, type DiagLogger, trace } from '@opentelemetry/api';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+export interface CapturedLog {
+  /** Every line logged through `diag`, as `LEVEL message args…`. */
+  readonly lines: string[];
+  /** Lines that match `pattern`. */
+  matching(pattern: RegExp): string[];
+  /** Removes the logger again. */
+  restore(): void;
+}
+
+/** Installs a diag logger that records every line at `level` (default: everything). */
+export function captureDiag(level: DiagLogLevel = DiagLogLevel.ALL): CapturedLog {
+  const lines: string[] = [];
+  const record =
+    (name: string) =>
+    (message: string, ...args: unknown[]): void => {
+      lines.push([name, message, ...args.map(safeString)].join(' '));
+    };
+  const logger: DiagLogger = {
+    error: record('ERROR'),
+    warn: record('WARN'),
+    info: record('INFO'),
+    debug: record('DEBUG'),
+    verbose: record('VERBOSE'),
+  };
+  diag.setLogger(logger, { logLevel: level, suppressOverrideMessage: true });
+  return {
+    lines,
+    matching: (pattern) => lines.filter((line) => pattern.test(line)),
+    restore: () => diag.disable(),
+  };
+}
+
+function safeString(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message} ${value.stack ?? ''} ${safeString({ ...value })}`;
+  try {
+    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Records `unhandledRejection`s and `uncaughtException`s while installed. */
+export function recordUnhandled(): { readonly errors: unknown[]; stop(): void } {
+  const errors: unknown[] = [];
+  const onError = (error: unknown): void => {
+    errors.push(error);
+  };
+  process.on('unhandledRejection', onError);
+  process.on('uncaughtExceptionMonitor', onError);
+  return {
+    errors,
+    stop: () => {
+      process.off('unhandledRejection', onError);
+      process.off('uncaughtExceptionMonitor', onError);
+    },
+  };
+}
+
+/** Ends `count` spans on the global tracer (the app "serving"), each with one attribute; returns their span ids. */
+export function endSpans(count: number, name = 'GET /api/activities/home'): string[] {
+  const ids: string[] = [];
+  const tracer = trace.getTracer('reliability');
+  for (let i = 0; i < count; i++) {
+    const span = tracer.startSpan(name, { attributes: { 'request.index': i } });
+    ids.push(span.spanContext().spanId);
+    span.end();
+  }
+  return ids;
+}
+
+export type ProxyMode = 'pass' | 'reset' | 'hang';
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of `target` (host:port) that can misbehave: `pass` pipes both ways, `reset`
+ * destroys each connection as soon as the request starts arriving (ECONNRESET at the client), `hang` accepts and
+ * never answers. `stop()` closes the listener (the port then refuses) and `listen()` opens it again on the same port.
+ */
+export class FaultProxy {
+  mode: ProxyMode = 'pass';
+  /** Connections accepted so far. */
+  connections = 0;
+  port = 0;
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly targetPort: number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async listen(): Promise<this> {
+    const server = createServer((client) => {
+      this.connections++;
+      this.sockets.add(client);
+      client.on('close', () => this.sockets.delete(client));
+      client.on('error', () => undefined);
+      if (this.mode === 'reset') {
+        client.once('data', () => client.resetAndDestroy());
+        return;
+      }
+      if (this.mode === 'hang') {
+        client.resume();
+        return;
+      }
+      const upstream = createConnection(this.targetPort, client);
+      this.sockets.add(upstream);
+      upstream.on('close', () => this.sockets.delete(upstream));
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = (server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** Closes the listener and every open connection: the port refuses until `listen()`. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+function createConnection(port: number, client: Socket): Socket {
+  const upstream = connect(port, '127.0.0.1');
+  upstream.on('error', () => client.destroy());
+  client.on('error', () => upstream.destroy());
+  client.pipe(upstream).pipe(client);
+  return upstream;
+}
+
+let gcFn: (() => void) | undefined;
+/** Heap used after a full garbage collection (gc is exposed at run time through V8 flags). */
+export function heapAfterGc(): number {
+  if (gcFn === undefined) {
+    setFlagsFromString('--expose-gc');
+    gcFn = runInNewContext('gc') as () => void;
+  }
+  gcFn();
+  gcFn();
+  return process.memoryUsage().heapUsed;
+}
+
+/** A port on 127.0.0.1 with nothing listening (bound, then closed). */
+export async function closedTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Resolves after `ms` (for the few places where nothing can be awaited: "nothing else arrives"). */
+export function quiet(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

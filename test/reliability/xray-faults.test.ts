@@ -1,0 +1,156 @@
+/**
+ * X-Ray misbehaving: no daemon (the connected socket hears the ICMP "port unreachable" as ECONNREFUSED), an
+ * unresolvable daemon host, and documents far larger than a datagram. Honeycomb keeps receiving, nothing rejects
+ * unhandled, failures are logged once with counts, and no datagram is ever over the limit.
+ */
+import { DiagLogLevel } from '@opentelemetry/api';
+import { createSocket, type Socket } from 'node:dgram';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { XRayDaemonExporter } from '../../src/exporters/xray/xray-daemon-exporter';
+import { startBackends, type Backends } from '../helpers/backends';
+import { EXPECTED_HEADER } from '../helpers/udp-sink';
+import { captureDiag, endSpans, recordUnhandled, type CapturedLog } from './support';
+
+const FAST = {
+  batch: { scheduledDelayMillis: 20, maxExportBatchSize: 50, exportTimeoutMillis: 5_000 },
+  shutdownTimeoutMillis: 3_000,
+  instrumentation: { fetch: false, http: false },
+} as const;
+
+/** A UDP port on 127.0.0.1 with nothing bound to it (bound, then closed). */
+async function closedUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+/** A bare UDP listener on a given port: the daemon coming back. */
+async function listenUdp(port: number): Promise<{ socket: Socket; received: string[] }> {
+  const socket = createSocket('udp4');
+  const received: string[] = [];
+  socket.on('message', (message) => received.push(message.toString('utf8')));
+  await new Promise<void>((resolve) => socket.bind(port, '127.0.0.1', resolve));
+  return { socket, received };
+}
+
+async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('no X-Ray daemon', () => {
+  let backends: Backends;
+  let log: CapturedLog;
+  let unhandled: ReturnType<typeof recordUnhandled>;
+
+  beforeEach(async () => {
+    backends = await startBackends();
+    log = captureDiag(DiagLogLevel.ALL);
+    unhandled = recordUnhandled();
+  });
+  afterEach(async () => {
+    await backends.close();
+    unhandled.stop();
+    log.restore();
+  });
+
+  it('should count ICMP refusals from a closed port as ECONNREFUSED, log them once, and keep Honeycomb delivering', async () => {
+    const port = await closedUdpPort();
+    const tracing = backends.init({ ...FAST, xray: { daemonAddress: `127.0.0.1:${port}` } });
+    for (let round = 0; round < 5; round++) {
+      endSpans(20);
+      await tracing.forceFlush();
+    }
+    await backends.honeycomb.waitFor((spans) => spans.length === 100);
+    await until(() => log.matching(/ECONNREFUSED/).length > 0);
+    // Linux reports the ICMP refusal on the connected socket's next send (or as a socket error): either way, one line.
+    const refusals = log.matching(/X-Ray: .*daemon at 127\.0\.0\.1:\d+.*ECONNREFUSED/);
+    expect(refusals).toHaveLength(1); // once, then rate-limited with a count
+    expect(log.matching(/X-Ray/)).toHaveLength(1);
+    expect(unhandled.errors).toEqual([]);
+  });
+
+  it('should deliver again when the daemon comes back on the same port', async () => {
+    const port = await closedUdpPort();
+    const tracing = backends.init({ ...FAST, xray: { daemonAddress: `127.0.0.1:${port}` } });
+    endSpans(10);
+    await tracing.forceFlush();
+    await until(() => log.matching(/ECONNREFUSED/).length > 0);
+
+    const daemon = await listenUdp(port);
+    try {
+      const later = endSpans(3, 'after the daemon is back');
+      await tracing.forceFlush();
+      await until(() => later.every((id) => daemon.received.some((d) => d.includes(`"id":"${id}"`))));
+      for (const datagram of daemon.received) expect(datagram.startsWith(`${EXPECTED_HEADER}\n`)).toBe(true);
+      expect(unhandled.errors).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => daemon.socket.close(() => resolve()));
+    }
+  });
+
+  it('should count and log once a daemon host that does not resolve, and never reject', async () => {
+    // RFC 2606 .invalid: the local resolver answers NXDOMAIN, so nothing is ever sent anywhere. startBackends() would
+    // (rightly) refuse this address, so the exporter is driven on its own through a real provider.
+    const exporter = new XRayDaemonExporter({ daemonAddress: 'xray-daemon.invalid:2000' });
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    for (let i = 0; i < 5; i++) provider.getTracer('t').startSpan(`s${i}`).end();
+    await provider.forceFlush();
+    await exporter.forceFlush();
+    const stats = exporter.getStats();
+    expect(stats.datagramsSent).toBe(0);
+    expect(stats.datagramsFailed).toBe(5);
+    expect(Object.keys(stats.errors).some((code) => /ENOTFOUND|EAI_AGAIN/.test(code))).toBe(true);
+    expect(log.matching(/cannot resolve the daemon host xray-daemon\.invalid:2000/)).toHaveLength(1);
+    await provider.shutdown();
+    expect(unhandled.errors).toEqual([]);
+  });
+});
+
+describe('oversize X-Ray documents', () => {
+  let backends: Backends;
+  let log: CapturedLog;
+
+  beforeEach(async () => {
+    backends = await startBackends();
+    log = captureDiag(DiagLogLevel.WARN);
+  });
+  afterEach(async () => {
+    await backends.close();
+    log.restore();
+  });
+
+  const MB = 'x'.repeat(1024 * 1024);
+
+  it.each([64_000, 1_500])(
+    'should never send a datagram over maxDocumentBytes=%i, even for a span with megabytes of attributes',
+    async (maxDocumentBytes) => {
+      const tracing = backends.init({ ...FAST, xray: { maxDocumentBytes, indexAllAttributes: true } });
+      tracing.tracer.startActiveSpan('huge', (span) => {
+        span.setAttributes({ a: MB, b: MB, c: `€😀${MB}`, list: Array.from({ length: 20_000 }, (_, i) => `item-${i}`) });
+        tracing.tracer.startSpan('child', { attributes: { big: MB } }).end();
+        span.recordException(Object.assign(new Error(MB), { stack: `Error: x\n${'    at f (file.js:1:1)\n'.repeat(5_000)}` }));
+        span.end();
+      });
+      endSpans(3, 'small');
+      await tracing.forceFlush();
+      await backends.xray.waitFor((docs) => docs.length + backends.xray.rejected.length >= 3, 3_000);
+      await backends.honeycomb.waitFor((spans) => spans.length === 5);
+
+      expect(backends.xray.rejected).toEqual([]);
+      expect(Math.max(...backends.xray.sizes)).toBeLessThanOrEqual(maxDocumentBytes);
+      const flat = backends.xray.segmentsFlat();
+      const huge = flat.find((s) => s.doc.name === 'huge');
+      expect(huge).toBeDefined(); // shrunk to fit, not dropped
+      expect(JSON.stringify(huge?.doc.metadata)).toContain('truncated');
+      expect(flat.filter((s) => s.doc.name === 'small')).toHaveLength(3);
+      expect(log.matching(/X-Ray: shrank \d+ documents to fit/)).toHaveLength(1);
+    },
+  );
+});
