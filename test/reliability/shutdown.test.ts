@@ -1,0 +1,121 @@
+/**
+ * Shutdown and exit under faults: `shutdown()` and `forceFlush()` finish within `shutdownTimeoutMillis` while Honeycomb
+ * hangs, and an app under load that gets SIGTERM flushes what it can and still dies by SIGTERM (the BUILT package, in
+ * a child process: `npm test` builds first).
+ */
+import { DiagLogLevel } from '@opentelemetry/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
+import { runFixture } from '../helpers/child';
+import { captureDiag, endSpans, recordUnhandled, type CapturedLog } from './support';
+
+describe('shutdown() while a backend hangs', () => {
+  let backends: Backends;
+  let log: CapturedLog;
+  let unhandled: ReturnType<typeof recordUnhandled>;
+
+  beforeEach(async () => {
+    backends = await startBackends();
+    backends.honeycomb.respond = () => 'hang';
+    log = captureDiag(DiagLogLevel.WARN);
+    unhandled = recordUnhandled();
+  });
+  afterEach(async () => {
+    await backends.close();
+    unhandled.stop();
+    log.restore();
+  });
+
+  it('should resolve shutdown() within shutdownTimeoutMillis, deliver to X-Ray, and be idempotent', async () => {
+    const tracing = backends.init({
+      honeycomb: { timeoutMillis: 30_000 }, // the exporter itself would wait 30 s
+      batch: { scheduledDelayMillis: 10_000 },
+      shutdownTimeoutMillis: 400,
+      instrumentation: { fetch: false, http: false },
+    });
+    endSpans(25);
+    const started = Date.now();
+    const first = tracing.shutdown();
+    expect(tracing.shutdown()).toBe(first); // one shutdown, however often it is called
+    await first;
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(350);
+    expect(took).toBeLessThan(400 + 600);
+    await backends.xray.waitFor(25);
+    expect(backends.honeycomb.requests.length).toBeGreaterThan(0); // it was tried, it hung
+    expect(log.matching(/dualtrace shutdown did not finish within 400 ms/)).toHaveLength(1);
+    await expect(tracing.forceFlush()).resolves.toBeUndefined(); // after shutdown: resolves, never rejects
+    expect(unhandled.errors).toEqual([]);
+  });
+
+  it('should resolve forceFlush() within shutdownTimeoutMillis while Honeycomb hangs', async () => {
+    const tracing = backends.init({
+      honeycomb: { timeoutMillis: 30_000 },
+      batch: { scheduledDelayMillis: 10_000 },
+      shutdownTimeoutMillis: 300,
+      instrumentation: { fetch: false, http: false },
+    });
+    endSpans(10);
+    const started = Date.now();
+    await tracing.forceFlush();
+    expect(Date.now() - started).toBeLessThan(300 + 500);
+    await backends.xray.waitFor(10);
+    expect(unhandled.errors).toEqual([]);
+  });
+});
+
+describe('SIGTERM under load (built package, child process)', () => {
+  let backends: Backends;
+
+  beforeEach(async () => {
+    backends = await startBackends();
+  });
+  afterEach(() => backends.close());
+
+  // At most ~100 request spans reach the UDP sink in one burst: far more can overflow the sink socket's receive buffer
+  // (208 KB by default) while the test process is busy, and the kernel drops datagrams before the sink sees them.
+
+  /** Runs the load app, sends SIGTERM once it has served `after` requests; returns what it had served by then. */
+  async function killUnderLoad(after: number, shutdownMs: number) {
+    let servedAtKill = 0;
+    let killedAt = 0;
+    const result = await runFixture(
+      'reliability-load-app.mjs',
+      { TEST_ENDPOINT: backends.honeycomb.url, TEST_DAEMON: backends.xray.daemonAddress, DUALTRACE_SHUTDOWN_TIMEOUT: String(shutdownMs) },
+      {
+        timeoutMs: 12_000,
+        onStdout: (out, child) => {
+          if (killedAt !== 0) return;
+          const served = [...out.matchAll(/served (\d+)/g)].map((m) => Number(m[1]));
+          const last = served[served.length - 1] ?? 0;
+          if (last < after) return;
+          servedAtKill = last;
+          killedAt = Date.now();
+          child.kill('SIGTERM');
+        },
+      },
+    );
+    return { result, servedAtKill, exitMs: Date.now() - killedAt };
+  }
+
+  it('should flush every finished request span to both backends and die by SIGTERM', async () => {
+    const { result, servedAtKill } = await killUnderLoad(100, 3_000);
+    expect(result.signal).toBe('SIGTERM');
+    expect(result.code).toBeNull();
+    expect(result.stderr).not.toContain(TEST_KEY);
+    // Every request served before the signal ended its span (at most the 4 in flight had not): all were flushed.
+    const spans = await backends.honeycomb.waitFor((s) => s.length >= servedAtKill - 4, 2_000);
+    expect(spans.every((s) => s.name === 'GET /load')).toBe(true);
+    await backends.xray.waitFor(servedAtKill - 4, 2_000);
+    expect(backends.xray.rejected).toEqual([]);
+  });
+
+  it('should still die by SIGTERM within the shutdown bound when Honeycomb hangs, after flushing X-Ray', async () => {
+    backends.honeycomb.respond = () => 'hang';
+    const { result, servedAtKill, exitMs } = await killUnderLoad(100, 800);
+    expect(result.signal).toBe('SIGTERM');
+    expect(exitMs).toBeLessThan(800 + 1_500); // the bound, plus process teardown on a busy 2-core machine
+    await backends.xray.waitFor(servedAtKill - 4, 2_000);
+    expect(result.stderr).not.toContain(TEST_KEY);
+  });
+});
