@@ -1,0 +1,214 @@
+/**
+ * Secrets stay secret: the Honeycomb key reaches Honeycomb's header and nothing else (not diag logs at any level, not
+ * errors, not `config`, not console output, not X-Ray documents, not span attributes); credentials in headers and URLs
+ * are never recorded by the server adapter or the outgoing instrumentation, and sensitive query values are redacted.
+ */
+import { DiagLogLevel } from '@opentelemetry/api';
+import { createServer, get as httpGet, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { traced } from '../../src/adapters/http';
+import { withSpan } from '../../src/api';
+import { initTracing } from '../../src/init-tracing';
+import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
+import { serveNode } from '../fixtures/adapter-serve';
+import { captureDiag, endSpans, type CapturedLog } from './support';
+
+const FAST = {
+  batch: { scheduledDelayMillis: 20 },
+  shutdownTimeoutMillis: 2_000,
+} as const;
+
+/** Everything a backend received, as one string (OTLP attributes/resources and raw X-Ray documents). */
+function everythingExported(backends: Backends): string {
+  const otlp = backends.honeycomb.spans.map((s) => JSON.stringify({ ...s, startTimeUnixNano: 0, endTimeUnixNano: 0 }));
+  return [...otlp, ...backends.xray.documents.map((d) => JSON.stringify(d))].join('\n');
+}
+
+describe('the Honeycomb key', () => {
+  let backends: Backends;
+  let log: CapturedLog;
+  let printed: string[];
+  let restoreOutput: () => void;
+
+  beforeEach(async () => {
+    backends = await startBackends();
+    log = captureDiag(DiagLogLevel.ALL);
+    printed = [];
+    const out = process.stdout.write.bind(process.stdout);
+    const err = process.stderr.write.bind(process.stderr);
+    const capture = (chunk: unknown): boolean => {
+      printed.push(String(chunk));
+      return true;
+    };
+    process.stdout.write = capture as typeof process.stdout.write;
+    process.stderr.write = capture as typeof process.stderr.write;
+    restoreOutput = () => {
+      process.stdout.write = out;
+      process.stderr.write = err;
+    };
+  });
+  afterEach(async () => {
+    restoreOutput();
+    await backends.close();
+    log.restore();
+  });
+
+  it('should reach Honeycomb only as x-honeycomb-team: never in logs, config, console output, spans or X-Ray documents', async () => {
+    backends.honeycomb.respond = () => 401; // the failure path logs the most
+    const tracing = backends.init({
+      ...FAST,
+      console: true,
+      logLevel: 'none', // keep the capturing logger installed above
+      honeycomb: { headers: { authorization: `Bearer ${TEST_KEY}` } },
+      xray: { resourceMetadata: true, indexAllAttributes: true },
+      resourceAttributes: { 'deployment.region': 'test' },
+      instrumentation: { fetch: false, http: false },
+    });
+    endSpans(5);
+    await tracing.forceFlush();
+    await backends.xray.waitFor(5);
+
+    expect(backends.honeycomb.requests[0]?.headers['x-honeycomb-team']).toBe(TEST_KEY); // it is used…
+    expect(log.matching(/API key/)).toHaveLength(1);
+    expect(printed.join('')).toContain('GET /api/activities/home'); // console: true printed the spans…
+    for (const [where, text] of [
+      ['diag log', log.lines.join('\n')],
+      ['console output', printed.join('')],
+      ['config', JSON.stringify(tracing.config)],
+      ['exported spans', everythingExported(backends)],
+    ] as const) {
+      expect(text, where).not.toContain(TEST_KEY); // …and shown nowhere
+      expect(text, where).not.toContain(TEST_KEY.slice(8, 40));
+    }
+    expect(tracing.config.honeycomb.apiKey).toBe('hcxi…');
+    expect(tracing.config.honeycomb.headers.authorization).toBe('Bear…');
+  });
+
+  it('should keep the key and URL credentials out of ConfigError messages and the redacted config', () => {
+    const attempts: (() => unknown)[] = [
+      () => initTracing({ honeycombKey: `${TEST_KEY}\n`, xrayUrl: 'https://example.invalid/', flushOnExit: false, logLevel: 'none' }),
+      () => initTracing({ honeycombKey: TEST_KEY, honeycomb: { timeoutMillis: -1 }, flushOnExit: false, logLevel: 'none' }),
+      () => initTracing({ honeycombKey: TEST_KEY, honeycomb: { headers: { 'x-honeycomb-team': `${TEST_KEY}\r\n` } }, logLevel: 'none' }),
+      () =>
+        initTracing({
+          honeycombKey: TEST_KEY,
+          honeycomb: { endpoint: `http://user:${TEST_KEY}@127.0.0.1:9`, timeoutMillis: 'x' as never },
+          logLevel: 'none',
+        }),
+    ];
+    for (const attempt of attempts) {
+      let thrown: unknown;
+      try {
+        attempt();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(Error);
+      const error = thrown as Error;
+      expect(`${error.message}\n${error.stack ?? ''}\n${JSON.stringify(error)}`).not.toContain(TEST_KEY);
+    }
+  });
+
+  it('should mask credentials in the endpoint URL in config and logs', async () => {
+    const { port } = new URL(backends.honeycomb.url);
+    const tracing = backends.init({
+      ...FAST,
+      logLevel: 'none',
+      honeycomb: { endpoint: `http://user:${TEST_KEY}@127.0.0.1:${port}` },
+      instrumentation: { fetch: false, http: false },
+    });
+    backends.honeycomb.respond = () => 500;
+    endSpans(2);
+    await tracing.forceFlush();
+    expect(tracing.config.honeycomb.url).toBe(`http://****@127.0.0.1:${port}/v1/traces`);
+    expect(log.lines.join('\n')).not.toContain(TEST_KEY);
+    expect(log.matching(/honeycomb export failed/)).toHaveLength(1);
+  });
+});
+
+describe('credentials on the request path', () => {
+  const SECRET = 's3cr3t-Value-42';
+  let backends: Backends;
+  let app: Awaited<ReturnType<typeof serveNode>>;
+
+  beforeEach(async () => {
+    backends = await startBackends();
+    backends.init({ ...FAST, instrumentation: { fetch: true, http: true } });
+    const listener = (_req: IncomingMessage, res: ServerResponse): void => {
+      res.setHeader('set-cookie', `sid=${SECRET}; HttpOnly`);
+      res.setHeader('x-visible', 'shown');
+      res.end('ok');
+    };
+    app = await serveNode(
+      createServer(
+        traced(listener, {
+          route: '/login',
+          // Even an allow-list that names them cannot record credential-bearing headers.
+          captureRequestHeaders: ['authorization', 'cookie', 'proxy-authorization', 'x-amz-security-token', 'x-visible'],
+          captureResponseHeaders: ['set-cookie', 'x-visible'],
+        }),
+      ),
+    );
+  });
+  afterEach(async () => {
+    await app.close();
+    await backends.close();
+  });
+
+  it('should never record Authorization, Cookie or Set-Cookie on server spans, and redact sensitive query values', async () => {
+    const response = await fetch(`${app.url}/login?q=shoes&access_token=${SECRET}&password=${SECRET}&api_key=${SECRET}`, {
+      headers: {
+        authorization: `Bearer ${SECRET}`,
+        cookie: `sid=${SECRET}`,
+        'proxy-authorization': `Basic ${SECRET}`,
+        'x-amz-security-token': SECRET,
+        'x-visible': 'shown',
+      },
+    });
+    await response.text();
+    const spans = await backends.honeycomb.waitFor((s) => s.some((sp) => sp.kind === 2));
+    await backends.xray.waitFor(1);
+    const server = spans.find((sp) => sp.kind === 2);
+    expect(server?.attributes['http.request.header.x-visible']).toEqual(['shown']); // capture works…
+    expect(server?.attributes['url.query']).toBe('q=shoes&access_token=REDACTED&password=REDACTED&api_key=REDACTED');
+    expect(everythingExported(backends)).not.toContain(SECRET); // …but never for credentials
+  });
+
+  it('should never record credentials from an absolute-form request target (user:password@host)', async () => {
+    const { port } = new URL(app.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.end(`GET http://admin:${SECRET}@127.0.0.1:${port}/login?token=${SECRET} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+      });
+      let data = '';
+      socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    await backends.honeycomb.waitFor((s) => s.length >= 1);
+    await backends.xray.waitFor(1);
+    expect(everythingExported(backends)).not.toContain(SECRET);
+  });
+
+  it('should never record credentials from outgoing fetch and node:http calls (headers, URL userinfo, query)', async () => {
+    await withSpan('caller', async () => {
+      const res = await fetch(`${app.url}/login?session=${SECRET}`, { headers: { authorization: `Bearer ${SECRET}`, cookie: `a=${SECRET}` } });
+      await res.text();
+      await new Promise<void>((resolve, reject) => {
+        const { port } = new URL(app.url);
+        httpGet(`http://admin:${SECRET}@127.0.0.1:${port}/login?secret=${SECRET}`, (r) => {
+          r.resume();
+          r.on('end', resolve);
+        }).on('error', reject);
+      });
+    });
+    // caller + 2 client spans + 2 server spans
+    const spans = await backends.honeycomb.waitFor((s) => s.filter((sp) => sp.kind === 3).length >= 2 && s.some((sp) => sp.name === 'caller'));
+    const clients = spans.filter((sp) => sp.kind === 3);
+    expect(clients.map((c) => String(c.attributes['url.full'])).join(' ')).toContain('REDACTED');
+    await backends.xray.waitFor(2);
+    expect(everythingExported(backends)).not.toContain(SECRET);
+  });
+});
