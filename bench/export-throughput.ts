@@ -1,0 +1,87 @@
+/**
+ * Export throughput: spans/s through dualtrace's exporters with no drops, and CPU per span, for both exporters
+ * together and for the OTLP and X-Ray paths alone (one exporter on at a time). The span generator is a child process
+ * (bench/servers/span-generator.ts) with the real `initTracing` provider; the counting sinks are here, so their cost
+ * is not in the generator's CPU. delivered == created is checked after the last flush.
+ *
+ * Run: node --import tsx bench/export-throughput.ts [--quick]   (env: BENCH_THROUGHPUT_S)
+ */
+import { startServer } from './lib/children';
+import { CountingOtlpSink, CountingUdpSink, settle } from './lib/sinks';
+import { benchConfig, isMain, log, type BenchConfig } from './lib/util';
+
+export const MODES = ['both', 'otlp', 'xray'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface ThroughputResult {
+  mode: Mode;
+  created: number;
+  measured: number;
+  wallSpansPerSec: number;
+  cpuMicrosPerSpan: number;
+  /** Spans per CPU-second of the generator process: "spans/s per core". */
+  spansPerCoreSecond: number;
+  otlpDelivered: number;
+  xrayDelivered: number;
+  udpKernelDrops: number;
+  noDrops: boolean;
+  diag: string;
+}
+
+export interface ThroughputProfile {
+  mode: Mode;
+  nodes: unknown[];
+}
+
+/** With `profile`, the generator also records a CPU profile of the measured loop (returned raw, summarised by profile.ts). */
+export async function runExportThroughput(config: BenchConfig, profile = false, profiles: ThroughputProfile[] = []): Promise<ThroughputResult[]> {
+  const otlp = await new CountingOtlpSink().start();
+  const udp = await new CountingUdpSink().start();
+  const results: ThroughputResult[] = [];
+  try {
+    for (const mode of MODES) {
+      otlp.reset();
+      udp.reset();
+      const child = await startServer('servers/span-generator.ts', {
+        BENCH_EXPORTERS: mode,
+        BENCH_SECONDS: String(config.throughputS),
+        BENCH_OTLP_URL: otlp.url,
+        BENCH_XRAY_ADDRESS: udp.daemonAddress,
+        BENCH_PROFILE: profile ? '1' : '0',
+      });
+      try {
+        const r = await child.call<{ created: number; measured: number; wallMs: number; cpuMicros: number; profile?: { nodes: unknown[] } }>('run', (config.throughputS + 60) * 1000);
+        if (r.profile) profiles.push({ mode, nodes: r.profile.nodes });
+        const wantOtlp = mode === 'xray' ? 0 : r.created;
+        const wantXray = mode === 'otlp' ? 0 : r.created;
+        await settle(() => otlp.spans + udp.segments, wantOtlp + wantXray, 1_000, 15_000);
+        const result: ThroughputResult = {
+          mode,
+          created: r.created,
+          measured: r.measured,
+          wallSpansPerSec: (r.measured / r.wallMs) * 1000,
+          cpuMicrosPerSpan: r.cpuMicros / r.measured,
+          spansPerCoreSecond: r.measured / (r.cpuMicros / 1e6),
+          otlpDelivered: otlp.spans,
+          xrayDelivered: udp.segments,
+          udpKernelDrops: udp.kernelDrops(),
+          noDrops: otlp.spans === wantOtlp && udp.segments === wantXray,
+          diag: child.stderr().trim().slice(0, 500),
+        };
+        log(`throughput ${mode}: ${result.wallSpansPerSec.toFixed(0)} spans/s wall, ${result.cpuMicrosPerSpan.toFixed(2)} µs CPU/span, ` +
+          `created ${r.created}, otlp ${otlp.spans}, xray ${udp.segments}, udp kernel drops ${result.udpKernelDrops}`);
+        results.push(result);
+      } finally {
+        await child.stop();
+      }
+    }
+  } finally {
+    await otlp.close();
+    await udp.close();
+  }
+  return results;
+}
+
+if (isMain(import.meta.url)) {
+  process.stdout.write(JSON.stringify(await runExportThroughput(benchConfig()), null, 2) + '\n');
+}

@@ -1,0 +1,190 @@
+/** Renders docs/benchmarks.md from the benchmark results (bench/run.ts), with bench/notes.md appended verbatim. */
+import { existsSync, readFileSync } from 'node:fs';
+import type { ThroughputResult } from '../export-throughput';
+import type { OutageResult } from '../outage';
+import type { ProfileResult } from '../profile';
+import type { RunResult, VariantSummary } from '../request-overhead';
+import { fmt, type BenchConfig } from './util';
+
+export interface Report {
+  config: BenchConfig;
+  startedAt: string;
+  finishedAt: string;
+  machine: { cores: number; model: string; memoryGb: number; node: string; platform: string; loadAtStart: string; loadAtEnd?: string; commit: string; srcDirty: boolean };
+  argv: string;
+  overhead?: { runs: RunResult[]; summary: VariantSummary[] };
+  throughput?: ThroughputResult[];
+  outage?: OutageResult;
+  profiles?: ProfileResult[];
+}
+
+const LABEL: Record<string, string> = {
+  untraced: 'untraced',
+  dualtrace: 'dualtrace (both exporters, 100 % sampled)',
+  otel: 'OTel auto-instrumentation (sdk-node + http + express), OTLP/proto',
+  xray: 'aws-xray-sdk-express, 100 % sampled',
+};
+/** Express reference ratios from performance.md (same machine class), for orientation. */
+const REFERENCE: Record<string, string> = { untraced: '1.00', dualtrace: '≥ 0.93 (target)', otel: '0.53', xray: '0.43' };
+
+const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? '**met**' : '**missed**');
+
+function targets(r: Report): string[] {
+  const s = (app: string, variant: string): VariantSummary | undefined => r.overhead?.summary.find((v) => v.app === app && v.variant === variant);
+  const ex = s('express', 'dualtrace');
+  const http = s('http', 'dualtrace');
+  const both = r.throughput?.find((t) => t.mode === 'both');
+  const xray = r.throughput?.find((t) => t.mode === 'xray');
+  const o = r.outage;
+  const lines = [
+    row(['figure', 'target', 'measured', 'verdict']),
+    row(['---', '---', '---', '---']),
+    row(['Express 5 throughput, dualtrace vs untraced', '≥ 0.93', ex ? fmt(ex.ratio, 2) : '–', verdict(ex && ex.ratio >= 0.93)]),
+    row(['extra CPU per traced request, Express (node:http)', '≤ 20 µs', ex ? `${fmt(ex.extraCpu)} µs (${http ? fmt(http.extraCpu) : '–'} µs)` : '–', verdict(ex && ex.extraCpu <= 20)]),
+    row(['`node:http` throughput, dualtrace vs untraced', '≥ 0.75', http ? fmt(http.ratio, 2) : '–', verdict(http && http.ratio >= 0.75)]),
+    row(['p99 latency added, Express (node:http)', '≤ 1 ms', ex ? `${fmt(ex.extraP99, 1)} ms (${http ? fmt(http.extraP99, 1) : '–'} ms)` : '–', verdict(ex && http && Math.max(ex.extraP99, http.extraP99) <= 1)]),
+    row(['X-Ray translate + serialise per span', '≤ 2 µs', xray ? `not isolated here: whole X-Ray path ${fmt(xray.cpuMicrosPerSpan, 1)} µs/span incl. span creation and one UDP send per span (see \`npm run bench:micro\`, bench/xray.bench.ts)` : '–', 'not measured']),
+    row(['both exports, spans/s per core, no drops', '≥ 150,000', both ? `${fmt(both.spansPerCoreSecond)} (${both.noDrops ? 'no drops' : 'DROPS'})` : '–', verdict(both && both.noDrops && both.spansPerCoreSecond >= 150_000)]),
+    row(['RSS while both backends are down under load, over the healthy run', '≤ +50 MB, drops counted', o ? `${fmt(o.rssGrowthMb, 1)} MB; ${fmt(o.droppedReported)} drops reported via diag` : '–', verdict(o && o.rssGrowthMb <= 50 && o.droppedReported > 0)]),
+  ];
+  return lines;
+}
+
+function overheadTables(r: Report): string[] {
+  if (!r.overhead) return ['(not run)'];
+  const out: string[] = [];
+  for (const app of ['express', 'http'] as const) {
+    out.push('', app === 'express' ? '### Express 5, `GET /api/activities/home`' : '### plain `node:http`, same JSON', '');
+    out.push(row(['variant', 'req/s median (min–max)', 'vs untraced', app === 'express' ? 'reference ratio' : '', 'p50 ms', 'p99 ms', 'CPU µs / req', 'extra CPU µs / req', 'peak RSS MB', 'OTLP spans / req', 'X-Ray segments / req', 'errors'].filter((c, i) => app === 'express' || i !== 3)));
+    out.push(row(Array.from({ length: app === 'express' ? 12 : 11 }, () => '---')));
+    for (const v of r.overhead.summary.filter((x) => x.app === app)) {
+      const cells = [
+        LABEL[v.variant] ?? v.variant,
+        `${fmt(v.reqPerSec)} (${fmt(v.reqPerSecMin)}–${fmt(v.reqPerSecMax)})`,
+        fmt(v.ratio, 2),
+        REFERENCE[v.variant] ?? '',
+        fmt(v.p50, 1),
+        fmt(v.p99, 1),
+        fmt(v.cpuPerRequest),
+        v.variant === 'untraced' ? '–' : fmt(v.extraCpu),
+        fmt(v.peakRssMb),
+        v.variant === 'untraced' ? '–' : fmt(v.otlpPerRequest, 3),
+        v.variant === 'untraced' ? '–' : fmt(v.xrayPerRequest, 3) + (v.udpKernelDrops ? ` (${v.udpKernelDrops} lost in the sink's buffer)` : ''),
+        fmt(v.errors),
+      ];
+      out.push(row(app === 'express' ? cells : cells.filter((_, i) => i !== 3)));
+    }
+  }
+  out.push('', '<details><summary>Every run (round, variant, req/s, p99, CPU µs/req, served, spans received)</summary>', '');
+  out.push(row(['app', 'round', 'variant', 'req/s', 'p99 ms', 'CPU µs/req', 'served', 'OTLP spans', 'X-Ray segments', 'diag lines']), row(Array.from({ length: 10 }, () => '---')));
+  for (const x of r.overhead.runs) {
+    out.push(row([x.app, String(x.round), x.variant, fmt(x.reqPerSec), fmt(x.p99), fmt(x.cpuPerRequest), fmt(x.served), fmt(x.otlpSpans), fmt(x.xraySegments), String(x.diagLines.length)]));
+  }
+  out.push('', '</details>');
+  return out;
+}
+
+function throughputTable(r: Report): string[] {
+  if (!r.throughput) return ['(not run)'];
+  const out = [row(['exporters on', 'spans created', 'spans/s (wall)', 'CPU µs / span', 'spans / CPU-second', 'OTLP delivered', 'X-Ray delivered', 'no drops']), row(Array.from({ length: 8 }, () => '---'))];
+  for (const t of r.throughput) {
+    out.push(row([t.mode === 'both' ? 'both' : t.mode === 'otlp' ? 'Honeycomb (OTLP) only' : 'X-Ray only', fmt(t.created), fmt(t.wallSpansPerSec), fmt(t.cpuMicrosPerSpan, 2), fmt(t.spansPerCoreSecond), fmt(t.otlpDelivered), fmt(t.xrayDelivered), t.noDrops ? 'yes' : '**no**']));
+  }
+  for (const t of r.throughput) {
+    if (t.udpKernelDrops) out.push('', `- ${t.mode}: ${fmt(t.udpKernelDrops)} datagrams were dropped by the kernel at the sink's socket (receive buffer full: a sink limit, not an exporter drop).`);
+    if (t.diag) out.push('', `- ${t.mode}: the generator logged: \`${t.diag.split('\n').slice(0, 3).join(' / ')}\``);
+  }
+  return out;
+}
+
+function outageTables(r: Report): string[] {
+  const o = r.outage;
+  if (!o) return ['(not run)'];
+  const out = [row(['phase', 'seconds', 'requests served', 'OTLP spans received', 'X-Ray segments received', 'peak RSS MB', 'RSS at end MB']), row(Array.from({ length: 7 }, () => '---'))];
+  for (const p of o.phases) out.push(row([p.phase, fmt(p.seconds), fmt(p.served), fmt(p.otlpReceived), fmt(p.xrayReceived), fmt(p.peakRssMb, 1), fmt(p.endRssMb, 1)]));
+  out.push('', `- RSS growth, outage peak over healthy peak: **${fmt(o.rssGrowthMb, 1)} MB** (target ≤ 50 MB).`);
+  out.push(`- Spans lost over the whole run (served − received): Honeycomb ${fmt(o.otlpLost)}, X-Ray ${fmt(o.xrayLost)}; dropped spans reported through diag: ${fmt(o.droppedReported)}.`);
+  out.push(`- Export resumed: in the recovered phase (plus the final flush) the sinks got ${fmt(o.otlpResumeRatio, 2)} OTLP spans and ${fmt(o.xrayResumeRatio, 2)} X-Ray segments per request served then (above 1: spans queued during the outage went out too).`);
+  out.push(`- Load generator errors (non-2xx or socket errors): ${fmt(o.loadErrors)} — the app kept serving.`);
+  out.push('', 'What dualtrace logged through OTel diag (captured in the server, verbatim):', '', '```');
+  for (const p of o.phases) for (const line of p.diagLines) out.push(`[${p.phase}] ${line.split('\n')[0]}`);
+  out.push('```');
+  return out;
+}
+
+function profileTables(r: Report): string[] {
+  if (!r.profiles) return ['(not run)'];
+  const out: string[] = [];
+  for (const p of r.profiles) {
+    out.push('', `### ${p.app} / ${p.variant}: ${fmt(p.samples)} samples over ${fmt(p.requests)} requests`, '');
+    out.push(`By package (self time): ${p.packages.map((e) => `${e.name} ${fmt(e.sharePct, 1)} %`).join(', ')}.`, '');
+    out.push(row(['self %', 'function', 'where']), row(['---', '---', '---']));
+    for (const f of p.functions) out.push(row([fmt(f.sharePct, 1), `\`${f.name}\``, f.where ? `\`${f.where}\`` : '(native)']));
+  }
+  return out;
+}
+
+export function renderReport(r: Report): string {
+  const c = r.config;
+  const m = r.machine;
+  const mode = c.quick ? 'QUICK mode (smoke-run durations)' : 'full mode';
+  const notes = new URL('../notes.md', import.meta.url);
+  return [
+    '# Benchmarks',
+    '',
+    '<!-- Generated by bench/run.ts (`npm run bench`); do not edit by hand. Hand-written analysis lives in bench/notes.md. -->',
+    '',
+    `Run ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC – ${r.finishedAt.slice(11, 16)} UTC, ${mode}, commit \`${m.commit}\`${m.srcDirty ? ' (src/ had uncommitted changes)' : ''}.`,
+    '',
+    `**Machine:** ${m.cores} cores, ${m.model}, ${fmt(m.memoryGb, 1)} GB RAM, ${m.platform}, Node ${m.node}. Load average at start ${m.loadAtStart}, at end ${m.loadAtEnd ?? '?'}.`,
+    '',
+    '> **Read these as ratios from one run with the variants interleaved, not as absolute figures.** The machine has 2',
+    '> cores shared by the server, the load generator and the counting sinks, and other engineers ran tests on it at the',
+    '> same time. Each variant runs in its own fresh server process; the order of variants is rotated every round; ratios',
+    '> and "extra" figures are taken per round against the untraced run of the same round, then the median is reported.',
+    '',
+    '## How it was run',
+    '',
+    '```sh',
+    `npm run bench${r.argv ? ' -- ' + r.argv : ''}          # node --import tsx bench/run.ts ${r.argv}`,
+    `# warm-up ${c.warmupS} s + measured ${c.durationS} s per variant, ${c.rounds} rounds; throughput ${c.throughputS} s per mode;`,
+    `# outage: healthy ${c.healthyS} s, backends down ${c.outageS} s (refusing ${c.outageS / 2} s, then hanging ${c.outageS / 2} s), recovered ${c.recoveryS} s`,
+    'node --import tsx bench/request-overhead.ts   # one scenario alone; --quick for short windows',
+    'node --import tsx bench/export-throughput.ts',
+    'node --import tsx bench/outage.ts',
+    'node --import tsx bench/profile.ts express dualtrace',
+    '```',
+    '',
+    'Servers: bench/servers/{express,http}.ts in a child process each (BENCH_VARIANT picks untraced / dualtrace / otel /',
+    'xray; aws-xray-sdk-core is only ever loaded there). Load: autocannon 8 in its own process, 10 connections, loopback.',
+    'Sinks (in the runner): an OTLP/HTTP receiver that decodes and counts spans, a UDP socket that counts X-Ray segments',
+    '(nested subsegments included; kernel receive-buffer drops are read from /proc/net/udp). CPU per request is the',
+    'server process\'s `process.cpuUsage()` over the measured window divided by the requests it served then; spans are',
+    'counted after the server flushed and the sinks went quiet, against every request served (warm-up included).',
+    '',
+    '## Targets (docs/design performance.md)',
+    '',
+    ...targets(r),
+    '',
+    '## Request overhead',
+    ...overheadTables(r),
+    '',
+    '## Export throughput (real `initTracing` provider, counting sinks, batches of 2048 spans + `forceFlush()`)',
+    '',
+    'SERVER spans with 5 attributes, each its own trace (so one X-Ray document and one datagram per span: the worst case',
+    'for X-Ray packing). The generator is a child process; its CPU is what is divided.',
+    '',
+    ...throughputTable(r),
+    '',
+    '## Outage: both backends unreachable under load',
+    '',
+    ...outageTables(r),
+    '',
+    '## CPU profiles of dualtrace under load (inspector profiler, measured window only)',
+    ...profileTables(r),
+    '',
+    existsSync(notes) ? readFileSync(notes, 'utf8').trim() : '',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,152 @@
+/**
+ * Request overhead: the same Express 5 app and a plain node:http app, each in its own child process, untraced, with
+ * dualtrace (both exporters, 100 % sampled), with OTel auto-instrumentation (sdk-node + http + express, OTLP/proto)
+ * and with aws-xray-sdk-express (100 % sampled). autocannon runs in its own process on loopback, 10 connections,
+ * warm-up then a measured window; variants interleaved (order rotated each round), several rounds. The counting sinks
+ * live in this process; after each run the server flushes and we wait until the sinks settle before counting.
+ *
+ * Run: node --import tsx bench/request-overhead.ts [--quick]   (env: BENCH_WARMUP_S, BENCH_DURATION_S, BENCH_ROUNDS)
+ */
+import { runLoad, startServer } from './lib/children';
+import { CountingOtlpSink, CountingUdpSink, settle } from './lib/sinks';
+import { benchConfig, isMain, log, max, median, min, type BenchConfig } from './lib/util';
+
+export const APPS = ['express', 'http'] as const;
+export const VARIANTS = ['untraced', 'dualtrace', 'otel', 'xray'] as const;
+export type App = (typeof APPS)[number];
+export type Variant = (typeof VARIANTS)[number];
+
+export interface RunResult {
+  app: App;
+  variant: Variant;
+  round: number;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  cpuPerRequest: number;
+  maxRssMb: number;
+  served: number;
+  otlpSpans: number;
+  xraySegments: number;
+  udpKernelDrops: number;
+  errors: number;
+  diagLines: string[];
+}
+
+export interface VariantSummary {
+  app: App;
+  variant: Variant;
+  reqPerSec: number;
+  reqPerSecMin: number;
+  reqPerSecMax: number;
+  /** Median over rounds of (this variant's req/s / the same round's untraced req/s). */
+  ratio: number;
+  p50: number;
+  p99: number;
+  cpuPerRequest: number;
+  /** Median over rounds of (CPU µs per request − the same round's untraced CPU µs per request). */
+  extraCpu: number;
+  /** Median over rounds of (p99 − the same round's untraced p99), ms. */
+  extraP99: number;
+  peakRssMb: number;
+  served: number;
+  otlpPerRequest: number;
+  xrayPerRequest: number;
+  udpKernelDrops: number;
+  errors: number;
+}
+
+async function runOne(app: App, variant: Variant, round: number, config: BenchConfig, otlp: CountingOtlpSink, udp: CountingUdpSink): Promise<RunResult> {
+  otlp.reset();
+  udp.reset();
+  const server = await startServer(`servers/${app}.ts`, { BENCH_VARIANT: variant, BENCH_OTLP_URL: otlp.url, BENCH_XRAY_ADDRESS: udp.daemonAddress });
+  try {
+    const url = `http://127.0.0.1:${server.port}/api/activities/home`;
+    await runLoad(url, config.warmupS);
+    const before = await server.stats();
+    const load = await runLoad(url, config.durationS);
+    const after = await server.stats();
+    await server.call('flush', 30_000);
+    const expected = variant === 'dualtrace' ? 2 * after.served : after.served; // at least
+    await settle(() => otlp.spans + udp.segments, expected, 1_000, 15_000);
+    const { lines } = await server.call<{ lines: string[] }>('logs');
+    const result: RunResult = {
+      app,
+      variant,
+      round,
+      reqPerSec: load.reqPerSec,
+      p50: load.p50,
+      p99: load.p99,
+      cpuPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, after.served - before.served),
+      maxRssMb: after.maxRssKb / 1024,
+      served: after.served,
+      otlpSpans: otlp.spans,
+      xraySegments: udp.segments,
+      udpKernelDrops: udp.kernelDrops(),
+      errors: load.errors + load.non2xx,
+      diagLines: lines,
+    };
+    log(`${app}/${variant} r${round}: ${result.reqPerSec.toFixed(0)} req/s, p99 ${result.p99} ms, ${result.cpuPerRequest.toFixed(0)} µs/req, ` +
+      `served ${result.served}, otlp ${result.otlpSpans}, xray ${result.xraySegments}, udp drops ${result.udpKernelDrops}`);
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
+
+export function summarise(runs: readonly RunResult[]): VariantSummary[] {
+  const out: VariantSummary[] = [];
+  for (const app of APPS) {
+    for (const variant of VARIANTS) {
+      const mine = runs.filter((r) => r.app === app && r.variant === variant);
+      if (mine.length === 0) continue;
+      const base = (r: RunResult): RunResult | undefined => runs.find((b) => b.app === app && b.variant === 'untraced' && b.round === r.round);
+      const paired = <T>(f: (r: RunResult, b: RunResult) => T): T[] => mine.flatMap((r) => { const b = base(r); return b ? [f(r, b)] : []; });
+      const served = mine.reduce((s, r) => s + r.served, 0);
+      out.push({
+        app,
+        variant,
+        reqPerSec: median(mine.map((r) => r.reqPerSec)),
+        reqPerSecMin: min(mine.map((r) => r.reqPerSec)),
+        reqPerSecMax: max(mine.map((r) => r.reqPerSec)),
+        ratio: median(paired((r, b) => r.reqPerSec / b.reqPerSec)),
+        p50: median(mine.map((r) => r.p50)),
+        p99: median(mine.map((r) => r.p99)),
+        cpuPerRequest: median(mine.map((r) => r.cpuPerRequest)),
+        extraCpu: median(paired((r, b) => r.cpuPerRequest - b.cpuPerRequest)),
+        extraP99: median(paired((r, b) => r.p99 - b.p99)),
+        peakRssMb: max(mine.map((r) => r.maxRssMb)),
+        served,
+        otlpPerRequest: mine.reduce((s, r) => s + r.otlpSpans, 0) / served,
+        xrayPerRequest: mine.reduce((s, r) => s + r.xraySegments, 0) / served,
+        udpKernelDrops: mine.reduce((s, r) => s + r.udpKernelDrops, 0),
+        errors: mine.reduce((s, r) => s + r.errors, 0),
+      });
+    }
+  }
+  return out;
+}
+
+export async function runRequestOverhead(config: BenchConfig): Promise<{ runs: RunResult[]; summary: VariantSummary[] }> {
+  const otlp = await new CountingOtlpSink().start();
+  const udp = await new CountingUdpSink().start();
+  const runs: RunResult[] = [];
+  try {
+    for (let round = 1; round <= config.rounds; round++) {
+      for (const app of APPS) {
+        // Interleaved, and rotated each round so no variant always runs first (or right after another).
+        const order = VARIANTS.map((_, i) => VARIANTS[(i + round - 1) % VARIANTS.length] as Variant);
+        for (const variant of order) runs.push(await runOne(app, variant, round, config, otlp, udp));
+      }
+    }
+  } finally {
+    await otlp.close();
+    await udp.close();
+  }
+  return { runs, summary: summarise(runs) };
+}
+
+if (isMain(import.meta.url)) {
+  const result = await runRequestOverhead(benchConfig());
+  process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
+}

@@ -1,0 +1,76 @@
+/**
+ * Runs every comparative benchmark (request overhead, export throughput, outage, CPU profiles of dualtrace) and
+ * writes docs/benchmarks.md. Bounded in time; loopback only; every child process is killed at the end, even on error.
+ *
+ * Run: npm run bench [-- --quick]     (= node --import tsx bench/run.ts [--quick])
+ * Env: BENCH_WARMUP_S, BENCH_DURATION_S, BENCH_ROUNDS, BENCH_THROUGHPUT_S, BENCH_HEALTHY_S, BENCH_OUTAGE_S,
+ *      BENCH_RECOVERY_S; BENCH_ONLY=overhead,throughput,outage,profile to run a subset (the doc then lacks the rest).
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { runExportThroughput, type ThroughputProfile } from './export-throughput';
+import { runOutage } from './outage';
+import { runProfile, summariseProfile } from './profile';
+import { runRequestOverhead } from './request-overhead';
+import { renderReport, type Report } from './lib/report';
+import { benchConfig, log } from './lib/util';
+
+const config = benchConfig();
+const only = (process.env.BENCH_ONLY ?? 'overhead,throughput,outage,profile').split(',');
+const started = new Date();
+
+function git(...args: string[]): string {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8' }).trim();
+  } catch {
+    return '?';
+  }
+}
+
+const report: Report = {
+  config,
+  startedAt: started.toISOString(),
+  finishedAt: '',
+  machine: {
+    cores: cpus().length,
+    model: cpus()[0]?.model ?? '?',
+    memoryGb: totalmem() / 2 ** 30,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAtStart: loadavg().map((l) => l.toFixed(2)).join(' '),
+    commit: git('rev-parse', '--short', 'HEAD'),
+    srcDirty: git('status', '--porcelain', 'src') !== '',
+  },
+  argv: process.argv.slice(2).join(' '),
+};
+
+if (only.includes('overhead')) {
+  log('request overhead…');
+  report.overhead = await runRequestOverhead(config);
+}
+if (only.includes('throughput')) {
+  log('export throughput…');
+  report.throughput = await runExportThroughput(config);
+}
+if (only.includes('outage')) {
+  log('outage…');
+  report.outage = await runOutage(config);
+}
+if (only.includes('profile')) {
+  log('profiles…');
+  report.profiles = [await runProfile('express', 'dualtrace', config), await runProfile('http', 'dualtrace', config)];
+  // The export paths alone: a shorter profiled pass of the throughput generator (profiling slows it a little).
+  const raw: ThroughputProfile[] = [];
+  await runExportThroughput({ ...config, throughputS: Math.min(config.throughputS, 4) }, true, raw);
+  for (const p of raw) {
+    report.profiles.push({ app: 'span generator', variant: `exporters: ${p.mode}`, requests: 0, ...summariseProfile(p.nodes as Parameters<typeof summariseProfile>[0]) });
+  }
+}
+report.finishedAt = new Date().toISOString();
+report.machine.loadAtEnd = loadavg().map((l) => l.toFixed(2)).join(' ');
+
+const out = new URL('../docs/benchmarks.md', import.meta.url);
+writeFileSync(out, renderReport(report));
+log(`wrote ${out.pathname}`);
+process.exit(0); // children are killed on exit

@@ -1,0 +1,141 @@
+/**
+ * Shared by every benchmark server child: the variant set-up (tracing before the app's modules load, so the OTel
+ * auto-instrumentation can patch them), the response body, and the IPC protocol the runner uses
+ * (`{ id, cmd }` → `{ id, ...result }`; the child sends `{ type: 'ready', port }` once listening).
+ *
+ * Env: BENCH_VARIANT (untraced | dualtrace | otel | xray), BENCH_OTLP_URL, BENCH_XRAY_ADDRESS.
+ * aws-xray-sdk-core is only ever loaded here, in a server child (it turns cls-hooked on for the whole process).
+ */
+import { createRequire } from 'node:module';
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import type { Server } from 'node:http';
+import { Session } from 'node:inspector';
+
+/** CPU profiles on request (`profile-start` / `profile-stop`): only the measured load, not start-up. */
+const profiler = new Session();
+
+export const require = createRequire(import.meta.url);
+export type Variant = 'untraced' | 'dualtrace' | 'otel' | 'xray';
+
+export const VARIANT = (process.env.BENCH_VARIANT ?? 'untraced') as Variant;
+const OTLP_URL = process.env.BENCH_OTLP_URL ?? 'http://127.0.0.1:4318';
+const XRAY_ADDRESS = process.env.BENCH_XRAY_ADDRESS ?? '127.0.0.1:2000';
+
+/** Warnings and errors logged through OTel diag (dualtrace reports drops and send failures there). */
+export const diagLines: string[] = [];
+const capture: DiagLogger = {
+  error: (...args) => void diagLines.push(`error ${args.map(String).join(' ')}`),
+  warn: (...args) => void diagLines.push(`warn ${args.map(String).join(' ')}`),
+  info: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+};
+
+export interface Setup {
+  flush: () => Promise<void>;
+  /** aws-xray-sdk-core's module, for the X-Ray variant's node:http wiring. */
+  xray?: XRaySdk;
+}
+
+export interface XRaySdk {
+  middleware: {
+    traceRequestResponseCycle: (req: unknown, res: unknown) => unknown;
+    setSamplingRules: (rules: unknown) => void;
+    disableCentralizedSampling: () => void;
+    setDefaultName: (name: string) => void;
+  };
+  getNamespace: () => { bindEmitter: (e: unknown) => void; run: (fn: () => void) => void };
+  setSegment: (segment: unknown) => void;
+  setDaemonAddress: (address: string) => void;
+  setContextMissingStrategy: (strategy: string) => void;
+  setLogger: (logger: unknown) => void;
+}
+
+export async function setUpVariant(service: string): Promise<Setup> {
+  diag.setLogger(capture, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  if (VARIANT === 'dualtrace') {
+    const { initTracing } = await import('../../src/init-tracing');
+    const tracing = initTracing({
+      service,
+      xrayUrl: '127.0.0.1*',
+      honeycombKey: 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c',
+      honeycomb: { endpoint: OTLP_URL },
+      xray: { daemonAddress: XRAY_ADDRESS },
+      flushOnExit: false,
+      logLevel: 'none', // keep the capturing diag logger installed above
+    });
+    return { flush: () => tracing.forceFlush() };
+  }
+  if (VARIANT === 'otel') {
+    const { NodeSDK } = await import('@opentelemetry/sdk-node');
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
+    const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
+    const { ExpressInstrumentation } = await import('@opentelemetry/instrumentation-express');
+    const sdk = new NodeSDK({
+      serviceName: service,
+      traceExporter: new OTLPTraceExporter({ url: `${OTLP_URL}/v1/traces` }),
+      instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation()],
+    });
+    sdk.start();
+    diag.setLogger(capture, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    const { trace } = await import('@opentelemetry/api');
+    const provider = trace.getTracerProvider() as unknown as { getDelegate?: () => { forceFlush?: () => Promise<void> } };
+    return { flush: async () => void (await provider.getDelegate?.().forceFlush?.()) };
+  }
+  if (VARIANT === 'xray') {
+    const sdk = require('aws-xray-sdk-core') as XRaySdk;
+    sdk.setLogger({ error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined });
+    sdk.setDaemonAddress(XRAY_ADDRESS);
+    sdk.setContextMissingStrategy('IGNORE_ERROR');
+    sdk.middleware.disableCentralizedSampling();
+    sdk.middleware.setSamplingRules({ version: 2, default: { fixed_target: 0, rate: 1 }, rules: [] });
+    sdk.middleware.setDefaultName(service);
+    return { flush: async () => undefined, xray: sdk }; // segments go out over UDP as each one closes
+  }
+  return { flush: async () => undefined };
+}
+
+export function homeActivities(now: Date): object[] {
+  const hours = (h: number): string => new Date(now.getTime() + h * 3_600_000).toISOString();
+  return [
+    { uuid: '68f126b0-1ceb-4a33-88be-d90fa7109eee', handle: 'Andrew Brown', message: 'Cloud is very fun!', created_at: hours(-48), expires_at: hours(120), likes_count: 5, replies_count: 1, reposts_count: 0 },
+    { uuid: '66e12864-8c26-4c3a-9658-95a10f8fea67', handle: 'Worf', message: 'I am out of prune juice', created_at: hours(-168), expires_at: hours(240), likes_count: 0, replies_count: 0, reposts_count: 0 },
+    { uuid: '248959df-3079-4947-b847-9e0892d1bab4', handle: 'Garek', message: 'My dear doctor, I am just simple tailor', created_at: hours(-2), expires_at: hours(12), likes_count: 0, replies_count: 0, reposts_count: 0 },
+  ];
+}
+
+export const counters = { served: 0 };
+
+/** Listens on 127.0.0.1:0, then answers the runner's IPC commands. */
+export function serve(server: Server, setup: Setup): void {
+  server.keepAliveTimeout = 30_000;
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    process.send?.({ type: 'ready', port });
+  });
+  process.on('message', (message: { id: number; cmd: string }) => {
+    const reply = (result: object): void => void process.send?.({ id: message.id, ...result });
+    if (message.cmd === 'stats') {
+      const cpu = process.cpuUsage();
+      reply({ cpuMicros: cpu.user + cpu.system, rss: process.memoryUsage.rss(), maxRssKb: process.resourceUsage().maxRSS, served: counters.served });
+    } else if (message.cmd === 'flush') {
+      setup.flush().then(
+        () => reply({ ok: true }),
+        (error: unknown) => reply({ ok: false, error: String(error) }),
+      );
+    } else if (message.cmd === 'logs') {
+      reply({ lines: diagLines.splice(0) });
+    } else if (message.cmd === 'profile-start') {
+      profiler.connect();
+      profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => reply({ ok: true })));
+    } else if (message.cmd === 'profile-stop') {
+      profiler.post('Profiler.stop', (error, result) => reply(error ? { error: String(error) } : { profile: result.profile }));
+    } else if (message.cmd === 'exit') {
+      reply({});
+      server.closeAllConnections();
+      setTimeout(() => process.exit(0), 50);
+    }
+  });
+  process.on('disconnect', () => process.exit(0)); // the runner went away: never outlive it
+}

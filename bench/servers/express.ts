@@ -1,0 +1,30 @@
+/** The Express 5 activities app, `GET /api/activities/home`, in the variant BENCH_VARIANT names. Run by the runner. */
+import type * as nodeHttp from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { counters, homeActivities, require, serve, setUpVariant, VARIANT } from './common';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+interface ExpressApp {
+  use: (handler: Handler) => void;
+  get: (path: string, handler: (req: unknown, res: { json: (body: unknown) => void }) => void) => void;
+}
+
+const setup = await setUpVariant('activities-express');
+// Loaded after the tracing set-up and through require, so the OTel instrumentation's require hook sees both.
+const http = require('node:http') as typeof nodeHttp;
+const express = require('express') as () => ExpressApp & ((req: IncomingMessage, res: ServerResponse) => void);
+
+const app = express();
+if (VARIANT === 'dualtrace') {
+  const { tracing } = await import('../../src/adapters/express');
+  app.use(tracing());
+} else if (VARIANT === 'xray') {
+  const xrayExpress = require('aws-xray-sdk-express') as { openSegment: (name: string) => Handler };
+  app.use(xrayExpress.openSegment('activities-express'));
+}
+app.get('/api/activities/home', (_req, res) => {
+  counters.served++;
+  res.json(homeActivities(new Date()));
+});
+
+serve(http.createServer(app), setup);
