@@ -79,15 +79,17 @@ export function endSpans(count: number, name = 'GET /api/activities/home'): stri
   return ids;
 }
 
-export type ProxyMode = 'pass' | 'reset' | 'hang';
+export type ProxyMode = 'pass' | 'reset' | 'hang' | 'slow';
 
 /**
  * A TCP proxy on 127.0.0.1 in front of `target` (host:port) that can misbehave: `pass` pipes both ways, `reset`
  * destroys each connection as soon as the request starts arriving (ECONNRESET at the client), `hang` accepts and
- * never answers. `stop()` closes the listener (the port then refuses) and `listen()` opens it again on the same port.
+ * never answers, `slow` passes each connection on after {@link FaultProxy.delayMs}. `stop()` closes the listener (the port then refuses) and `listen()` opens it again on the same port.
  */
 export class FaultProxy {
   mode: ProxyMode = 'pass';
+  /** How long `slow` holds each connection before passing it on. */
+  delayMs = 300;
   /** Connections accepted so far. */
   connections = 0;
   port = 0;
@@ -114,9 +116,16 @@ export class FaultProxy {
         client.resume();
         return;
       }
-      const upstream = createConnection(this.targetPort, client);
-      this.sockets.add(upstream);
-      upstream.on('close', () => this.sockets.delete(upstream));
+      const pass = (): void => {
+        if (client.destroyed) return;
+        const upstream = createConnection(this.targetPort, client);
+        this.sockets.add(upstream);
+        upstream.on('close', () => this.sockets.delete(upstream));
+      };
+      if (this.mode === 'slow') {
+        client.pause();
+        setTimeout(pass, this.delayMs);
+      } else pass();
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -167,6 +176,15 @@ export async function closedTcpPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Resolves once `condition()` holds (checked every 10 ms); rejects after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** Resolves after `ms` (for the few places where nothing can be awaited: "nothing else arrives"). */

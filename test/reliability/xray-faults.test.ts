@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { XRayDaemonExporter } from '../../src/exporters/xray/xray-daemon-exporter';
 import { startBackends, type Backends } from '../helpers/backends';
 import { EXPECTED_HEADER } from '../helpers/udp-sink';
-import { captureDiag, endSpans, recordUnhandled, type CapturedLog } from './support';
+import { captureDiag, endSpans, recordUnhandled, until, type CapturedLog } from './support';
 
 const FAST = {
   batch: { scheduledDelayMillis: 20, maxExportBatchSize: 50, exportTimeoutMillis: 5_000 },
@@ -34,14 +34,6 @@ async function listenUdp(port: number): Promise<{ socket: Socket; received: stri
   socket.on('message', (message) => received.push(message.toString('utf8')));
   await new Promise<void>((resolve) => socket.bind(port, '127.0.0.1', resolve));
   return { socket, received };
-}
-
-async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('no X-Ray daemon', () => {
