@@ -9,10 +9,10 @@ import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { traced } from '../../src/adapters/http';
 import { withSpan } from '../../src/api';
-import { initTracing } from '../../src/init-tracing';
+import { ConfigError } from '../../src/errors';
 import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
 import { serveNode } from '../fixtures/adapter-serve';
-import { captureDiag, endSpans, type CapturedLog } from './support';
+import { captureDiag, endSpans, initError, type CapturedLog } from './support';
 
 const FAST = {
   batch: { scheduledDelayMillis: 20 },
@@ -85,26 +85,16 @@ describe('the Honeycomb key', () => {
     expect(tracing.config.honeycomb.headers.authorization).toBe('Bear…');
   });
 
-  it('should keep the key and URL credentials out of ConfigError messages and the redacted config', () => {
-    const attempts: (() => unknown)[] = [
-      () => initTracing({ honeycombKey: `${TEST_KEY}\n`, xrayUrl: 'https://example.invalid/', flushOnExit: false, logLevel: 'none' }),
-      () => initTracing({ honeycombKey: TEST_KEY, honeycomb: { timeoutMillis: -1 }, flushOnExit: false, logLevel: 'none' }),
-      () => initTracing({ honeycombKey: TEST_KEY, honeycomb: { headers: { 'x-honeycomb-team': `${TEST_KEY}\r\n` } }, logLevel: 'none' }),
-      () =>
-        initTracing({
-          honeycombKey: TEST_KEY,
-          honeycomb: { endpoint: `http://user:${TEST_KEY}@127.0.0.1:9`, timeoutMillis: 'x' as never },
-          logLevel: 'none',
-        }),
+  it('should keep the key and URL credentials out of ConfigError messages and the redacted config', async () => {
+    const attempts = [
+      { honeycombKey: `${TEST_KEY}\n`, xrayUrl: 'https://example.invalid/' },
+      { honeycombKey: TEST_KEY, honeycomb: { timeoutMillis: -1 } },
+      { honeycombKey: TEST_KEY, honeycomb: { headers: { 'x-honeycomb-team': `${TEST_KEY}\r\n` } } },
+      { honeycombKey: TEST_KEY, honeycomb: { endpoint: `http://user:${TEST_KEY}@127.0.0.1:9`, timeoutMillis: 'x' as never } },
     ];
-    for (const attempt of attempts) {
-      let thrown: unknown;
-      try {
-        attempt();
-      } catch (error) {
-        thrown = error;
-      }
-      expect(thrown).toBeInstanceOf(Error);
+    for (const options of attempts) {
+      const thrown = await initError(options);
+      expect(thrown).toBeInstanceOf(ConfigError);
       const error = thrown as Error;
       expect(`${error.message}\n${error.stack ?? ''}\n${JSON.stringify(error)}`).not.toContain(TEST_KEY);
     }

@@ -4,6 +4,8 @@
  * 127.0.0.1 only.
  */
 import { diag, DiagLogLevel, type DiagLogger, trace } from '@opentelemetry/api';
+import type { DualtraceOptions } from '../../src/config/types';
+import { initTracing } from '../../src/init-tracing';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
@@ -176,6 +178,27 @@ export async function closedTcpPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * Calls `initTracing(options)` expecting it to throw, and returns what it threw. Endpoints default to loopback ports
+ * nothing listens on, and if it does not throw, the handle is shut down at once: a set-up test can never leave a
+ * handle behind (later `initTracing` calls would get it) nor send anywhere.
+ */
+export async function initError(options: DualtraceOptions): Promise<unknown> {
+  try {
+    const handle = initTracing({
+      flushOnExit: false,
+      logLevel: 'none',
+      ...options,
+      honeycomb: { endpoint: 'http://127.0.0.1:9', ...options.honeycomb },
+      xray: { daemonAddress: '127.0.0.1:9', ...options.xray },
+    });
+    await handle.shutdown();
+    return undefined;
+  } catch (error) {
+    return error;
+  }
 }
 
 /** Resolves once `condition()` holds (checked every 10 ms); rejects after `timeoutMs`. */
