@@ -89,7 +89,10 @@ export function initTracingWith(
   let flushedAt = 0;
   const flush = (): Promise<void> => {
     flushedAt = parts.endedSpans();
-    return settleWithin(parts.provider.forceFlush(), config.shutdownTimeoutMillis, 'dualtrace flush');
+    // The processors' forceFlush only exports what is still queued; the exporters' own forceFlush also waits for a
+    // batch already in flight, so "flushed" means delivered (what the Lambda wrapper relies on before a freeze).
+    const delivered = parts.provider.forceFlush().then(() => Promise.all([...parts.exporters.values()].map((e) => e.forceFlush())));
+    return settleWithin(delivered, config.shutdownTimeoutMillis, 'flush');
   };
   let shutdownPromise: Promise<void> | undefined;
   let removeExitHooks: (() => void) | undefined;
@@ -97,7 +100,7 @@ export function initTracingWith(
     shutdownPromise ??= (async () => {
       removeExitHooks?.();
       disableOutgoingInstrumentation();
-      await settleWithin(parts.provider.shutdown(), config.shutdownTimeoutMillis, 'dualtrace shutdown');
+      await settleWithin(parts.provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown');
       if (slot[HANDLE] === handle) {
         delete slot[HANDLE];
         trace.disable();

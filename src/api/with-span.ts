@@ -1,4 +1,4 @@
-import { trace, type Span, type SpanOptions } from '@opentelemetry/api';
+import { isSpanContextValid, trace, type Link, type Span, type SpanOptions } from '@opentelemetry/api';
 import { recordError } from '../trace/record-error';
 import { VERSION } from '../version';
 
@@ -20,7 +20,7 @@ import { VERSION } from '../version';
  * @see docs/api.md
  */
 export function withSpan<T>(name: string, fn: (span: Span) => T, options: SpanOptions = {}): T {
-  return trace.getTracer('dualtrace', VERSION).startActiveSpan(name, options, (span) => {
+  return trace.getTracer('dualtrace', VERSION).startActiveSpan(name, withValidLinks(options), (span) => {
     let ended = false;
     const end = (): void => {
       if (ended) return;
@@ -55,4 +55,20 @@ export function withSpan<T>(name: string, fn: (span: Span) => T, options: SpanOp
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Links without a valid span context (easy to pass from untyped JavaScript) are left out rather than recorded. */
+function withValidLinks(options: SpanOptions | null | undefined): SpanOptions {
+  if (options === null || options === undefined) return {};
+  const links = options.links;
+  if (links === undefined || (Array.isArray(links) && links.every(isValidLink))) return options;
+  return { ...options, links: Array.isArray(links) ? links.filter(isValidLink) : [] };
+}
+
+function isValidLink(link: Link | undefined): boolean {
+  try {
+    return link !== undefined && link !== null && isSpanContextValid(link.context);
+  } catch {
+    return false;
+  }
 }

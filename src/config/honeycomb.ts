@@ -33,17 +33,23 @@ export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: 
   };
   const optionHeaders = lowerKeys(hc.headers ?? {});
 
-  const apiKey =
-    nonEmpty(options.honeycombKey) ??
-    envString(env.HONEYCOMB_API_KEY) ??
-    nonEmpty(optionHeaders[HONEYCOMB_TEAM_HEADER]) ??
-    nonEmpty(envHeaders[HONEYCOMB_TEAM_HEADER]);
+  const apiKey = checkHeaderValue(
+    first([
+      ['honeycombKey', nonEmpty(options.honeycombKey)],
+      ['HONEYCOMB_API_KEY', envString(env.HONEYCOMB_API_KEY)],
+      ['honeycomb.headers', nonEmpty(optionHeaders[HONEYCOMB_TEAM_HEADER])],
+      ['OTEL_EXPORTER_OTLP_HEADERS', nonEmpty(envHeaders[HONEYCOMB_TEAM_HEADER])],
+    ]),
+  );
   const keyKind = honeycombKeyKind(apiKey);
-  const datasetGiven =
-    nonEmpty(hc.dataset) ??
-    envString(env.HONEYCOMB_DATASET) ??
-    nonEmpty(optionHeaders[HONEYCOMB_DATASET_HEADER]) ??
-    nonEmpty(envHeaders[HONEYCOMB_DATASET_HEADER]);
+  const datasetGiven = checkHeaderValue(
+    first([
+      ['honeycomb.dataset', nonEmpty(hc.dataset)],
+      ['HONEYCOMB_DATASET', envString(env.HONEYCOMB_DATASET)],
+      ['honeycomb.headers', nonEmpty(optionHeaders[HONEYCOMB_DATASET_HEADER])],
+      ['OTEL_EXPORTER_OTLP_HEADERS', nonEmpty(envHeaders[HONEYCOMB_DATASET_HEADER])],
+    ]),
+  );
 
   const enabled = hc.enabled ?? (apiKey !== undefined);
   if (hc.enabled === undefined && apiKey === undefined) warnings.push(WARN_NO_HONEYCOMB_KEY);
@@ -138,6 +144,22 @@ function resolveTimeout(option: number | undefined, env: Env, warnings: string[]
     warnings.push(warnBadEnv(name, raw!, 'a positive whole number of milliseconds'));
   }
   return DEFAULT_TIMEOUT_MILLIS;
+}
+
+/** The first [source, value] with a value. */
+function first(candidates: [string, string | undefined][]): [string, string] | undefined {
+  for (const [source, value] of candidates) if (value !== undefined) return [source, value];
+  return undefined;
+}
+
+/** A value sent as an HTTP header must not contain CR or LF: Node would refuse it on every export. */
+function checkHeaderValue(found: [string, string] | undefined): string | undefined {
+  if (found === undefined) return undefined;
+  const [source, value] = found;
+  if (/[\r\n]/.test(value)) {
+    throw new ConfigError(ConfigErrorCode.BAD_VALUE, source, 'contains CR or LF, so it cannot be sent as a header', 'Remove the line break (a trailing newline from a secrets file is the usual cause).');
+  }
+  return value;
 }
 
 function lowerKeys(record: Record<string, string>): Record<string, string> {

@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, isSpanContextValid } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { logger } from '../diag/logger';
@@ -24,6 +24,7 @@ export class GuardedExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     let called = false;
+    let batch = spans;
     const done = (result: ExportResult): void => {
       if (called) return;
       called = true;
@@ -34,12 +35,11 @@ export class GuardedExporter implements SpanExporter {
         }
       } else {
         this.failedBatches++;
-        this.failedSpans += spans.length;
+        this.failedSpans += batch.length;
         this.recovered = false;
-        const error = result.error;
         this.log.warn(
           `${this.backend}:failed`,
-          `${this.backend} export failed, ${spans.length} spans dropped (${this.failedSpans} spans in ${this.failedBatches} batches so far): ${this.describeError(error)}`,
+          `${this.backend} export failed, ${batch.length} spans dropped (${this.failedSpans} spans in ${this.failedBatches} batches so far): ${this.describeError(result.error)}`,
         );
       }
       try {
@@ -48,10 +48,29 @@ export class GuardedExporter implements SpanExporter {
         // The processor's callback is not ours to fail.
       }
     };
+    let error = this.tryExport(batch, done);
+    if (error === undefined) return;
+    // A span the exporter cannot encode (say, a link without a span context, from untyped JavaScript) must not cost
+    // the rest of the batch: retry once without the malformed spans, and count those.
+    const wellFormed = spans.filter(isWellFormed);
+    if (wellFormed.length > 0 && wellFormed.length < spans.length) {
+      const malformed = spans.length - wellFormed.length;
+      this.failedSpans += malformed;
+      this.log.warn(`${this.backend}:malformed`, `${this.backend}: ${malformed} malformed spans dropped from a batch (${this.describeError(error)})`);
+      batch = wellFormed;
+      error = this.tryExport(batch, done);
+      if (error === undefined) return;
+    }
+    done({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+  }
+
+  /** Runs the inner export with tracing suppressed; returns what it threw synchronously, if anything. */
+  private tryExport(batch: ReadableSpan[], done: (result: ExportResult) => void): unknown {
     try {
-      context.with(suppressTracing(context.active()), () => this.inner.export(spans, done));
+      context.with(suppressTracing(context.active()), () => this.inner.export(batch, done));
+      return undefined;
     } catch (error) {
-      done({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      return error ?? new Error('export threw');
     }
   }
 
@@ -80,4 +99,15 @@ export class GuardedExporter implements SpanExporter {
 function defaultDescribe(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
+}
+
+/** What exporters need to encode a span: valid ids, and links that carry a valid span context. */
+function isWellFormed(span: ReadableSpan): boolean {
+  try {
+    if (!isSpanContextValid(span.spanContext())) return false;
+    const links = span.links;
+    return Array.isArray(links) && links.every((link) => link !== null && typeof link === 'object' && isSpanContextValid(link.context));
+  } catch {
+    return false;
+  }
 }

@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from '../config/types';
 import { GuardedExporter } from '../exporters/guarded-exporter';
-import { createHoneycombExporter } from '../exporters/honeycomb/honeycomb-exporter';
+import { HoneycombExporter } from '../exporters/honeycomb/honeycomb-exporter';
 import { describeHoneycombError } from '../exporters/honeycomb/describe-error';
 import { ReadableConsoleExporter } from '../exporters/console';
 import { DualtraceIdGenerator } from './id-generator';
@@ -50,7 +50,7 @@ export function createProvider(config: ResolvedConfig, xrayFactory?: XRayExporte
     processors.push(new BatchSpanProcessor(guarded, batch));
   };
 
-  if (config.honeycomb.enabled) add('honeycomb', createHoneycombExporter(config.honeycomb), describeHoneycombError);
+  if (config.honeycomb.enabled) add('honeycomb', new HoneycombExporter(config.honeycomb), describeHoneycombError);
   if (config.xray.enabled && xrayFactory) add('xray', xrayFactory(config.xray));
   if (config.console) add('console', new ReadableConsoleExporter());
 

@@ -1,19 +1,76 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedHoneycomb } from '../../config/types';
 
 /** At most this many OTLP requests in flight; beyond it exports fail fast and spans are dropped (bounded memory). */
 export const HONEYCOMB_CONCURRENCY_LIMIT = 4;
 
+/** Node publishes every `node:http` client response here (Node ≥ 18.6); no patching involved. */
+const RESPONSE_CHANNEL = 'http.client.response.finish';
+
+interface ResponseMessage {
+  request?: { host?: string; path?: string };
+  response?: { statusCode?: number };
+}
+
 /**
  * The Honeycomb exporter: OTLP/HTTP with protobuf bodies (the smallest and cheapest encoding Honeycomb accepts), to the
  * resolved URL with the resolved headers (`x-honeycomb-team`, and `x-honeycomb-dataset` for Classic keys only).
+ *
+ * When retries of a 429/502/503/504 run out, OpenTelemetry's exporter reports "Export failed with retryable status"
+ * without the status. This wrapper watches the responses to its own endpoint on Node's HTTP diagnostics channel and
+ * puts the last error status on the error as `code`, so the log can say "429: rate-limited" rather than just "failed".
  */
-export function createHoneycombExporter(config: ResolvedHoneycomb): SpanExporter {
-  return new OTLPTraceExporter({
-    url: config.url,
-    headers: { ...config.headers },
-    timeoutMillis: config.timeoutMillis,
-    concurrencyLimit: HONEYCOMB_CONCURRENCY_LIMIT,
-  });
+export class HoneycombExporter implements SpanExporter {
+  private readonly inner: OTLPTraceExporter;
+  private readonly host: string;
+  private readonly path: string;
+  private lastErrorStatus: number | undefined;
+  private subscribed = true;
+
+  constructor(config: ResolvedHoneycomb) {
+    this.inner = new OTLPTraceExporter({
+      url: config.url,
+      headers: { ...config.headers },
+      timeoutMillis: config.timeoutMillis,
+      concurrencyLimit: HONEYCOMB_CONCURRENCY_LIMIT,
+    });
+    const url = new URL(config.url);
+    this.host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.path = url.pathname + url.search;
+    subscribe(RESPONSE_CHANNEL, this.onResponse);
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.inner.export(spans, (result) => {
+      const status = this.lastErrorStatus;
+      const error = result.error as (Error & { code?: unknown }) | undefined;
+      if (error !== undefined && typeof error.code !== 'number' && status !== undefined) {
+        resultCallback({ code: result.code, error: Object.assign(new Error(error.message), { code: status }) });
+        return;
+      }
+      resultCallback(result);
+    });
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    if (this.subscribed) {
+      this.subscribed = false;
+      unsubscribe(RESPONSE_CHANNEL, this.onResponse);
+    }
+    return this.inner.shutdown();
+  }
+
+  private readonly onResponse = (message: unknown): void => {
+    const { request, response } = message as ResponseMessage;
+    if (request?.path !== this.path || request.host !== this.host) return;
+    const status = response?.statusCode;
+    if (typeof status === 'number') this.lastErrorStatus = status >= 400 ? status : undefined;
+  };
 }
