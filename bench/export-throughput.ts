@@ -31,6 +31,7 @@ export interface ThroughputResult {
 export interface ThroughputProfile {
   mode: Mode;
   nodes: unknown[];
+  intervalMicros: number;
 }
 
 /** With `profile`, the generator also records a CPU profile of the measured loop (returned raw, summarised by profile.ts). */
@@ -50,8 +51,11 @@ export async function runExportThroughput(config: BenchConfig, profile = false, 
         BENCH_PROFILE: profile ? '1' : '0',
       });
       try {
-        const r = await child.call<{ created: number; measured: number; wallMs: number; cpuMicros: number; profile?: { nodes: unknown[] } }>('run', (config.throughputS + 60) * 1000);
-        if (r.profile) profiles.push({ mode, nodes: r.profile.nodes });
+        const r = await child.call<{ created: number; measured: number; wallMs: number; cpuMicros: number; profile?: { nodes: { hitCount?: number }[]; startTime: number; endTime: number } }>('run', (config.throughputS + 60) * 1000);
+        if (r.profile) {
+          const hits = r.profile.nodes.reduce((sum, node) => sum + (node.hitCount ?? 0), 0);
+          profiles.push({ mode, nodes: r.profile.nodes, intervalMicros: (r.profile.endTime - r.profile.startTime) / Math.max(1, hits) });
+        }
         const wantOtlp = mode === 'xray' ? 0 : r.created;
         const wantXray = mode === 'otlp' ? 0 : r.created;
         await settle(() => otlp.spans + udp.segments, wantOtlp + wantXray, 1_000, 15_000);

@@ -19,6 +19,8 @@ export interface ProfileEntry {
   name: string;
   where: string;
   sharePct: number;
+  /** Self time in µs (samples × the mean sampling interval). */
+  micros: number;
 }
 
 export interface ProfileResult {
@@ -43,7 +45,13 @@ function packageOf(url: string, name: string): string {
   return url.startsWith('node:') ? 'node core' : path;
 }
 
-export function summariseProfile(nodes: readonly ProfileNode[], top = 20): { samples: number; functions: ProfileEntry[]; packages: ProfileEntry[] } {
+/** Mean sampling interval in µs: the profile's duration over all its samples, idle included. */
+export function intervalMicros(profile: { nodes: readonly ProfileNode[]; startTime: number; endTime: number }): number {
+  const all = profile.nodes.reduce((sum, node) => sum + (node.hitCount ?? 0), 0);
+  return (profile.endTime - profile.startTime) / Math.max(1, all);
+}
+
+export function summariseProfile(nodes: readonly ProfileNode[], top = 20, interval = 0): { samples: number; functions: ProfileEntry[]; packages: ProfileEntry[] } {
   const byFunction = new Map<string, { name: string; where: string; hits: number }>();
   const byPackage = new Map<string, number>();
   let samples = 0;
@@ -64,8 +72,8 @@ export function summariseProfile(nodes: readonly ProfileNode[], top = 20): { sam
   const pct = (hits: number): number => (100 * hits) / Math.max(1, samples);
   return {
     samples,
-    functions: [...byFunction.values()].sort((a, b) => b.hits - a.hits).slice(0, top).map((e) => ({ name: e.name, where: e.where, sharePct: pct(e.hits) })),
-    packages: [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, hits]) => ({ name, where: '', sharePct: pct(hits) })),
+    functions: [...byFunction.values()].sort((a, b) => b.hits - a.hits).slice(0, top).map((e) => ({ name: e.name, where: e.where, sharePct: pct(e.hits), micros: e.hits * interval })),
+    packages: [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 16).map(([name, hits]) => ({ name, where: '', sharePct: pct(hits), micros: hits * interval })),
   };
 }
 
@@ -78,8 +86,8 @@ export async function runProfile(app: App, variant: Variant, config: BenchConfig
     await runLoad(url, config.warmupS);
     await server.call('profile-start');
     const load = await runLoad(url, config.durationS);
-    const { profile } = await server.call<{ profile: { nodes: ProfileNode[] } }>('profile-stop', 60_000);
-    return { app, variant, requests: load.requests, ...summariseProfile(profile.nodes) };
+    const { profile } = await server.call<{ profile: { nodes: ProfileNode[]; startTime: number; endTime: number } }>('profile-stop', 60_000);
+    return { app, variant, requests: load.requests, ...summariseProfile(profile.nodes, 20, intervalMicros(profile)) };
   } finally {
     await server.stop();
     await otlp.close();

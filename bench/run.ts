@@ -2,12 +2,13 @@
  * Runs every comparative benchmark (request overhead, export throughput, outage, CPU profiles of dualtrace) and
  * writes docs/benchmarks.md. Bounded in time; loopback only; every child process is killed at the end, even on error.
  *
- * Run: npm run bench [-- --quick]     (= node --import tsx bench/run.ts [--quick])
+ * Run: npm run bench [-- --quick]     (= node --import tsx bench/run.ts [--quick]); raw results go to bench/results.json,
+ * and `--render` rewrites the doc from them (after editing bench/notes.md) without measuring again.
  * Env: BENCH_WARMUP_S, BENCH_DURATION_S, BENCH_ROUNDS, BENCH_THROUGHPUT_S, BENCH_HEALTHY_S, BENCH_OUTAGE_S,
  *      BENCH_RECOVERY_S; BENCH_ONLY=overhead,throughput,outage,profile to run a subset (the doc then lacks the rest).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { runExportThroughput, type ThroughputProfile } from './export-throughput';
 import { runOutage } from './outage';
@@ -26,6 +27,14 @@ function git(...args: string[]): string {
   } catch {
     return '?';
   }
+}
+
+// --render: rewrite docs/benchmarks.md from the last run's bench/results.json (e.g. after editing bench/notes.md).
+const resultsFile = new URL('./results.json', import.meta.url);
+if (process.argv.includes('--render')) {
+  writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), renderReport(JSON.parse(readFileSync(resultsFile, 'utf8')) as Report));
+  log('re-rendered docs/benchmarks.md from bench/results.json');
+  process.exit(0);
 }
 
 const report: Report = {
@@ -59,17 +68,23 @@ if (only.includes('outage')) {
 }
 if (only.includes('profile')) {
   log('profiles…');
-  report.profiles = [await runProfile('express', 'dualtrace', config), await runProfile('http', 'dualtrace', config)];
+  report.profiles = [
+    await runProfile('express', 'untraced', config),
+    await runProfile('express', 'dualtrace', config),
+    await runProfile('http', 'untraced', config),
+    await runProfile('http', 'dualtrace', config),
+  ];
   // The export paths alone: a shorter profiled pass of the throughput generator (profiling slows it a little).
   const raw: ThroughputProfile[] = [];
   await runExportThroughput({ ...config, throughputS: Math.min(config.throughputS, 4) }, true, raw);
   for (const p of raw) {
-    report.profiles.push({ app: 'span generator', variant: `exporters: ${p.mode}`, requests: 0, ...summariseProfile(p.nodes as Parameters<typeof summariseProfile>[0]) });
+    report.profiles.push({ app: 'span generator', variant: `exporters: ${p.mode}`, requests: 0, ...summariseProfile(p.nodes as Parameters<typeof summariseProfile>[0], 20, p.intervalMicros) });
   }
 }
 report.finishedAt = new Date().toISOString();
 report.machine.loadAtEnd = loadavg().map((l) => l.toFixed(2)).join(' ');
 
+writeFileSync(resultsFile, JSON.stringify(report, null, 1));
 const out = new URL('../docs/benchmarks.md', import.meta.url);
 writeFileSync(out, renderReport(report));
 log(`wrote ${out.pathname}`);

@@ -113,9 +113,25 @@ function outageTables(r: Report): string[] {
   return out;
 }
 
+/** Self time per request by package, untraced vs dualtrace (same app): where the extra CPU goes. */
+function profileDiff(r: Report, app: string): string[] {
+  const base = r.profiles?.find((p) => p.app === app && p.variant === 'untraced');
+  const traced = r.profiles?.find((p) => p.app === app && p.variant === 'dualtrace');
+  if (!base || !traced || !base.requests || !traced.requests) return [];
+  const names = [...new Set([...traced.packages, ...base.packages].map((e) => e.name))];
+  const per = (p: ProfileResult, name: string): number => (p.packages.find((e) => e.name === name)?.micros ?? 0) / p.requests;
+  const rows = names.map((name) => ({ name, base: per(base, name), traced: per(traced, name) })).sort((a, b) => b.traced - b.base - (a.traced - a.base));
+  const out = ['', `### ${app}: self time per request by package, untraced vs dualtrace (wall-clock samples of the server's main thread)`, ''];
+  out.push(row(['package', 'untraced µs / req', 'dualtrace µs / req', 'difference']), row(['---', '---', '---', '---']));
+  for (const x of rows) out.push(row([x.name, fmt(x.base, 1), fmt(x.traced, 1), fmt(x.traced - x.base, 1)]));
+  const total = (p: ProfileResult): number => p.packages.reduce((sum, e) => sum + e.micros, 0) / p.requests;
+  out.push(row(['**total (top packages)**', fmt(total(base), 1), fmt(total(traced), 1), fmt(total(traced) - total(base), 1)]));
+  return out;
+}
+
 function profileTables(r: Report): string[] {
   if (!r.profiles) return ['(not run)'];
-  const out: string[] = [];
+  const out: string[] = [...profileDiff(r, 'express'), ...profileDiff(r, 'http')];
   for (const p of r.profiles) {
     out.push('', `### ${p.app} / ${p.variant}: ${fmt(p.samples)} samples over ${fmt(p.requests)} requests`, '');
     out.push(`By package (self time): ${p.packages.map((e) => `${e.name} ${fmt(e.sharePct, 1)} %`).join(', ')}.`, '');
