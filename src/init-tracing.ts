@@ -77,7 +77,14 @@ export function initTracingWith(
 
   const parts = createProvider(config, xrayFactory);
   const contextManager = parts.contextManager.enable();
-  if (!trace.setGlobalTracerProvider(parts.provider) || !context.setGlobalContextManager(contextManager) || !propagation.setGlobalPropagator(parts.propagator)) {
+  // Each registration on its own: what we did not register (another SDK got there first) we must not unregister.
+  const owns = {
+    trace: trace.setGlobalTracerProvider(parts.provider),
+    context: context.setGlobalContextManager(contextManager),
+    propagation: propagation.setGlobalPropagator(parts.propagator),
+  };
+  if (!owns.context) contextManager.disable();
+  if (!owns.trace || !owns.context || !owns.propagation) {
     logger().error(
       'Another OpenTelemetry SDK is already registered globally (or two copies of @opentelemetry/api are loaded): ' +
         "spans from `trace.getTracer()` may not reach dualtrace. Call initTracing before anything else sets up OpenTelemetry.",
@@ -103,9 +110,9 @@ export function initTracingWith(
       await settleWithin(parts.provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown');
       if (slot[HANDLE] === handle) {
         delete slot[HANDLE];
-        trace.disable();
-        propagation.disable();
-        context.disable();
+        if (owns.trace) trace.disable();
+        if (owns.propagation) propagation.disable();
+        if (owns.context) context.disable();
       }
     })();
     return shutdownPromise;

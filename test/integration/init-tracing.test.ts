@@ -1,6 +1,8 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { diag, DiagLogLevel, SpanKind, trace, type DiagLogger } from '@opentelemetry/api';
+import { diag, DiagLogLevel, propagation, SpanKind, trace, type DiagLogger, type ProxyTracerProvider } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initTracing, type Tracing } from '../../src/init-tracing';
 import { startBackends, TEST_KEY as KEY, type Backends } from '../helpers/backends';
@@ -230,3 +232,26 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+describe('initTracing next to another OpenTelemetry SDK', () => {
+  it('should warn, and leave the other SDK registered after its own shutdown', async () => {
+    const other = new BasicTracerProvider();
+    const otherPropagator = new W3CTraceContextPropagator();
+    expect(trace.setGlobalTracerProvider(other)).toBe(true);
+    expect(propagation.setGlobalPropagator(otherPropagator)).toBe(true);
+    const lines = captureDiag();
+    const backends = await startBackends();
+    try {
+      const tracing = backends.init();
+      expect(lines.some((l) => l.includes('Another OpenTelemetry SDK is already registered'))).toBe(true);
+      await tracing.shutdown();
+      expect((trace.getTracerProvider() as ProxyTracerProvider).getDelegate()).toBe(other);
+      expect(propagation.fields()).toEqual(otherPropagator.fields());
+    } finally {
+      await backends.close();
+      trace.disable();
+      propagation.disable();
+      diag.disable();
+    }
+  });
+});
