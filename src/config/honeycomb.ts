@@ -25,8 +25,9 @@ export function honeycombKeyKind(key: string | undefined): 'classic' | 'environm
 /** Resolves the Honeycomb half of the config. Pure apart from the `warnings` it appends to. */
 export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: string[]): ResolvedHoneycomb {
   const hc = options.honeycomb ?? {};
+  // Show only the header name of a bad pair: its value may be the key or a token.
   const badHeader = (name: string) => (pair: string) =>
-    warnings.push(warnBadEnv(name, pair.includes('=') ? pair : `${pair.slice(0, 4)}…`, 'key=value pairs separated by commas'));
+    warnings.push(warnBadEnv(name, pair.includes('=') ? `${pair.slice(0, pair.indexOf('=') + 1)}…` : `${pair.slice(0, 4)}…`, 'key=value pairs separated by commas'));
   const envHeaders = {
     ...lowerKeys(parseKeyValueList(env.OTEL_EXPORTER_OTLP_HEADERS, badHeader('OTEL_EXPORTER_OTLP_HEADERS'))),
     ...lowerKeys(parseKeyValueList(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS, badHeader('OTEL_EXPORTER_OTLP_TRACES_HEADERS'))),

@@ -159,3 +159,13 @@ describe('redactConfig', () => {
     expect(shown.honeycomb.url).toBe('https://****@collector.internal:4318/v1/traces');
   });
 });
+
+describe('resolveConfig warnings never carry header values', () => {
+  it('should show only the header name of an undecodable OTEL_EXPORTER_OTLP_HEADERS pair', () => {
+    const c = resolveConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer s3cr3tTOKEN%zz,x-honeycomb-team=hcaik_SECRETKEY%' });
+    const text = c.warnings.join('\n');
+    expect(text).toContain('authorization=…');
+    expect(text).not.toContain('s3cr3t');
+    expect(text).not.toContain('SECRETKEY');
+  });
+});

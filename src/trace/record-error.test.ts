@@ -58,3 +58,16 @@ describe('recordError', () => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
   });
 });
+
+describe('recordError on a span that refuses everything', () => {
+  it('should not throw when the span itself throws', () => {
+    const span = tracer.startSpan('broken');
+    const hostile = Object.assign(Object.create(span) as typeof span, {
+      setStatus: () => { throw new Error('no'); },
+      setAttribute: () => { throw new Error('no'); },
+      recordException: () => { throw new Error('no'); },
+    });
+    expect(() => recordError(hostile, new Error('x'))).not.toThrow();
+    span.end();
+  });
+});

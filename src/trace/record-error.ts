@@ -23,10 +23,16 @@ export function recordError(span: Span, error: unknown, errorType?: string): voi
   } catch {
     // A span that cannot take a status is not ours to fix.
   }
+  let type = '_OTHER';
   try {
-    span.setAttribute('error.type', errorType ?? className(err));
+    type = errorType ?? className(err);
   } catch {
-    span.setAttribute('error.type', '_OTHER');
+    // A hostile constructor/name getter: keep _OTHER.
+  }
+  try {
+    span.setAttribute('error.type', type);
+  } catch {
+    // As for setStatus.
   }
   try {
     span.recordException(err !== undefined ? toException(err) : (message ?? 'unknown error'));

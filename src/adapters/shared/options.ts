@@ -63,7 +63,16 @@ export function normalizeOptions(options: ServerTracingOptions | undefined): Nor
 
 function toIgnore(paths: ServerTracingOptions['ignorePaths']): ((path: string) => boolean) | undefined {
   if (paths === undefined) return undefined;
-  if (typeof paths === 'function') return paths;
+  if (typeof paths === 'function') {
+    // The app's function runs on the request path: if it throws, trace the request rather than fail it.
+    return (path) => {
+      try {
+        return paths(path) === true;
+      } catch {
+        return false;
+      }
+    };
+  }
   if (!Array.isArray(paths)) throw new TypeError('dualtrace: `ignorePaths` must be an array of strings/RegExps or a function');
   const exact = new Set<string>();
   const patterns: RegExp[] = [];

@@ -107,3 +107,10 @@ describe('createServerSpans', () => {
     expect(span!.attributes).toMatchObject({ 'url.scheme': 'https', 'server.address': 'api.example.com', 'url.query': 'sig=REDACTED', 'client.address': '203.0.113.9' });
   });
 });
+
+describe('ignorePaths given as a function that throws', () => {
+  it('should trace the request instead of throwing into the app', () => {
+    const spans = createServerSpans('test', { ignorePaths: () => { throw new Error('bad predicate'); } });
+    expect(() => spans.startFetch(new Request('http://localhost/x'))).not.toThrow();
+  });
+});
