@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isKnownMethod, isSensitiveKey, redactQuery, splitHost, splitTarget, urlAuthority } from './url';
+import { isKnownMethod, isSensitiveKey, redactQuery, safeUrl, splitHost, splitTarget, urlAuthority } from './url';
 import { normalizeOptions } from './options';
 
 describe('redactQuery', () => {
@@ -69,5 +69,14 @@ describe('isKnownMethod and normalizeOptions', () => {
     expect([ignore!('/healthz'), ignore!('/internal/x'), ignore!('/internal/x'), ignore!('/users')]).toEqual([true, true, true, false]);
     expect(() => normalizeOptions({ ignorePaths: [42 as unknown as string] })).toThrow(/ignorePaths/);
     expect(() => normalizeOptions({ captureRequestHeaders: 'x' as unknown as string[] })).toThrow(/captureRequestHeaders/);
+  });
+});
+
+describe('safeUrl', () => {
+  it('should drop user-info (even with @ in the password) and redact sensitive query values', () => {
+    expect(safeUrl('https://u:p@ss@api.example.com/x?token=1&q=a')).toBe('https://api.example.com/x?token=REDACTED&q=a');
+    expect(safeUrl('https://api.example.com/a@b')).toBe('https://api.example.com/a@b');
+    const clean = 'https://api.example.com/x?q=1';
+    expect(safeUrl(clean)).toBe(clean);
   });
 });

@@ -128,3 +128,35 @@ export function urlAuthority(url: string): string | undefined {
   const host = at < 0 ? authority : authority.slice(at + 1);
   return host === '' ? undefined : host;
 }
+
+/**
+ * An absolute URL safe to record: `user:password@` removed (up to the last `@` of the authority, so a password with an
+ * `@` in it goes too) and sensitive query values redacted. Returns the input itself when there is nothing to remove.
+ *
+ * @example safeUrl('https://u:p@ss@api.example.com/x?token=1') // 'https://api.example.com/x?token=REDACTED'
+ */
+export function safeUrl(url: string): string {
+  let out = url;
+  const scheme = out.indexOf('://');
+  if (scheme >= 0 && out.includes('@')) {
+    let end = out.length;
+    for (let i = scheme + 3; i < out.length; i++) {
+      const c = out.charCodeAt(i);
+      if (c === 47 || c === 63 || c === 35) {
+        end = i;
+        break;
+      }
+    }
+    const at = out.lastIndexOf('@', end - 1);
+    if (at > scheme) out = out.slice(0, scheme + 3) + out.slice(at + 1);
+  }
+  const q = out.indexOf('?');
+  if (q >= 0) {
+    const hash = out.indexOf('#', q);
+    const query = hash < 0 ? out.slice(q + 1) : out.slice(q + 1, hash);
+    const redacted = redactQuery(query);
+    if (redacted !== query) out = out.slice(0, q + 1) + redacted + (hash < 0 ? '' : out.slice(hash));
+  }
+  return out;
+}
+

@@ -145,3 +145,10 @@ describe('HTTP flags in the document', () => {
     expect(d?.metadata).toEqual({ default: { 'http.route': '/users/:id' } });
   });
 });
+
+describe('URLs recorded by other instrumentations', () => {
+  it('should never send credentials or sensitive query values from url.full', () => {
+    const { http } = makeHttp(SpanKind.CLIENT, { 'http.request.method': 'GET', 'url.full': 'https://user:pa@ss@api.example.com/x?api_key=k&q=1' });
+    expect(http?.request?.url).toBe('https://api.example.com/x?api_key=REDACTED&q=1');
+  });
+});

@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { SpanKind } from '@opentelemetry/api';
 import { isIP } from 'node:net';
+import { safeUrl } from '../../../adapters/shared/url';
 import type { Consumed } from './attributes';
 import { NOTHING_CONSUMED, int, str } from './attributes';
 import type { HttpData } from './types';
@@ -34,7 +35,9 @@ export function makeHttp(kind: SpanKind, attrs: Attributes): HttpResult {
   // Stable conventions report unknown methods as `_OTHER` and keep the original beside it.
   if (method === '_OTHER') method = str(attrs, 'http.request.method_original') ?? method;
   const userAgent = str(attrs, 'user_agent.original') ?? str(attrs, 'http.user_agent');
-  const full = str(attrs, 'url.full') ?? str(attrs, 'http.url');
+  // Other instrumentations may record credentials or tokens in the URL: never send them on (dualtrace's own don't).
+  const rawFull = str(attrs, 'url.full') ?? str(attrs, 'http.url');
+  const full = rawFull === undefined ? undefined : safeUrl(rawFull);
   // Network keys alone (a DB span's `server.address`) do not make an HTTP call.
   if (
     method === undefined &&

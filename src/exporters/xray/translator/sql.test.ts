@@ -66,7 +66,9 @@ describe('makeSql', () => {
   it('should remove passwords from URLs only', () => {
     expect(withoutPassword('postgres://app:secret@db:5432/x')).toBe('postgres://app@db:5432/x');
     expect(withoutPassword('postgres://app@db/x')).toBe('postgres://app@db/x');
-    expect(withoutPassword('postgres://db/x?password=1')).toBe('postgres://db/x?password=1');
+    expect(withoutPassword('postgres://db/x?password=1')).toBe('postgres://db/x?password=REDACTED');
+    expect(withoutPassword('postgres://app:p@ss@db/x')).toBe('postgres://app@db/x');
+    expect(withoutPassword('postgres://db/a@b?password=1')).toBe('postgres://db/a@b?password=REDACTED');
   });
 });
 
@@ -94,5 +96,12 @@ describe('SQL subsegments', () => {
       sql: { database_type: 'postgresql', connection_string: 'db.internal/cruddur', sanitized_query: 'SELECT 1' },
       metadata: { default: { 'db.operation.name': 'SELECT' } },
     });
+  });
+});
+
+describe('connection strings in keyword form', () => {
+  it('should mask the password and keep the rest', () => {
+    const { sql } = makeSql({ 'db.system': 'mssql', 'db.connection_string': 'Server=db;User Id=app;Password=hunter2;Database=x' });
+    expect(sql?.connection_string).toBe('Server=db;User Id=app;Password=****;Database=x');
   });
 });
