@@ -1,15 +1,10 @@
 import { ConfigError, ConfigErrorCode } from '../errors';
 import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress } from '../exporters/xray/daemon-address';
+import { resolveMaxDocumentBytes } from '../exporters/xray/exporter-options';
+import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_UDP_PAYLOAD_BYTES, MIN_DOCUMENT_BYTES } from '../exporters/xray/packer';
 import type { DualtraceOptions, ResolvedXRay } from './types';
 import { envString, parseBoolean, parseInteger, parseList } from './parse';
 import { warnBadEnv } from './messages';
-
-/** X-Ray's documented maximum segment document is 64 kB; the daemon reads into 64 KiB buffers. */
-export const DEFAULT_MAX_DOCUMENT_BYTES = 64_000;
-/** The largest IPv4 UDP payload. */
-export const MAX_UDP_PAYLOAD_BYTES = 65_507;
-/** Smallest limit that still fits a minimal segment with its header line. */
-export const MIN_DOCUMENT_BYTES = 1_024;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -61,24 +56,16 @@ function resolveNamePattern(option: string | undefined, env: Env): string | unde
 }
 
 function resolveMaxBytes(option: number | undefined, env: Env, warnings: string[]): number {
-  const check = (n: number, name: string): number => {
-    if (!Number.isInteger(n) || n < MIN_DOCUMENT_BYTES || n > MAX_UDP_PAYLOAD_BYTES) {
-      throw new ConfigError(
-        ConfigErrorCode.BAD_NUMBER,
-        name,
-        `is ${n}`,
-        `Use a whole number of bytes from ${MIN_DOCUMENT_BYTES} to ${MAX_UDP_PAYLOAD_BYTES} (default ${DEFAULT_MAX_DOCUMENT_BYTES}).`,
-      );
-    }
-    return n;
-  };
-  if (option !== undefined) return check(option, 'xray.maxDocumentBytes');
+  if (option !== undefined) return resolveMaxDocumentBytes(option);
   const raw = env.DUALTRACE_XRAY_MAX_DOCUMENT_BYTES;
   if (envString(raw) === undefined) return DEFAULT_MAX_DOCUMENT_BYTES;
-  const parsed = parseInteger(raw, MIN_DOCUMENT_BYTES);
-  if (parsed !== undefined && parsed <= MAX_UDP_PAYLOAD_BYTES) return parsed;
-  warnings.push(warnBadEnv('DUALTRACE_XRAY_MAX_DOCUMENT_BYTES', raw!, `a whole number from ${MIN_DOCUMENT_BYTES} to ${MAX_UDP_PAYLOAD_BYTES}`));
-  return DEFAULT_MAX_DOCUMENT_BYTES;
+  const parsed = parseInteger(raw);
+  try {
+    return resolveMaxDocumentBytes(parsed ?? Number.NaN, 'DUALTRACE_XRAY_MAX_DOCUMENT_BYTES');
+  } catch {
+    warnings.push(warnBadEnv('DUALTRACE_XRAY_MAX_DOCUMENT_BYTES', raw!, `a whole number from ${MIN_DOCUMENT_BYTES} to ${MAX_UDP_PAYLOAD_BYTES}`));
+    return DEFAULT_MAX_DOCUMENT_BYTES;
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

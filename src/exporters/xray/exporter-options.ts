@@ -54,10 +54,11 @@ function resolveEndpoint(value: string | DaemonAddress | undefined): DaemonEndpo
   return udp;
 }
 
-function resolveMaxDocumentBytes(value: number | undefined): number {
+/** The one range check for `maxDocumentBytes`, used by the exporter and by `resolveConfig` (with its own option name). */
+export function resolveMaxDocumentBytes(value: number | undefined, option = 'xray.maxDocumentBytes'): number {
   if (value === undefined) return DEFAULT_MAX_DOCUMENT_BYTES;
   if (!Number.isInteger(value) || value < MIN_DOCUMENT_BYTES || value > MAX_UDP_PAYLOAD_BYTES) {
-    throw new ConfigError(ConfigErrorCode.BAD_NUMBER, 'xray.maxDocumentBytes', `is ${String(value)}`,
+    throw new ConfigError(ConfigErrorCode.BAD_NUMBER, option, `is ${String(value)}`,
       `Use a whole number of bytes from ${MIN_DOCUMENT_BYTES} to ${MAX_UDP_PAYLOAD_BYTES} (default ${DEFAULT_MAX_DOCUMENT_BYTES}).`);
   }
   return value;
