@@ -28,7 +28,8 @@ export class HoneycombExporter implements SpanExporter {
   private readonly host: string;
   private readonly path: string;
   private lastErrorStatus: number | undefined;
-  private subscribed = true;
+  /** Exports in flight: the channel is listened to only while there are some, so idle apps pay nothing. */
+  private inFlight = 0;
 
   constructor(config: ResolvedHoneycomb) {
     this.inner = new OTLPTraceExporter({
@@ -40,19 +41,36 @@ export class HoneycombExporter implements SpanExporter {
     const url = new URL(config.url);
     this.host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     this.path = url.pathname + url.search;
-    subscribe(RESPONSE_CHANNEL, this.onResponse);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.inner.export(spans, (result) => {
+    if (this.inFlight++ === 0) subscribe(RESPONSE_CHANNEL, this.onResponse);
+    let settled = false;
+    const finish = (result: ExportResult): void => {
+      if (settled) return;
+      settled = true;
+      // With up to HONEYCOMB_CONCURRENCY_LIMIT exports in flight the status may be another batch's: it names what the
+      // endpoint has been answering, which is what the log line is for.
       const status = this.lastErrorStatus;
+      if (--this.inFlight === 0) {
+        unsubscribe(RESPONSE_CHANNEL, this.onResponse);
+        this.lastErrorStatus = undefined;
+      }
       const error = result.error as (Error & { code?: unknown }) | undefined;
       if (error !== undefined && typeof error.code !== 'number' && status !== undefined) {
         resultCallback({ code: result.code, error: Object.assign(new Error(error.message), { code: status }) });
         return;
       }
       resultCallback(result);
-    });
+    };
+    try {
+      this.inner.export(spans, finish);
+    } catch (error) {
+      // Let the caller see the throw (GuardedExporter retries without malformed spans), but keep the count right.
+      if (!settled && --this.inFlight === 0) unsubscribe(RESPONSE_CHANNEL, this.onResponse);
+      settled = true;
+      throw error;
+    }
   }
 
   forceFlush(): Promise<void> {
@@ -60,10 +78,6 @@ export class HoneycombExporter implements SpanExporter {
   }
 
   shutdown(): Promise<void> {
-    if (this.subscribed) {
-      this.subscribed = false;
-      unsubscribe(RESPONSE_CHANNEL, this.onResponse);
-    }
     return this.inner.shutdown();
   }
 
@@ -71,6 +85,6 @@ export class HoneycombExporter implements SpanExporter {
     const { request, response } = message as ResponseMessage;
     if (request?.path !== this.path || request.host !== this.host) return;
     const status = response?.statusCode;
-    if (typeof status === 'number') this.lastErrorStatus = status >= 400 ? status : undefined;
+    if (typeof status === 'number' && status >= 400) this.lastErrorStatus = status;
   };
 }
