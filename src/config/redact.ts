@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from './types';
 
-const SENSITIVE_HEADER = /^(x-honeycomb-team|authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key)$/i;
+const SENSITIVE_HEADER = /^(x-honeycomb-team|authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-amz-security-token)$/i;
 
 /** The first 4 characters of a secret and an ellipsis: enough to tell keys apart, never enough to use one. */
 export function redactSecret(secret: string | undefined): string | undefined {

@@ -31,7 +31,9 @@ export interface ServerTracingOptions {
 }
 
 /** Headers that are never recorded, whatever the allow-lists say: they carry credentials. */
-export const NEVER_CAPTURED: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-amz-security-token']);
+export const NEVER_CAPTURED: ReadonlySet<string> = new Set([
+  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-amz-security-token', 'x-honeycomb-team', 'x-api-key', 'api-key',
+]);
 
 /** One allow-listed header: its lower-cased name and the attribute key, built once. */
 export interface CapturedHeader {
