@@ -1,5 +1,5 @@
 import { type Exception, type Span, SpanStatusCode } from '@opentelemetry/api';
-import { stackWithCauses } from '../exporters/xray/translator/stack';
+import { stackWithCauses } from './stack-with-causes';
 
 /**
  * Marks `span` as failed by `error`, the same way everywhere in dualtrace: status ERROR (with the message),

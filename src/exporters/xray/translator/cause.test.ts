@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { makeCause } from './cause';
 import { createSegmentTranslator } from './segment';
-import { stackWithCauses } from './stack';
+import { stackWithCauses } from '../../../trace/stack-with-causes';
 import { NODE_RESOURCE, PARENT, createTestTracing } from './test-utils';
 
 const { span } = createTestTracing();

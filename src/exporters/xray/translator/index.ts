@@ -1,4 +1,3 @@
 // The X-Ray translator: span → segment document. Internal to dualtrace (not re-exported from src/index.ts).
 export { createSegmentTranslator, isSegment } from './segment';
-export { stackWithCauses } from './stack';
 export type { SegmentDocument, TranslatorOptions } from './types';

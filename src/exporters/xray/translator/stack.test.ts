@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseFrame, parseNodeStack, stackWithCauses } from './stack';
+import { parseFrame, parseNodeStack } from './stack';
+import { stackWithCauses } from '../../../trace/stack-with-causes';
 
 function thrown(make: () => never): Error {
   try {

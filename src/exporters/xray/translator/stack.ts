@@ -1,3 +1,4 @@
+import { CAUSE_PREFIX as CAUSE_JAVA } from '../../../trace/stack-with-causes';
 import { MAX_CAUSE_DEPTH, MAX_STACK_FRAMES } from './limits';
 import type { StackFrame } from './types';
 
@@ -22,7 +23,7 @@ export interface ParsedException {
 }
 
 const CAUSE_INSPECT = '[cause]: ';
-const CAUSE_JAVA = 'Caused by: ';
+
 // `TypeError: msg`, `TypeError [ERR_X]: msg`, `errors.MyError: msg`.
 const HEADER_RE = /^([\w$.]+(?: \[[\w$.-]+\])?): ?([\s\S]*)$/;
 const LINE_COL_RE = /^(.*):(\d+):\d+$/;
@@ -110,37 +111,4 @@ export function parseFrame(line: string): StackFrame {
 
 function stripFileScheme(path: string): string {
   return path.startsWith('file://') ? path.slice(7) : path;
-}
-
-/**
- * `err.stack` followed by one `Caused by: …` block per `error.cause` (up to {@link MAX_CAUSE_DEPTH}, cycles cut),
- * so a recorded exception keeps its chain. Non-Error causes are written as `Caused by: <String(cause)>`.
- *
- * @example span.recordException({ name: err.name, message: err.message, stack: stackWithCauses(err) })
- */
-export function stackWithCauses(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  let text = error.stack ?? `${error.name}: ${error.message}`;
-  const seen = new Set<unknown>([error]);
-  let cause: unknown = error.cause;
-  for (let depth = 0; cause !== undefined && cause !== null && depth < MAX_CAUSE_DEPTH; depth++) {
-    if (seen.has(cause)) break;
-    seen.add(cause);
-    if (cause instanceof Error) {
-      text += `\n${CAUSE_JAVA}${cause.stack ?? `${cause.name}: ${cause.message}`}`;
-      cause = cause.cause;
-    } else {
-      text += `\n${CAUSE_JAVA}${typeof cause === 'string' ? cause : safeString(cause)}`;
-      break;
-    }
-  }
-  return text;
-}
-
-function safeString(value: unknown): string {
-  try {
-    return typeof value === 'object' ? JSON.stringify(value) ?? String(value) : String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }
