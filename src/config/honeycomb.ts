@@ -1,6 +1,6 @@
 import { ConfigError, ConfigErrorCode } from '../errors';
 import type { DualtraceOptions, ResolvedHoneycomb } from './types';
-import { envString, parseInteger, parseKeyValueList } from './parse';
+import { nonEmpty, parseInteger, parseKeyValueList } from './parse';
 import { WARN_DATASET_IGNORED, WARN_GRPC_NOT_SUPPORTED, WARN_NO_HONEYCOMB_KEY, warnBadEnv } from './messages';
 
 export const DEFAULT_HONEYCOMB_ENDPOINT = 'https://api.honeycomb.io';
@@ -37,7 +37,7 @@ export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: 
   const apiKey = checkHeaderValue(
     first([
       ['honeycombKey', nonEmpty(options.honeycombKey)],
-      ['HONEYCOMB_API_KEY', envString(env.HONEYCOMB_API_KEY)],
+      ['HONEYCOMB_API_KEY', nonEmpty(env.HONEYCOMB_API_KEY)],
       ['honeycomb.headers', nonEmpty(optionHeaders[HONEYCOMB_TEAM_HEADER])],
       ['OTEL_EXPORTER_OTLP_HEADERS', nonEmpty(envHeaders[HONEYCOMB_TEAM_HEADER])],
     ]),
@@ -46,7 +46,7 @@ export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: 
   const datasetGiven = checkHeaderValue(
     first([
       ['honeycomb.dataset', nonEmpty(hc.dataset)],
-      ['HONEYCOMB_DATASET', envString(env.HONEYCOMB_DATASET)],
+      ['HONEYCOMB_DATASET', nonEmpty(env.HONEYCOMB_DATASET)],
       ['honeycomb.headers', nonEmpty(optionHeaders[HONEYCOMB_DATASET_HEADER])],
       ['OTEL_EXPORTER_OTLP_HEADERS', nonEmpty(envHeaders[HONEYCOMB_DATASET_HEADER])],
     ]),
@@ -70,7 +70,7 @@ export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: 
     warnings.push(WARN_DATASET_IGNORED);
   }
 
-  const protocol = envString(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? envString(env.OTEL_EXPORTER_OTLP_PROTOCOL);
+  const protocol = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL);
   if (protocol !== undefined && protocol !== 'http/protobuf' && enabled) warnings.push(WARN_GRPC_NOT_SUPPORTED);
 
   const headers: Record<string, string> = { ...envHeaders, ...optionHeaders };
@@ -92,12 +92,12 @@ export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: 
 
 function resolveTracesUrl(option: string | undefined, env: Env): string {
   if (option !== undefined) return withTracesPath(validateUrl(option, 'honeycomb.endpoint'), true);
-  const hcEnv = envString(env.HONEYCOMB_API_ENDPOINT);
+  const hcEnv = nonEmpty(env.HONEYCOMB_API_ENDPOINT);
   if (hcEnv !== undefined) return withTracesPath(validateUrl(hcEnv, 'HONEYCOMB_API_ENDPOINT'), true);
   // The OTel spec: the signal-specific variable is used as is; the generic one gets the signal path appended.
-  const tracesEnv = envString(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const tracesEnv = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   if (tracesEnv !== undefined) return withTracesPath(validateUrl(tracesEnv, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), false);
-  const otlpEnv = envString(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const otlpEnv = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (otlpEnv !== undefined) return withTracesPath(validateUrl(otlpEnv, 'OTEL_EXPORTER_OTLP_ENDPOINT'), true);
   return DEFAULT_HONEYCOMB_ENDPOINT + TRACES_PATH;
 }
@@ -132,14 +132,14 @@ function withTracesPath(url: URL, appendPath: boolean): string {
 
 function resolveTimeout(option: number | undefined, env: Env, warnings: string[]): number {
   if (option !== undefined) {
-    if (option <= 0) {
-      throw new ConfigError(ConfigErrorCode.BAD_NUMBER, 'honeycomb.timeoutMillis', `is ${option}`, 'Use a positive number of milliseconds, e.g. 10000.');
+    if (!Number.isInteger(option) || option <= 0) {
+      throw new ConfigError(ConfigErrorCode.BAD_NUMBER, 'honeycomb.timeoutMillis', `is ${option}`, 'Use a positive whole number of milliseconds, e.g. 10000.');
     }
     return option;
   }
   for (const name of ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT']) {
     const raw = env[name];
-    if (envString(raw) === undefined) continue;
+    if (nonEmpty(raw) === undefined) continue;
     const parsed = parseInteger(raw, 1);
     if (parsed !== undefined) return parsed;
     warnings.push(warnBadEnv(name, raw!, 'a positive whole number of milliseconds'));
@@ -167,11 +167,6 @@ function lowerKeys(record: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(record)) out[k.trim().toLowerCase()] = v.trim();
   return out;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
 }
 
 /** A URL with any user:password replaced, for messages. */

@@ -1,8 +1,8 @@
 
 
-/** Parsers for environment strings. Each returns `undefined` for a missing or unusable value; callers warn. */
+/** Parsers for environment strings (and option strings). Each returns `undefined` for a missing or unusable value; callers warn. */
 
-export function envString(value: string | undefined): string | undefined {
+export function nonEmpty(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
@@ -10,7 +10,7 @@ export function envString(value: string | undefined): string | undefined {
 
 /** `true`/`false` (any case, also `1`/`0`, `yes`/`no`, `on`/`off`); anything else is `undefined`. */
 export function parseBoolean(value: string | undefined): boolean | undefined {
-  const text = envString(value)?.toLowerCase();
+  const text = nonEmpty(value)?.toLowerCase();
   if (text === undefined) return undefined;
   if (text === 'true' || text === '1' || text === 'yes' || text === 'on') return true;
   if (text === 'false' || text === '0' || text === 'no' || text === 'off') return false;
@@ -19,7 +19,7 @@ export function parseBoolean(value: string | undefined): boolean | undefined {
 
 /** A whole number ≥ `min`; anything else is `undefined`. */
 export function parseInteger(value: string | undefined, min = 0): number | undefined {
-  const text = envString(value);
+  const text = nonEmpty(value);
   if (text === undefined || !/^\d+$/.test(text)) return undefined;
   const n = Number(text);
   return Number.isSafeInteger(n) && n >= min ? n : undefined;
@@ -27,7 +27,7 @@ export function parseInteger(value: string | undefined, min = 0): number | undef
 
 /** A finite number; anything else is `undefined`. */
 export function parseNumber(value: string | undefined): number | undefined {
-  const text = envString(value);
+  const text = nonEmpty(value);
   if (text === undefined) return undefined;
   const n = Number(text);
   return Number.isFinite(n) ? n : undefined;
@@ -35,7 +35,7 @@ export function parseNumber(value: string | undefined): number | undefined {
 
 /** Comma-separated list, trimmed, empties dropped. */
 export function parseList(value: string | undefined): string[] | undefined {
-  const text = envString(value);
+  const text = nonEmpty(value);
   if (text === undefined) return undefined;
   const items = text.split(',').map((s) => s.trim()).filter(Boolean);
   return items.length > 0 ? items : undefined;
@@ -47,7 +47,7 @@ export function parseList(value: string | undefined): string[] | undefined {
  */
 export function parseKeyValueList(value: string | undefined, onBad?: (pair: string) => void): Record<string, string> {
   const out: Record<string, string> = {};
-  const text = envString(value);
+  const text = nonEmpty(value);
   if (text === undefined) return out;
   for (const raw of text.split(',')) {
     const pair = raw.trim();

@@ -169,3 +169,10 @@ describe('resolveConfig warnings never carry header values', () => {
     expect(text).not.toContain('SECRETKEY');
   });
 });
+
+describe('honeycomb.timeoutMillis', () => {
+  it('should take whole milliseconds only, like every other duration', () => {
+    expect(() => resolveConfig({ honeycomb: { timeoutMillis: 1.5 } }, {})).toThrow(/honeycomb\.timeoutMillis is 1\.5/);
+    expect(resolveConfig({ honeycomb: { timeoutMillis: 2500 } }, {}).honeycomb.timeoutMillis).toBe(2500);
+  });
+});

@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ConfigError, ConfigErrorCode } from '../errors';
 import type { BatchOptions, DualtraceOptions, LogLevel, ResolvedConfig } from './types';
-import { envString, parseBoolean, parseInteger, parseKeyValueList } from './parse';
+import { nonEmpty, parseBoolean, parseInteger, parseKeyValueList } from './parse';
 import { LOG_LEVELS, validateOptions } from './validate';
 import { resolveHoneycomb } from './honeycomb';
 import { resolveXRay } from './xray';
@@ -36,7 +36,7 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
   const envBool = (name: string): boolean | undefined => {
     const raw = env[name];
     const parsed = parseBoolean(raw);
-    if (parsed === undefined && envString(raw) !== undefined) warnings.push(warnBadEnv(name, raw!, 'true or false'));
+    if (parsed === undefined && nonEmpty(raw) !== undefined) warnings.push(warnBadEnv(name, raw!, 'true or false'));
     return parsed;
   };
 
@@ -47,19 +47,19 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
   );
   const resourceAttributes: Attributes = { ...envResource, ...stripUndefined(options.resourceAttributes) };
 
-  let serviceName = nonEmpty(options.service) ?? envString(env.OTEL_SERVICE_NAME) ?? asString(resourceAttributes['service.name']);
+  let serviceName = nonEmpty(options.service) ?? nonEmpty(env.OTEL_SERVICE_NAME) ?? asString(resourceAttributes['service.name']);
   if (serviceName === undefined) {
     serviceName = UNKNOWN_SERVICE_NAME;
     if (!disabled) warnings.push(WARN_NO_SERVICE_NAME);
   }
-  const serviceVersion = nonEmpty(options.serviceVersion) ?? envString(env.OTEL_SERVICE_VERSION) ?? asString(resourceAttributes['service.version']);
+  const serviceVersion = nonEmpty(options.serviceVersion) ?? nonEmpty(env.OTEL_SERVICE_VERSION) ?? asString(resourceAttributes['service.version']);
   const environment =
     nonEmpty(options.environment) ??
-    envString(env.DEPLOYMENT_ENVIRONMENT) ??
+    nonEmpty(env.DEPLOYMENT_ENVIRONMENT) ??
     asString(resourceAttributes['deployment.environment.name']) ??
     asString(resourceAttributes['deployment.environment']);
 
-  const exporters = (envString(env.OTEL_TRACES_EXPORTER) ?? '').toLowerCase().split(',').map((s) => s.trim());
+  const exporters = (nonEmpty(env.OTEL_TRACES_EXPORTER) ?? '').toLowerCase().split(',').map((s) => s.trim());
 
   const honeycomb = resolveHoneycomb(options, env, warnings);
   const xray = resolveXRay(options, env, warnings);
@@ -89,7 +89,7 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
 }
 
 function resolveLogLevel(env: Env, warnings: string[]): LogLevel {
-  const raw = envString(env.OTEL_LOG_LEVEL);
+  const raw = nonEmpty(env.OTEL_LOG_LEVEL);
   if (raw === undefined) return 'warn';
   const level = raw.toLowerCase();
   if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
@@ -123,7 +123,7 @@ function positive(option: number | undefined, name: string, env: Env, envName: s
     return option;
   }
   const raw = env[envName];
-  if (envString(raw) === undefined) return fallback;
+  if (nonEmpty(raw) === undefined) return fallback;
   const parsed = parseInteger(raw, 1);
   if (parsed !== undefined) return parsed;
   warnings.push(warnBadEnv(envName, raw!, 'a positive whole number'));
@@ -134,11 +134,6 @@ function stripUndefined(attributes: Attributes | undefined): Attributes {
   const out: Attributes = {};
   if (attributes) for (const [k, v] of Object.entries(attributes)) if (v !== undefined) out[k] = v;
   return out;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
 }
 
 function asString(value: unknown): string | undefined {

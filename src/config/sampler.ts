@@ -1,6 +1,6 @@
 import { ConfigError, ConfigErrorCode } from '../errors';
 import type { DualtraceOptions, SamplerConfig } from './types';
-import { envString, parseNumber } from './parse';
+import { nonEmpty, parseNumber } from './parse';
 import { WARN_SAMPLE_RATE_OVERRIDES_ENV, WARN_UNKNOWN_SAMPLER, warnBadEnv } from './messages';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -12,7 +12,7 @@ const DEFAULT: SamplerConfig = { name: 'parentbased_always_on', ratio: 1, sample
  * Otherwise the standard `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`; otherwise keep everything.
  */
 export function resolveSampler(options: DualtraceOptions, env: Env, warnings: string[]): SamplerConfig {
-  const envName = envString(env.OTEL_TRACES_SAMPLER)?.toLowerCase();
+  const envName = nonEmpty(env.OTEL_TRACES_SAMPLER)?.toLowerCase();
   if (options.sampleRate !== undefined) {
     const n = options.sampleRate;
     if (!Number.isInteger(n) || n < 0) {
@@ -41,7 +41,7 @@ export function resolveSampler(options: DualtraceOptions, env: Env, warnings: st
       const raw = env.OTEL_TRACES_SAMPLER_ARG;
       let ratio = parseNumber(raw);
       if (ratio === undefined || ratio < 0 || ratio > 1) {
-        if (envString(raw) !== undefined) warnings.push(warnBadEnv('OTEL_TRACES_SAMPLER_ARG', raw!, 'a number from 0 to 1'));
+        if (nonEmpty(raw) !== undefined) warnings.push(warnBadEnv('OTEL_TRACES_SAMPLER_ARG', raw!, 'a number from 0 to 1'));
         ratio = 1; // The OTel spec's default for a missing or bad ratio argument.
       }
       return { name: envName, ratio, sampleRate: ratio > 0 ? Math.round(1 / ratio) : 1, source: 'OTEL_TRACES_SAMPLER' };

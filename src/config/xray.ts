@@ -3,7 +3,7 @@ import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress } from '../exporters/xray/da
 import { resolveMaxDocumentBytes } from '../exporters/xray/exporter-options';
 import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_UDP_PAYLOAD_BYTES, MIN_DOCUMENT_BYTES } from '../exporters/xray/packer';
 import type { DualtraceOptions, ResolvedXRay } from './types';
-import { envString, parseBoolean, parseInteger, parseList } from './parse';
+import { nonEmpty, parseBoolean, parseInteger, parseList } from './parse';
 import { warnBadEnv } from './messages';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -13,12 +13,12 @@ export function resolveXRay(options: DualtraceOptions, env: Env, warnings: strin
   const envBool = (name: string): boolean | undefined => {
     const raw = env[name];
     const parsed = parseBoolean(raw);
-    if (parsed === undefined && envString(raw) !== undefined) warnings.push(warnBadEnv(name, raw!, 'true or false'));
+    if (parsed === undefined && nonEmpty(raw) !== undefined) warnings.push(warnBadEnv(name, raw!, 'true or false'));
     return parsed;
   };
 
   const addressOption = x.daemonAddress;
-  const addressEnv = envString(env.AWS_XRAY_DAEMON_ADDRESS);
+  const addressEnv = nonEmpty(env.AWS_XRAY_DAEMON_ADDRESS);
   const daemonAddress =
     addressOption !== undefined
       ? parseDaemonAddress(addressOption, 'xray.daemonAddress')
@@ -31,7 +31,7 @@ export function resolveXRay(options: DualtraceOptions, env: Env, warnings: strin
     daemonAddress,
     namePattern: resolveNamePattern(options.xrayUrl, env),
     // The X-Ray SDK lets AWS_XRAY_TRACING_NAME override the name set in code; dualtrace keeps that rule.
-    tracingName: envString(env.AWS_XRAY_TRACING_NAME) ?? nonEmpty(x.tracingName),
+    tracingName: nonEmpty(env.AWS_XRAY_TRACING_NAME) ?? nonEmpty(x.tracingName),
     indexedAttributes: x.indexedAttributes ?? parseList(env.DUALTRACE_XRAY_INDEXED_ATTRIBUTES) ?? [],
     indexAllAttributes: x.indexAllAttributes ?? envBool('DUALTRACE_XRAY_INDEX_ALL_ATTRIBUTES') ?? false,
     resourceMetadata: x.resourceMetadata ?? envBool('DUALTRACE_XRAY_RESOURCE_METADATA') ?? false,
@@ -41,7 +41,7 @@ export function resolveXRay(options: DualtraceOptions, env: Env, warnings: strin
 
 function resolveNamePattern(option: string | undefined, env: Env): string | undefined {
   const fromOption = option !== undefined;
-  const value = fromOption ? nonEmpty(option) : envString(env.AWS_XRAY_URL);
+  const value = fromOption ? nonEmpty(option) : nonEmpty(env.AWS_XRAY_URL);
   if (value === undefined) return undefined;
   if (value.includes('://')) {
     throw new ConfigError(
@@ -58,7 +58,7 @@ function resolveNamePattern(option: string | undefined, env: Env): string | unde
 function resolveMaxBytes(option: number | undefined, env: Env, warnings: string[]): number {
   if (option !== undefined) return resolveMaxDocumentBytes(option);
   const raw = env.DUALTRACE_XRAY_MAX_DOCUMENT_BYTES;
-  if (envString(raw) === undefined) return DEFAULT_MAX_DOCUMENT_BYTES;
+  if (nonEmpty(raw) === undefined) return DEFAULT_MAX_DOCUMENT_BYTES;
   const parsed = parseInteger(raw);
   try {
     return resolveMaxDocumentBytes(parsed ?? Number.NaN, 'DUALTRACE_XRAY_MAX_DOCUMENT_BYTES');
@@ -66,9 +66,4 @@ function resolveMaxBytes(option: number | undefined, env: Env, warnings: string[
     warnings.push(warnBadEnv('DUALTRACE_XRAY_MAX_DOCUMENT_BYTES', raw!, `a whole number from ${MIN_DOCUMENT_BYTES} to ${MAX_UDP_PAYLOAD_BYTES}`));
     return DEFAULT_MAX_DOCUMENT_BYTES;
   }
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
 }

@@ -32,11 +32,6 @@ export function strList(v: AttributeValue | undefined): readonly string[] | unde
   return undefined;
 }
 
-/** The first defined string among `keys`. */
-export function firstStr(attrs: Attributes, k1: string, k2: string, k3?: string): string | undefined {
-  return str(attrs, k1) ?? str(attrs, k2) ?? (k3 === undefined ? undefined : str(attrs, k3));
-}
-
 /** Keys a stage consumed: they do not reach annotations/metadata (unless explicitly indexed). */
 export type Consumed = ReadonlySet<string>;
 
