@@ -8,6 +8,7 @@
  * export const GET = traced(async (request) => Response.json(await load(request)), { route: '/api/users/[id]' });
  * @see docs/adapters.md
  */
+import { fetchResponseHeader } from './shared/headers';
 import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
@@ -46,11 +47,7 @@ export function traced<A extends unknown[]>(
       span.end(500);
       throw error;
     }
-    span.end(response.status, response.headers, responseHeader);
+    span.end(response.status, response.headers, fetchResponseHeader);
     return response;
   };
-}
-
-function responseHeader(headers: Headers, name: string): unknown {
-  return headers.get(name) ?? undefined;
 }

@@ -10,6 +10,7 @@
  * @see docs/adapters.md
  */
 import type { MiddlewareHandler } from 'hono';
+import { fetchResponseHeader } from './shared/headers';
 import type { FetchPeer } from './shared/request-attributes';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
@@ -50,7 +51,7 @@ export function tracing(options?: ServerTracingOptions): MiddlewareHandler {
     if (c.req.routeIndex !== entryIndex) span.setRoute(routePath(c.req));
     const status = c.res.status;
     if (c.error !== undefined) span.recordError(c.error, status);
-    span.end(status, c.res.headers, responseHeader);
+    span.end(status, c.res.headers, fetchResponseHeader);
   };
 }
 
@@ -60,8 +61,4 @@ function routePath(req: { readonly routePath: string }): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function responseHeader(headers: Headers, name: string): unknown {
-  return headers.get(name) ?? undefined;
 }

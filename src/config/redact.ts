@@ -1,6 +1,12 @@
 import type { ResolvedConfig } from './types';
 
-const SENSITIVE_HEADER = /^(x-honeycomb-team|authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-amz-security-token)$/i;
+/**
+ * Headers that carry credentials (lower-case): never recorded on spans whatever the allow-lists say, and shown masked
+ * in the config. One list for both, so a header added here is covered everywhere.
+ */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set([
+  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-amz-security-token', 'x-honeycomb-team', 'x-api-key', 'api-key',
+]);
 
 /** The first 4 characters of a secret and an ellipsis: enough to tell keys apart, never enough to use one. */
 export function redactSecret(secret: string | undefined): string | undefined {
@@ -20,7 +26,7 @@ export function redactUrl(url: string): string {
 export function redactConfig(config: ResolvedConfig): ResolvedConfig {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.honeycomb.headers)) {
-    headers[name] = SENSITIVE_HEADER.test(name) ? (redactSecret(value) ?? '') : value;
+    headers[name] = SECRET_HEADERS.has(name.toLowerCase()) ? (redactSecret(value) ?? '') : value;
   }
   return deepFreeze({
     ...config,

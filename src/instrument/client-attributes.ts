@@ -1,14 +1,12 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { recordError } from '../trace/record-error';
-import { redactQuery } from '../adapters/shared/url';
+import { isKnownMethod, redactQuery } from '../adapters/shared/url';
 
 /**
  * Stable HTTP client semantic conventions shared by the fetch (undici) and node:http instrumentations, so both record
  * exactly the same keys: https://opentelemetry.io/docs/specs/semconv/http/http-spans/#http-client
  */
-
-const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', 'QUERY']);
 
 export interface ClientRequestInfo {
   /** As sent, e.g. `GET`, `get`, `PURGE`. */
@@ -24,13 +22,13 @@ export interface ClientRequestInfo {
 /** The span name: the method, or `HTTP` for one outside the known set (semconv `_OTHER`). */
 export function spanNameFor(method: string): string {
   const upper = method.toUpperCase();
-  return KNOWN_METHODS.has(upper) ? upper : 'HTTP';
+  return isKnownMethod(upper) ? upper : 'HTTP';
 }
 
 /** Start attributes: method (+ original when normalised), url.full (redacted), server.address/port, url.scheme. */
 export function clientStartAttributes(info: ClientRequestInfo): Attributes {
   const upper = info.method.toUpperCase();
-  const known = KNOWN_METHODS.has(upper);
+  const known = isKnownMethod(upper);
   const scheme = info.protocol.endsWith(':') ? info.protocol.slice(0, -1) : info.protocol;
   const defaultPort = scheme === 'https' ? 443 : 80;
   const port = info.port ?? defaultPort;

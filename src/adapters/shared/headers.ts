@@ -53,3 +53,8 @@ export function headerAttribute(value: unknown): string[] | undefined {
   if (Array.isArray(value)) return value.map(String);
   return [String(value)];
 }
+
+/** Reads one response header from a Fetch `Headers` (for `ServerSpan.end`'s captured response headers). */
+export function fetchResponseHeader(headers: Headers, name: string): unknown {
+  return headers.get(name) ?? undefined;
+}

@@ -1,4 +1,5 @@
 import type { TracerProvider } from '@opentelemetry/api';
+import { SECRET_HEADERS } from '../../config/redact';
 
 /** What `spanName` is given: the request's method (as received, upper-cased by the server), route and path. */
 export interface SpanNameInfo {
@@ -31,9 +32,7 @@ export interface ServerTracingOptions {
 }
 
 /** Headers that are never recorded, whatever the allow-lists say: they carry credentials. */
-export const NEVER_CAPTURED: ReadonlySet<string> = new Set([
-  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-amz-security-token', 'x-honeycomb-team', 'x-api-key', 'api-key',
-]);
+export const NEVER_CAPTURED: ReadonlySet<string> = SECRET_HEADERS;
 
 /** One allow-listed header: its lower-cased name and the attribute key, built once. */
 export interface CapturedHeader {
