@@ -96,10 +96,9 @@ export function initTracingWith(
   let flushedAt = 0;
   const flush = (): Promise<void> => {
     flushedAt = parts.endedSpans();
-    // The processors' forceFlush only exports what is still queued; the exporters' own forceFlush also waits for a
-    // batch already in flight, so "flushed" means delivered (what the Lambda wrapper relies on before a freeze).
-    const delivered = parts.provider.forceFlush().then(() => Promise.all([...parts.exporters.values()].map((e) => e.forceFlush())));
-    return settleWithin(delivered, config.shutdownTimeoutMillis, 'flush');
+    // Each backend's processor exports what is queued, waits for the batch in flight and flushes its exporter, so
+    // "flushed" means delivered (what the Lambda wrapper relies on before a freeze), or the bound was hit.
+    return settleWithin(parts.provider.forceFlush(), config.shutdownTimeoutMillis, 'flush');
   };
   let shutdownPromise: Promise<void> | undefined;
   let removeExitHooks: (() => void) | undefined;

@@ -2,7 +2,6 @@ import type { Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   BasicTracerProvider,
-  BatchSpanProcessor,
   type ReadableSpan,
   type Span,
   type SpanExporter,
@@ -13,6 +12,7 @@ import { GuardedExporter } from '../exporters/guarded-exporter';
 import { HoneycombExporter } from '../exporters/honeycomb/honeycomb-exporter';
 import { describeHoneycombError } from '../exporters/honeycomb/describe-error';
 import { ReadableConsoleExporter } from '../exporters/console';
+import { BackendBatchProcessor } from './batch-processor';
 import { DualtraceIdGenerator } from './id-generator';
 import { DualtracePropagator } from './propagator';
 import { createResource } from './resource';
@@ -25,29 +25,18 @@ export interface ProviderParts {
   readonly provider: BasicTracerProvider;
   readonly propagator: DualtracePropagator;
   readonly contextManager: AsyncLocalStorageContextManager;
-  /** One guarded exporter per enabled backend, by name. */
-  readonly exporters: ReadonlyMap<string, GuardedExporter>;
   /** Spans ended so far (cheap counter used to decide whether `beforeExit` has anything to flush). */
   endedSpans(): number;
 }
 
 /**
- * Builds (but does not register) the provider: X-Ray-compatible ids, one sampler, the resource, and one
- * BatchSpanProcessor per backend, so a slow or failing backend never delays or drops the other's spans.
+ * Builds (but does not register) the provider: X-Ray-compatible ids, one sampler, the resource, and one batching
+ * processor (queue) per backend, so a slow or failing backend never delays or drops the other's spans.
  */
 export function createProvider(config: ResolvedConfig, xrayFactory?: XRayExporterFactory): ProviderParts {
-  const exporters = new Map<string, GuardedExporter>();
   const processors: SpanProcessor[] = [];
-  const batch = {
-    maxQueueSize: config.batch.maxQueueSize,
-    maxExportBatchSize: config.batch.maxExportBatchSize,
-    scheduledDelayMillis: config.batch.scheduledDelayMillis,
-    exportTimeoutMillis: config.batch.exportTimeoutMillis,
-  };
   const add = (name: string, exporter: SpanExporter, describe?: (e: unknown) => string): void => {
-    const guarded = new GuardedExporter(name, exporter, describe);
-    exporters.set(name, guarded);
-    processors.push(new BatchSpanProcessor(guarded, batch));
+    processors.push(new BackendBatchProcessor(name, new GuardedExporter(name, exporter, describe), config.batch));
   };
 
   if (config.honeycomb.enabled) add('honeycomb', new HoneycombExporter(config.honeycomb), describeHoneycombError);
@@ -67,7 +56,6 @@ export function createProvider(config: ResolvedConfig, xrayFactory?: XRayExporte
     provider,
     propagator: new DualtracePropagator(),
     contextManager: new AsyncLocalStorageContextManager(),
-    exporters,
     endedSpans: () => counter.ended,
   };
 }

@@ -1,0 +1,180 @@
+import { TraceFlags, type Context, type DiagLogger } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ResolvedConfig } from '../config/types';
+import { logger } from '../diag/logger';
+import { LOG_INTERVAL_MS } from '../diag/rate-limited-log';
+
+export type BatchLimits = ResolvedConfig['batch'];
+
+/**
+ * One backend's queue: ended, sampled spans wait here (at most `maxQueueSize`) and go to that backend's exporter in
+ * batches of at most `maxExportBatchSize`, one batch in flight at a time — the OpenTelemetry batching processor's
+ * contract (spec "Batching processor"), with three differences that matter when two backends share a provider:
+ *
+ * - Drops are reported per backend, by name, with counts (`honeycomb: 37,244 spans dropped because its export queue
+ *   was full …`), at most once per 30 s and always before a flush or shutdown returns. OpenTelemetry's processor logs
+ *   the same anonymous "Dropped N spans because maxQueueSize reached" for every queue.
+ * - A full batch is exported from `setImmediate`, not inside the `span.end()` that filled it, and back-to-back batches
+ *   yield to the event loop between them, so a backlog never runs as one long synchronous stretch.
+ * - `forceFlush()` also waits for the batch already in flight (OpenTelemetry's only exports what is still queued), so a
+ *   resolved flush means delivered or timed out — what the Lambda wrapper relies on before a freeze.
+ *
+ * The exporter is expected to be a `GuardedExporter` (tracing suppressed, failures logged there); a throw or a
+ * callback that never comes still cannot stall the queue: after `exportTimeoutMillis` the next batch goes.
+ */
+export class BackendBatchProcessor implements SpanProcessor {
+  private queue: ReadableSpan[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  /** Settles when the batch in flight is done or timed out. */
+  private inFlight: Promise<void> | undefined;
+  private closed = false;
+  private shutdownPromise: Promise<void> | undefined;
+  private dropped = 0;
+  private unreportedDrops = 0;
+  private lastDropReport = Number.NEGATIVE_INFINITY;
+  private readonly exportNow = (): void => {
+    this.immediate = undefined;
+    this.timer = undefined;
+    void this.exportBatch();
+  };
+
+  constructor(
+    readonly backend: string,
+    private readonly exporter: SpanExporter,
+    private readonly limits: BatchLimits,
+    private readonly log: DiagLogger = logger(),
+  ) {}
+
+  /** Spans this backend's queue has dropped because it was full. */
+  get droppedSpans(): number {
+    return this.dropped;
+  }
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (this.closed || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.queue.length >= this.limits.maxQueueSize) {
+      this.dropped++;
+      this.unreportedDrops++;
+      this.reportDrops(false);
+      return;
+    }
+    if (this.unreportedDrops > 0) this.reportDrops(false);
+    this.queue.push(span);
+    this.schedule();
+  }
+
+  /** Exports everything queued now (and waits for the batch in flight), then flushes the exporter. */
+  async forceFlush(): Promise<void> {
+    await this.drain();
+    this.reportDrops(true);
+    try {
+      await this.exporter.forceFlush?.();
+    } catch {
+      // The guarded exporter logs its own failures; a flush must resolve.
+    }
+  }
+
+  /** Idempotent: stops accepting spans, exports what is queued, then shuts the exporter down. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.close();
+    return this.shutdownPromise;
+  }
+
+  private async close(): Promise<void> {
+    await this.forceFlush();
+    this.closed = true;
+    this.clearSchedule();
+    try {
+      await this.exporter.shutdown();
+    } catch {
+      // As above: shutdown resolves.
+    }
+  }
+
+  /** After a span is queued: a full batch goes on the next turn of the event loop, a partial one after the delay. */
+  private schedule(): void {
+    if (this.inFlight !== undefined || this.immediate !== undefined) return; // the batch in flight reschedules
+    if (this.queue.length >= this.limits.maxExportBatchSize) {
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.timer = undefined;
+      // Not unref'd: an unref'd immediate lets the loop block in poll until the next I/O or timer, so an idle app's
+      // full batch would wait (found by the tests); a ref'd one only holds the process for this one turn.
+      this.immediate = setImmediate(this.exportNow);
+    } else if (this.timer === undefined) {
+      this.timer = setTimeout(this.exportNow, this.limits.scheduledDelayMillis);
+      this.timer.unref();
+    }
+  }
+
+  private clearSchedule(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+
+  /** Exports the spans queued when it is called, batch by batch, waiting for the one in flight first. */
+  private async drain(): Promise<void> {
+    this.clearSchedule();
+    let remaining = this.queue.length;
+    if (this.inFlight !== undefined) await this.inFlight;
+    while (remaining > 0 && this.queue.length > 0) {
+      remaining -= Math.min(remaining, this.limits.maxExportBatchSize);
+      await this.exportBatch();
+    }
+  }
+
+  /** Sends one batch; the returned promise settles when the exporter answers or `exportTimeoutMillis` passes. */
+  private exportBatch(): Promise<void> {
+    if (this.inFlight !== undefined) return this.inFlight;
+    const max = this.limits.maxExportBatchSize;
+    let batch: ReadableSpan[];
+    if (this.queue.length <= max) {
+      batch = this.queue;
+      this.queue = [];
+    } else {
+      batch = this.queue.splice(0, max);
+    }
+    if (batch.length === 0) return Promise.resolve();
+    const running = new Promise<void>((resolve) => {
+      const timeout = setTimeout(resolve, this.limits.exportTimeoutMillis);
+      timeout.unref();
+      const done = (): void => {
+        clearTimeout(timeout);
+        resolve();
+      };
+      try {
+        this.exporter.export(batch, done);
+      } catch {
+        done(); // GuardedExporter does not throw; any other exporter's throw must not stall the queue
+      }
+    });
+    this.inFlight = running.then(() => {
+      this.inFlight = undefined;
+      if (!this.closed && this.queue.length > 0) this.schedule();
+    });
+    return this.inFlight;
+  }
+
+  /** Logs the drops not yet reported: at once for the first, then at most once per interval, and always when forced. */
+  private reportDrops(force: boolean): void {
+    if (this.unreportedDrops === 0) return;
+    const now = Date.now();
+    if (!force && now - this.lastDropReport < LOG_INTERVAL_MS) return;
+    const count = this.unreportedDrops;
+    this.unreportedDrops = 0;
+    this.lastDropReport = now;
+    try {
+      this.log.warn(
+        `${this.backend}: ${count} span${count === 1 ? '' : 's'} dropped because its export queue was full ` +
+          `(batch.maxQueueSize ${this.limits.maxQueueSize}; ${this.dropped} dropped so far). ` +
+          'The backend is not keeping up or is unreachable; its own errors are logged separately.',
+      );
+    } catch {
+      // A broken diag logger must not break tracing.
+    }
+  }
+}
