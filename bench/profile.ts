@@ -38,7 +38,7 @@ function packageOf(url: string, name: string): string {
   if (name === '(garbage collector)' || name === '(program)') return name;
   if (url === '') return '(native)';
   const path = url.replace(/^file:\/\//, '');
-  if (path.startsWith(ROOT + 'src/')) return 'dualtrace (src/)';
+  if (path.startsWith(ROOT + 'dist/') || path.startsWith(ROOT + 'src/')) return 'dualtrace';
   if (path.startsWith(ROOT + 'bench/')) return 'bench app';
   const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
   if (module) return module[1] ?? 'node_modules';
@@ -87,7 +87,7 @@ export async function runProfile(app: App, variant: Variant, config: BenchConfig
     await server.call('profile-start');
     const load = await runLoad(url, config.durationS);
     const { profile } = await server.call<{ profile: { nodes: ProfileNode[]; startTime: number; endTime: number } }>('profile-stop', 60_000);
-    return { app, variant, requests: load.requests, ...summariseProfile(profile.nodes, 20, intervalMicros(profile)) };
+    return { app, variant, requests: load.requests, ...summariseProfile(profile.nodes, Number(process.env.BENCH_PROFILE_TOP ?? 20), intervalMicros(profile)) };
   } finally {
     await server.stop();
     await otlp.close();

@@ -5,14 +5,19 @@
  * warm-up then a measured window; variants interleaved (order rotated each round), several rounds. The counting sinks
  * live in this process; after each run the server flushes and we wait until the sinks settle before counting.
  *
- * Run: node --import tsx bench/request-overhead.ts [--quick]   (env: BENCH_WARMUP_S, BENCH_DURATION_S, BENCH_ROUNDS)
+ * Two more variants decompose dualtrace's cost (bench/servers/common.ts): `context` (AsyncLocalStorage context only) and
+ * `spans` (dualtrace with both exporters off).
+ *
+ * Run: node --import tsx bench/request-overhead.ts [--quick]
+ *   env: BENCH_WARMUP_S, BENCH_DURATION_S, BENCH_ROUNDS; BENCH_APPS=express,http and BENCH_VARIANTS=untraced,dualtrace
+ *   run a subset (untraced is always kept: every ratio is against it).
  */
 import { runLoad, startServer } from './lib/children';
 import { CountingOtlpSink, CountingUdpSink, settle } from './lib/sinks';
 import { benchConfig, isMain, log, max, median, min, type BenchConfig } from './lib/util';
 
 export const APPS = ['express', 'http'] as const;
-export const VARIANTS = ['untraced', 'dualtrace', 'otel', 'xray'] as const;
+export const VARIANTS = ['untraced', 'context', 'spans', 'dualtrace', 'otel', 'xray'] as const;
 export type App = (typeof APPS)[number];
 export type Variant = (typeof VARIANTS)[number];
 
@@ -67,7 +72,7 @@ async function runOne(app: App, variant: Variant, round: number, config: BenchCo
     const load = await runLoad(url, config.durationS);
     const after = await server.stats();
     await server.call('flush', 30_000);
-    const expected = variant === 'dualtrace' ? 2 * after.served : after.served; // at least
+    const expected = variant === 'dualtrace' ? 2 * after.served : variant === 'context' || variant === 'spans' ? 0 : after.served; // at least
     await settle(() => otlp.spans + udp.segments, expected, 1_000, 15_000);
     const { lines } = await server.call<{ lines: string[] }>('logs');
     const result: RunResult = {
@@ -127,15 +132,23 @@ export function summarise(runs: readonly RunResult[]): VariantSummary[] {
   return out;
 }
 
+/** The members of `all` named in the comma-separated env variable (all of them when it is unset), plus `keep`. */
+function selected<T extends string>(all: readonly T[], envName: string, keep?: T): T[] {
+  const names = process.env[envName]?.split(',').map((n) => n.trim());
+  if (!names) return [...all];
+  return all.filter((x) => x === keep || names.includes(x));
+}
+
 export async function runRequestOverhead(config: BenchConfig): Promise<{ runs: RunResult[]; summary: VariantSummary[] }> {
   const otlp = await new CountingOtlpSink().start();
   const udp = await new CountingUdpSink().start();
   const runs: RunResult[] = [];
   try {
     for (let round = 1; round <= config.rounds; round++) {
-      for (const app of APPS) {
+      for (const app of selected(APPS, 'BENCH_APPS')) {
         // Interleaved, and rotated each round so no variant always runs first (or right after another).
-        const order = VARIANTS.map((_, i) => VARIANTS[(i + round - 1) % VARIANTS.length] as Variant);
+        const variants = selected(VARIANTS, 'BENCH_VARIANTS', 'untraced');
+        const order = variants.map((_, i) => variants[(i + round - 1) % variants.length] as Variant);
         for (const variant of order) runs.push(await runOne(app, variant, round, config, otlp, udp));
       }
     }

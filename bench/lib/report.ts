@@ -20,10 +20,14 @@ export interface Report {
 
 const LABEL: Record<string, string> = {
   untraced: 'untraced',
+  context: 'cost decomposition: AsyncLocalStorage context only (`context.with` per request, no tracer)',
+  spans: 'cost decomposition: dualtrace with both exporters off (context, propagation, SERVER span)',
   dualtrace: 'dualtrace (both exporters, 100 % sampled)',
   otel: 'OTel auto-instrumentation (sdk-node + http + express), OTLP/proto',
   xray: 'aws-xray-sdk-express, 100 % sampled',
 };
+/** Variants that export nothing: their span columns show a dash. */
+const NO_EXPORT = new Set(['untraced', 'context', 'spans']);
 /** Express reference ratios from performance.md (same machine class), for orientation. */
 const REFERENCE: Record<string, string> = { untraced: '1.00', dualtrace: '≥ 0.93 (target)', otel: '0.53', xray: '0.43' };
 
@@ -80,13 +84,14 @@ function overheadTables(r: Report): string[] {
         fmt(v.cpuPerRequest),
         v.variant === 'untraced' ? '–' : fmt(v.extraCpu),
         fmt(v.peakRssMb),
-        v.variant === 'untraced' ? '–' : fmt(v.otlpPerRequest, 3),
-        v.variant === 'untraced' ? '–' : fmt(v.xrayPerRequest, 3) + (v.udpKernelDrops ? ` (${v.udpKernelDrops} lost in the sink's buffer)` : ''),
+        NO_EXPORT.has(v.variant) ? '–' : fmt(v.otlpPerRequest, 3),
+        NO_EXPORT.has(v.variant) ? '–' : fmt(v.xrayPerRequest, 3) + (v.udpKernelDrops ? ` (${v.udpKernelDrops} lost in the sink's buffer)` : ''),
         fmt(v.errors),
       ];
       out.push(row(app === 'express' ? cells : cells.filter((_, i) => i !== 3)));
     }
   }
+  out.push(...decomposition(r.overhead.summary));
   out.push('', '<details><summary>Every run (round, variant, req/s, p99, CPU µs/req, served, spans received)</summary>', '');
   out.push(row(['app', 'round', 'variant', 'req/s', 'p99 ms', 'CPU µs/req', 'served', 'OTLP spans', 'X-Ray segments', 'diag lines']), row(Array.from({ length: 10 }, () => '---')));
   for (const x of r.overhead.runs) {
@@ -94,6 +99,20 @@ function overheadTables(r: Report): string[] {
   }
   out.push('', '</details>');
   return out;
+}
+
+/** Where dualtrace's extra CPU per request goes, from the two decomposition variants (medians of per-round figures). */
+function decomposition(summary: readonly VariantSummary[]): string[] {
+  const extra = (app: string, variant: string): number | undefined => summary.find((v) => v.app === app && v.variant === variant)?.extraCpu;
+  const out = ['', '### Where the extra CPU per request goes (µs, each step over the one before it)', ''];
+  out.push(row(['app', 'AsyncLocalStorage context (`context` − untraced)', 'SERVER span, propagation, adapter (`spans` − `context`)', 'both exports (dualtrace − `spans`)', 'dualtrace − untraced']));
+  out.push(row(Array.from({ length: 5 }, () => '---')));
+  for (const app of ['express', 'http']) {
+    const [c, s, d] = [extra(app, 'context'), extra(app, 'spans'), extra(app, 'dualtrace')];
+    if (c === undefined || s === undefined || d === undefined) continue;
+    out.push(row([app, fmt(c), fmt(s - c), fmt(d - s), fmt(d)]));
+  }
+  return out.length > 5 ? out : [];
 }
 
 function throughputTable(r: Report): string[] {
@@ -174,17 +193,19 @@ export function renderReport(r: Report): string {
     '## How it was run',
     '',
     '```sh',
-    `npm run bench${r.argv ? ' -- ' + r.argv : ''}          # node --import tsx bench/run.ts ${r.argv}`,
+    `npm run bench${r.argv ? ' -- ' + r.argv : ''}          # npm run build, then node --import tsx bench/run.ts ${r.argv}`,
     `# warm-up ${c.warmupS} s + measured ${c.durationS} s per variant, ${c.rounds} rounds; throughput ${c.throughputS} s per mode;`,
     `# outage: healthy ${c.healthyS} s, backends down ${c.outageS} s (refusing ${c.outageS / 2} s, then hanging ${c.outageS / 2} s), recovered ${c.recoveryS} s`,
-    'node --import tsx bench/request-overhead.ts   # one scenario alone; --quick for short windows',
+    'node --import tsx bench/request-overhead.ts   # one scenario alone (after npm run build); --quick for short windows',
+    'BENCH_APPS=http BENCH_VARIANTS=spans,dualtrace node --import tsx bench/request-overhead.ts --quick   # a subset',
     'node --import tsx bench/export-throughput.ts',
     'node --import tsx bench/outage.ts',
     'node --import tsx bench/profile.ts express dualtrace',
     '```',
     '',
-    'Servers: bench/servers/{express,http}.ts in a child process each (BENCH_VARIANT picks untraced / dualtrace / otel /',
-    'xray; aws-xray-sdk-core is only ever loaded there). Load: autocannon 8 in its own process, 10 connections, loopback.',
+    'Servers: bench/servers/{express,http}.ts in a child process each (BENCH_VARIANT picks untraced / context / spans /',
+    'dualtrace / otel / xray; aws-xray-sdk-core is only ever loaded there). dualtrace is loaded by name from the built',
+    'package (dist/), as an app would. Load: autocannon 8 in its own process, 10 connections, loopback.',
     'Sinks (in the runner): an OTLP/HTTP receiver that decodes and counts spans, a UDP socket that counts X-Ray segments',
     '(nested subsegments included; kernel receive-buffer drops are read from /proc/net/udp). CPU per request is the',
     'server process\'s `process.cpuUsage()` over the measured window divided by the requests it served then; spans are',

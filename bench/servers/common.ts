@@ -3,7 +3,10 @@
  * auto-instrumentation can patch them), the response body, and the IPC protocol the runner uses
  * (`{ id, cmd }` → `{ id, ...result }`; the child sends `{ type: 'ready', port }` once listening).
  *
- * Env: BENCH_VARIANT (untraced | dualtrace | otel | xray), BENCH_OTLP_URL, BENCH_XRAY_ADDRESS.
+ * Env: BENCH_VARIANT (untraced | context | spans | dualtrace | otel | xray), BENCH_OTLP_URL, BENCH_XRAY_ADDRESS.
+ * `context` and `spans` decompose dualtrace's cost: `context` only enables the AsyncLocalStorage context manager and
+ * runs each request inside `context.with` (what any context-propagating tracer pays); `spans` is dualtrace with both
+ * exporters off (context + propagation + the SERVER span, no export).
  * aws-xray-sdk-core is only ever loaded here, in a server child (it turns cls-hooked on for the whole process).
  */
 import { createRequire } from 'node:module';
@@ -15,7 +18,7 @@ import { Session } from 'node:inspector';
 const profiler = new Session();
 
 export const require = createRequire(import.meta.url);
-export type Variant = 'untraced' | 'dualtrace' | 'otel' | 'xray';
+export type Variant = 'untraced' | 'context' | 'spans' | 'dualtrace' | 'otel' | 'xray';
 
 export const VARIANT = (process.env.BENCH_VARIANT ?? 'untraced') as Variant;
 const OTLP_URL = process.env.BENCH_OTLP_URL ?? 'http://127.0.0.1:4318';
@@ -53,14 +56,21 @@ export interface XRaySdk {
 
 export async function setUpVariant(service: string): Promise<Setup> {
   diag.setLogger(capture, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  if (VARIANT === 'dualtrace') {
-    const { initTracing } = await import('../../src/init-tracing');
+  if (VARIANT === 'context') {
+    const { context } = await import('@opentelemetry/api');
+    const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    return { flush: async () => undefined };
+  }
+  if (VARIANT === 'dualtrace' || VARIANT === 'spans') {
+    const { initTracing } = await import('dualtrace');
+    const exporting = VARIANT === 'dualtrace';
     const tracing = initTracing({
       service,
       xrayUrl: '127.0.0.1*',
       honeycombKey: 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c',
-      honeycomb: { endpoint: OTLP_URL },
-      xray: { daemonAddress: XRAY_ADDRESS },
+      honeycomb: { endpoint: OTLP_URL, enabled: exporting },
+      xray: { daemonAddress: XRAY_ADDRESS, enabled: exporting },
       flushOnExit: false,
       logLevel: 'none', // keep the capturing diag logger installed above
     });
@@ -105,6 +115,13 @@ export function homeActivities(now: Date): object[] {
 }
 
 export const counters = { served: 0 };
+
+/** The `context` variant's per-request work: run the rest of the request inside `context.with` on a fresh context. */
+export async function contextRunner(): Promise<<T>(fn: () => T) => T> {
+  const { context, ROOT_CONTEXT, createContextKey } = await import('@opentelemetry/api');
+  const key = createContextKey('bench.request');
+  return (fn) => context.with(ROOT_CONTEXT.setValue(key, counters.served), fn);
+}
 
 /** Listens on 127.0.0.1:0, then answers the runner's IPC commands. */
 export function serve(server: Server, setup: Setup): void {

@@ -1,7 +1,7 @@
 /** The Express 5 activities app, `GET /api/activities/home`, in the variant BENCH_VARIANT names. Run by the runner. */
 import type * as nodeHttp from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { counters, homeActivities, require, serve, setUpVariant, VARIANT } from './common';
+import { contextRunner, counters, homeActivities, require, serve, setUpVariant, VARIANT } from './common';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 interface ExpressApp {
@@ -15,8 +15,11 @@ const http = require('node:http') as typeof nodeHttp;
 const express = require('express') as () => ExpressApp & ((req: IncomingMessage, res: ServerResponse) => void);
 
 const app = express();
-if (VARIANT === 'dualtrace') {
-  const { tracing } = await import('../../src/adapters/express');
+if (VARIANT === 'context') {
+  const run = await contextRunner();
+  app.use((_req, _res, next) => run(next));
+} else if (VARIANT === 'dualtrace' || VARIANT === 'spans') {
+  const { tracing } = await import('dualtrace/express');
   app.use(tracing());
 } else if (VARIANT === 'xray') {
   const xrayExpress = require('aws-xray-sdk-express') as { openSegment: (name: string) => Handler };

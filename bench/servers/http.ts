@@ -1,7 +1,7 @@
 /** A plain `node:http` app answering the same JSON, in the variant BENCH_VARIANT names. Run by the runner. */
 import type * as nodeHttp from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { counters, homeActivities, require, serve, setUpVariant, VARIANT } from './common';
+import { contextRunner, counters, homeActivities, require, serve, setUpVariant, VARIANT } from './common';
 
 const setup = await setUpVariant('activities-http');
 const http = require('node:http') as typeof nodeHttp;
@@ -14,8 +14,11 @@ function app(_req: IncomingMessage, res: ServerResponse): void {
 }
 
 let listener: (req: IncomingMessage, res: ServerResponse) => void = app;
-if (VARIANT === 'dualtrace') {
-  const { traced } = await import('../../src/adapters/http');
+if (VARIANT === 'context') {
+  const run = await contextRunner();
+  listener = (req, res) => run(() => app(req, res));
+} else if (VARIANT === 'dualtrace' || VARIANT === 'spans') {
+  const { traced } = await import('dualtrace/http');
   listener = traced(app, { route: '/api/activities/home' });
 } else if (VARIANT === 'xray' && setup.xray) {
   // What aws-xray-sdk-express's openSegment does, for a bare listener: one segment per request, in cls-hooked context.

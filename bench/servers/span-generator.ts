@@ -5,7 +5,7 @@
  */
 import { Session } from 'node:inspector';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { initTracing } from '../../src/init-tracing';
+import { initTracing } from 'dualtrace';
 
 const exporters = process.env.BENCH_EXPORTERS ?? 'both';
 const seconds = Number(process.env.BENCH_SECONDS ?? '3');
