@@ -8,7 +8,7 @@
  * @see docs/adapters.md
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { endFromResponse, type TracedRequest } from './shared/node-response';
+import { endWithResponse, type TracedRequest } from './shared/node-response';
 import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
 
@@ -43,8 +43,7 @@ export function traced<Req extends IncomingMessage, Res extends ServerResponse, 
     const span = spans.startNode(req, route);
     if (span === undefined) return listener.call(this, req, res);
     request[SERVER_SPAN] = span;
-    res.on('finish', onResponseDone);
-    res.on('close', onResponseDone);
+    endWithResponse(res);
     let result: R;
     try {
       result = span.run(listener, this, req, res);
@@ -61,12 +60,6 @@ export function traced<Req extends IncomingMessage, Res extends ServerResponse, 
     }
     return result;
   };
-}
-
-function onResponseDone(this: ServerResponse): void {
-  const span = (this.req as TracedRequest | undefined)?.[SERVER_SPAN];
-  if (span === undefined || span.isEnded) return;
-  endFromResponse(span, this);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

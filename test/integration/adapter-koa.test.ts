@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
@@ -28,6 +29,15 @@ function buildApp(Koa: KoaClass, options: ServerTracingOptions) {
   });
   router.get('/throw', () => {
     throw new Error('kaboom');
+  });
+  router.get('/stream', (ctx) => {
+    // A body Koa pipes after the middleware settled: three chunks, 40 ms apart.
+    ctx.body = Readable.from((async function* () {
+      for (const chunk of ['a', 'b', 'c']) {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        yield chunk;
+      }
+    })());
   });
   router.get('/healthz', (ctx) => {
     ctx.body = 'ok';
@@ -69,6 +79,21 @@ for (const [label, Koa] of [['koa 3', Koa3], ['koa 2', Koa2]] as const) {
         expect(byPath('/missing/3').attributes['http.response.status_code']).toBe(404);
         expect(byPath('/missing/3').status.code).not.toBe(STATUS_ERROR);
         expect(byPath('/missing/3').events).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('should end the span when a streamed body has been sent, not when the middleware settles', async () => {
+      const app = await listen(Koa, {});
+      try {
+        const reply = await send(app.url, '/stream');
+        expect(reply.body).toBe('abc');
+        const [span] = await otlpSpans(s, 1);
+        expect(span!.name).toBe('GET /stream');
+        expect(span!.attributes['http.response.status_code']).toBe(200);
+        const millis = Number(span!.endTimeUnixNano - span!.startTimeUnixNano) / 1e6;
+        expect(millis).toBeGreaterThanOrEqual(100); // three 40 ms waits happen after the handler returned
       } finally {
         await app.close();
       }
