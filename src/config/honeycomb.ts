@@ -4,8 +4,8 @@ import { nonEmpty, parseInteger, parseKeyValueList } from './parse';
 import { WARN_DATASET_IGNORED, WARN_GRPC_NOT_SUPPORTED, WARN_NO_HONEYCOMB_KEY, warnBadEnv } from './messages';
 
 export const DEFAULT_HONEYCOMB_ENDPOINT = 'https://api.honeycomb.io';
-export const HONEYCOMB_TEAM_HEADER = 'x-honeycomb-team';
-export const HONEYCOMB_DATASET_HEADER = 'x-honeycomb-dataset';
+const HONEYCOMB_TEAM_HEADER = 'x-honeycomb-team';
+const HONEYCOMB_DATASET_HEADER = 'x-honeycomb-dataset';
 const TRACES_PATH = '/v1/traces';
 const DEFAULT_TIMEOUT_MILLIS = 10_000;
 
@@ -170,6 +170,6 @@ function lowerKeys(record: Record<string, string>): Record<string, string> {
 }
 
 /** A URL with any user:password replaced, for messages. */
-export function redactUrlText(value: string): string {
+function redactUrlText(value: string): string {
   return value.replace(/\/\/[^/@\s]*@/, '//****@');
 }

@@ -30,7 +30,7 @@ export class ReadableConsoleExporter implements SpanExporter {
   async forceFlush(): Promise<void> {}
 }
 
-export function formatSpan(span: ReadableSpan): string {
+function formatSpan(span: ReadableSpan): string {
   const ctx = span.spanContext();
   const ms = hrTimeToMilliseconds(span.duration).toFixed(1);
   const status = span.status.code === SpanStatusCode.ERROR ? `ERROR${span.status.message ? `(${span.status.message})` : ''}` : span.status.code === SpanStatusCode.OK ? 'OK' : 'UNSET';

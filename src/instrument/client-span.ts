@@ -60,7 +60,7 @@ export function startClientSpan(info: ClientRequestInfo, options: OutgoingSpanOp
 }
 
 /** The propagation headers for `ctx` from the global propagator (dualtrace's: W3C + baggage + X-Ray). */
-export function injectHeaders(ctx: Context): Record<string, string> {
+function injectHeaders(ctx: Context): Record<string, string> {
   const headers: Record<string, string> = {};
   propagation.inject(ctx, headers);
   return headers;

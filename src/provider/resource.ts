@@ -24,7 +24,7 @@ export function createResource(config: ResolvedConfig, env: Env = process.env): 
 }
 
 /** AWS attributes that environment variables alone can tell (semantic conventions `cloud.*`, `faas.*`). */
-export function detectAwsFromEnv(env: Env): Attributes {
+function detectAwsFromEnv(env: Env): Attributes {
   const out: Attributes = {};
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (env.AWS_LAMBDA_FUNCTION_NAME) {

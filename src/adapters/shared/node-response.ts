@@ -6,7 +6,7 @@ import { SERVER_SPAN } from './symbols';
 export type TracedRequest = IncomingMessage & { [SERVER_SPAN]?: ServerSpan };
 
 /** Reads a response header for `captureResponseHeaders`. */
-export function nodeResponseHeader(res: ServerResponse, name: string): unknown {
+function nodeResponseHeader(res: ServerResponse, name: string): unknown {
   return res.getHeader(name);
 }
 

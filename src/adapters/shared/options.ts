@@ -32,7 +32,7 @@ export interface ServerTracingOptions {
 }
 
 /** Headers that are never recorded, whatever the allow-lists say: they carry credentials. */
-export const NEVER_CAPTURED: ReadonlySet<string> = SECRET_HEADERS;
+const NEVER_CAPTURED: ReadonlySet<string> = SECRET_HEADERS;
 
 /** One allow-listed header: its lower-cased name and the attribute key, built once. */
 export interface CapturedHeader {
