@@ -32,16 +32,21 @@ export interface OutageResult {
   /** Requests served over the whole run minus spans each backend received (one span per request). */
   otlpLost: number;
   xrayLost: number;
-  /** Spans the diag lines report as dropped (sum of the counts in "N spans dropped" / "Dropped N spans"). */
+  /** Spans the diag lines report as dropped, all backends together. */
   droppedReported: number;
+  /** The same by backend: queue-full drops plus failed export batches ("honeycomb: N spans dropped …"). */
+  droppedByBackend: { honeycomb: number; xray: number };
 }
 
-export function droppedIn(lines: readonly string[]): number {
-  let total = 0;
+/** Sums the span drops dualtrace's diag lines report, by backend. */
+export function droppedIn(lines: readonly string[]): { honeycomb: number; xray: number } {
+  const out = { honeycomb: 0, xray: 0 };
   for (const line of lines) {
-    for (const match of line.matchAll(/(\d+) spans dropped|Dropped (\d+) spans/g)) total += Number(match[1] ?? match[2] ?? 0);
+    for (const match of line.matchAll(/\b(honeycomb|xray)(?::| export failed,) (\d+) spans? dropped/g)) {
+      out[match[1] as 'honeycomb' | 'xray'] += Number(match[2]);
+    }
   }
-  return total;
+  return out;
 }
 
 async function phase(name: PhaseResult['phase'], seconds: number, server: ServerChild, otlp: CountingOtlpSink, udp: CountingUdpSink): Promise<PhaseResult> {
@@ -104,6 +109,7 @@ export async function runOutage(config: BenchConfig): Promise<OutageResult> {
     const served = (await server.stats()).served;
     const healthy = phases[0];
     const outagePeak = Math.max(...phases.slice(1, 3).map((p) => p.peakRssMb));
+    const dropped = droppedIn(phases.flatMap((p) => p.diagLines));
     return {
       phases,
       rssGrowthMb: outagePeak - (healthy?.peakRssMb ?? 0),
@@ -112,7 +118,8 @@ export async function runOutage(config: BenchConfig): Promise<OutageResult> {
       loadErrors: result.errors + result.non2xx,
       otlpLost: served - otlp.spans,
       xrayLost: served - udp.segments,
-      droppedReported: droppedIn(phases.flatMap((p) => p.diagLines)),
+      droppedByBackend: dropped,
+      droppedReported: dropped.honeycomb + dropped.xray,
     };
   } finally {
     await server.stop();

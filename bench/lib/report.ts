@@ -134,7 +134,8 @@ function outageTables(r: Report): string[] {
   const out = [row(['phase', 'seconds', 'requests served', 'OTLP spans received', 'X-Ray segments received', 'peak RSS MB', 'RSS at end MB']), row(Array.from({ length: 7 }, () => '---'))];
   for (const p of o.phases) out.push(row([p.phase, fmt(p.seconds), fmt(p.served), fmt(p.otlpReceived), fmt(p.xrayReceived), fmt(p.peakRssMb, 1), fmt(p.endRssMb, 1)]));
   out.push('', `- RSS growth, outage peak over healthy peak: **${fmt(o.rssGrowthMb, 1)} MB** (target ≤ 50 MB).`);
-  out.push(`- Spans lost over the whole run (served − received): Honeycomb ${fmt(o.otlpLost)}, X-Ray ${fmt(o.xrayLost)}; dropped spans reported through diag: ${fmt(o.droppedReported)}.`);
+  const byBackend = o.droppedByBackend ? ` (Honeycomb ${fmt(o.droppedByBackend.honeycomb)}, X-Ray ${fmt(o.droppedByBackend.xray)})` : '';
+  out.push(`- Spans lost over the whole run (served − received): Honeycomb ${fmt(o.otlpLost)}, X-Ray ${fmt(o.xrayLost)}; dropped spans reported through diag: ${fmt(o.droppedReported)}${byBackend}. UDP to a port nobody listens on fails only when an ICMP error comes back, so X-Ray's losses with no daemon are largely invisible to the sender.`);
   out.push(`- Export resumed: in the recovered phase (plus the final flush) the sinks got ${fmt(o.otlpResumeRatio, 2)} OTLP spans and ${fmt(o.xrayResumeRatio, 2)} X-Ray segments per request served then (above 1: spans queued during the outage went out too).`);
   out.push(`- Load generator errors (non-2xx or socket errors): ${fmt(o.loadErrors)} — the app kept serving.`);
   out.push('', 'What dualtrace logged through OTel diag (captured in the server, verbatim):', '', '```');
