@@ -53,6 +53,16 @@ describe('TraceRequestEncoder', () => {
     expect(values.reversed).toEqual({ string_value: '\uFFFD\uFFFD' });
   });
 
+  it('should write the right length at each boundary of its string paths (1-, 2- and 3-byte lengths)', () => {
+    const attributes: Record<string, string> = {};
+    for (const units of [16, 17, 42, 43, 127, 128, 5461, 5462, 16_384]) {
+      attributes[`ascii.${units}`] = 'a'.repeat(units);
+      attributes[`euro.${units}`] = '€'.repeat(units);
+      attributes[`mixed.${units}`] = 'a'.repeat(units - 1) + '\uD800';
+    }
+    same([makeSpan({ attributes })]);
+  });
+
   it('should encode 10,000 attributes', () => {
     const attributes: Record<string, string | number> = {};
     for (let i = 0; i < 10_000; i++) attributes[`attr.${i}`] = i % 2 === 0 ? `value ${i}` : i;
