@@ -2,14 +2,14 @@
  * `ReadableSpan[]` → `ExportTraceServiceRequest` protobuf bytes (opentelemetry/proto/collector/trace/v1), in place of
  * OpenTelemetry JS's `ProtobufTraceSerializer` and with byte-identical output (the equivalence test asserts it).
  *
- * Measured 2026-11-29 14:33 UTC, Node 20.20.2, 2 vCPU shared with other jobs (load ≈ 5, so minima are quoted), per
+ * Measured 2026-11-29 14:40 UTC, Node 20.20.2, 2 vCPU shared with other jobs (load ≈ 3, so minima are quoted), per
  * 512-span batch, OpenTelemetry's serializer → this encoder (`npx vitest bench --run bench/otlp.bench.ts`, and an
  * ad-hoc interleaved best-of-30 loop in one process):
- *   SERVER spans, 6 attributes (146 KB): min 1.13 → 0.48 ms (vitest), 1.43 → 0.55 ms (interleaved), i.e. about
- *     2.2–2.8 µs → 0.9–1.1 µs per span;
- *   CONSUMER spans with 2 events (one an exception with its stack) and a link (758 KB): min 8.2 → 2.3 ms (vitest),
- *     4.8 → 2.3 ms (interleaved), i.e. about 9.4–16 µs → 4.5 µs per span.
- * A new encoder per batch (cold scratch buffer and resource cache): min 0.55 ms but mean 5.4 ms on the SERVER batch;
+ *   SERVER spans, 6 attributes (146 KB): min 1.16 → 0.50 ms (vitest; means 2.6 → 1.7 ms), 1.22 → 0.53 ms
+ *     (interleaved), i.e. about 2.4 µs → 1.0 µs per span;
+ *   CONSUMER spans with 2 events (one an exception with its stack) and a link (758 KB): min 6.0 → 1.13 ms (vitest;
+ *     means 9.9 → 5.3 ms), 3.4–6.0 → 1.1–1.6 ms (interleaved), i.e. about 7–12 µs → 2.2–3.2 µs per span.
+ * A new encoder per batch (cold scratch buffer and resource cache): min 0.92 ms, mean 3.7 ms on the SERVER batch;
  * growing a fresh scratch buffer every time is what keeping one saves.
  *
  * Where OpenTelemetry sizes the whole request in a first pass and then writes it, this writes once into a scratch
