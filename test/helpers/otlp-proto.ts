@@ -14,16 +14,21 @@ message AnyValue {
 message ArrayValue { repeated AnyValue values = 1; }
 message KeyValueList { repeated KeyValue values = 1; }
 message KeyValue { string key = 1; AnyValue value = 2; }
-message InstrumentationScope { string name = 1; string version = 2; repeated KeyValue attributes = 3; }
+message InstrumentationScope {
+  string name = 1; string version = 2; repeated KeyValue attributes = 3; uint32 dropped_attributes_count = 4;
+}
 message Resource { repeated KeyValue attributes = 1; uint32 dropped_attributes_count = 2; }
 message Status { string message = 2; int32 code = 3; }
-message Event { fixed64 time_unix_nano = 1; string name = 2; repeated KeyValue attributes = 3; }
-message Link { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; repeated KeyValue attributes = 4; }
+message Event { fixed64 time_unix_nano = 1; string name = 2; repeated KeyValue attributes = 3; uint32 dropped_attributes_count = 4; }
+message Link {
+  bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; repeated KeyValue attributes = 4;
+  uint32 dropped_attributes_count = 5; fixed32 flags = 6;
+}
 message Span {
   bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; bytes parent_span_id = 4; fixed32 flags = 16;
   string name = 5; int32 kind = 6; fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8;
   repeated KeyValue attributes = 9; uint32 dropped_attributes_count = 10; repeated Event events = 11;
-  repeated Link links = 13; Status status = 15;
+  uint32 dropped_events_count = 12; repeated Link links = 13; uint32 dropped_links_count = 14; Status status = 15;
 }
 message ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; string schema_url = 3; }
 message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; string schema_url = 3; }
@@ -32,6 +37,14 @@ message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
 
 const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
 const Request = root.lookupType('otlp.ExportTraceServiceRequest');
+
+/**
+ * The whole request as a plain object (snake_case fields, int64/fixed64 as decimal strings, bytes as arrays of numbers), every field
+ * present with its default: what two encoders are compared on.
+ */
+export function decodeTraceRequestMessage(body: Uint8Array): unknown {
+  return Request.toObject(Request.decode(body), { longs: String, bytes: Array, defaults: true, arrays: true });
+}
 
 export type AttributeMap = Record<string, unknown>;
 
