@@ -3,44 +3,12 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAEMON_HEADER, packDocuments } from './packer';
+import { referencePayloads } from './packer-reference';
 import { createSegmentTranslator, type SegmentDocument } from './translator';
 import { createTestTracing } from './translator/test-utils';
 
-/**
- * The packer's fast paths (no tree bookkeeping for batches without subsegments, nesting by re-pointing documents)
- * against the definition: every root is `JSON.stringify` of the translated document with its batch descendants
- * copied, stripped of `trace_id`/`parent_id`/`type`, under `subsegments`.
- */
-function referencePayloads(docs: readonly SegmentDocument[]): unknown[] {
-  const byId = new Map(docs.map((doc) => [doc.id, doc]));
-  const childrenOf = new Map<string, SegmentDocument[]>();
-  const roots: SegmentDocument[] = [];
-  for (const doc of docs) {
-    const parent = doc.type === 'subsegment' && doc.parent_id !== undefined ? byId.get(doc.parent_id) : undefined;
-    if (parent && parent !== doc && parent.trace_id === doc.trace_id) {
-      childrenOf.set(parent.id, [...(childrenOf.get(parent.id) ?? []), doc]);
-    } else {
-      roots.push(doc);
-    }
-  }
-  const nest = (doc: SegmentDocument, strip: boolean): SegmentDocument => {
-    const { trace_id: _t, parent_id: _p, type: _y, ...rest } = doc;
-    const copy = (strip ? rest : { ...doc }) as SegmentDocument;
-    const children = childrenOf.get(doc.id) ?? [];
-    if (children.length > 0) copy.subsegments = children.map((child) => nest(child, true));
-    return copy;
-  };
-  // A subsegment root is never nested into (split-packer sends its tree as independent documents).
-  return roots.flatMap((root) =>
-    root.type === 'subsegment'
-      ? [root, ...descendants(root.id, childrenOf)].map((doc) => JSON.parse(JSON.stringify(doc)) as unknown)
-      : [JSON.parse(JSON.stringify(nest(root, false))) as unknown],
-  );
-}
-
-function descendants(id: string, childrenOf: Map<string, SegmentDocument[]>): SegmentDocument[] {
-  return (childrenOf.get(id) ?? []).flatMap((child) => [child, ...descendants(child.id, childrenOf)]);
-}
+// The packer's fast paths (no tree bookkeeping for batches without subsegments, nesting by re-pointing documents)
+// against the definition in packer-reference.ts.
 
 const KEYS = [
   'http.request.method', 'url.path', 'url.full', 'server.address', 'server.port', 'http.response.status_code',
@@ -97,11 +65,11 @@ describe('packDocuments against the reference (properties)', () => {
           }
         }
         const before = JSON.stringify(docs);
-        const sent = packDocuments(docs).payloads.map((p) => {
-          expect(p.startsWith(DAEMON_HEADER)).toBe(true);
-          return JSON.parse(p.slice(DAEMON_HEADER.length)) as unknown;
-        });
-        expect(sent).toEqual(referencePayloads(docs));
+        const parse = (payload: string): unknown => {
+          expect(payload.startsWith(DAEMON_HEADER)).toBe(true);
+          return JSON.parse(payload.slice(DAEMON_HEADER.length)) as unknown;
+        };
+        expect(packDocuments(docs).payloads.map(parse)).toEqual(referencePayloads(docs).map(parse));
         expect(JSON.stringify(docs)).toBe(before); // documents restored, key order included
       }),
       { numRuns: 200 },
