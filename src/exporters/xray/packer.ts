@@ -60,7 +60,8 @@ export function packDocuments(
   const counters: PackCounters = { nested: 0, truncated: 0, dropped: 0 };
   const payloads: string[] = [];
   // No subsegment in the batch (one span per export, or a batch of lone SERVER spans): every document is a root,
-  // so skip the entries, the id map and the tree walk. Measured (Node 20.20, 2 vCPU): ≈ 0.3 µs less per document.
+  // so skip the entries, the id map and the tree walk. Measured together with the id changes of trace-id.ts (tsx,
+  // CPU time, fresh timestamps): a 64-span slice of lone SERVER spans 153 → 140–146 µs to translate and pack.
   if (!docs.some(isSubsegment)) {
     for (const doc of docs) packAlone(doc, maxDocumentBytes, payloads, counters);
     return result(payloads, docs.length, counters);
@@ -139,7 +140,8 @@ interface Saved {
  * JSON of a segment with its descendants nested. Children are stripped of their linking fields by setting them to
  * `undefined` (JSON.stringify skips those) around one stringify call, then restored: measured ≈ 0.5 µs per document
  * cheaper than copying each child with an object rest. One record per touched document and no closures or per-key
- * arrays (the earlier version allocated five per document): ≈ 0.2 µs less per nested document.
+ * arrays (the earlier version allocated five per document): measured together with the trace-id cache, a 4-span
+ * request trace 16.4–17.4 → 11.8–13.9 µs to translate and pack (tsx, CPU time, fresh timestamps).
  */
 function serialiseNested(root: Entry): string {
   const saved: Saved[] = [];
