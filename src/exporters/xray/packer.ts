@@ -59,10 +59,12 @@ export function packDocuments(
 ): PackResult {
   const counters: PackCounters = { nested: 0, truncated: 0, dropped: 0 };
   const payloads: string[] = [];
-  if (docs.length === 1) {
-    // One span per export (SimpleSpanProcessor): skip the tree bookkeeping.
-    packRoot({ doc: docs[0]!, children: [], reached: false }, maxDocumentBytes, payloads, counters);
-    return { payloads, documents: 1, ...counters };
+  // No subsegment in the batch (one span per export, or a batch of lone SERVER spans): every document is a root,
+  // so skip the entries, the id map and the tree walk. Measured together with the id changes of trace-id.ts (tsx,
+  // CPU time, fresh timestamps): a 64-span slice of lone SERVER spans 153 → 140–146 µs to translate and pack.
+  if (!docs.some(isSubsegment)) {
+    for (const doc of docs) packAlone(doc, maxDocumentBytes, payloads, counters);
+    return result(payloads, docs.length, counters);
   }
   const entries: Entry[] = docs.map((doc) => ({ doc, children: [], reached: false }));
   const byId = new Map<string, Entry>();
@@ -80,18 +82,37 @@ export function packDocuments(
   for (const entry of entries) {
     if (!entry.reached) packRoot({ doc: entry.doc, children: [], reached: false }, maxDocumentBytes, payloads, counters);
   }
-  return { payloads, documents: docs.length, ...counters };
+  return result(payloads, docs.length, counters);
+}
+
+function isSubsegment(doc: PackableDocument): boolean {
+  return doc.type === 'subsegment';
+}
+
+function result(payloads: string[], documents: number, counters: PackCounters): PackResult {
+  return { payloads, documents, nested: counters.nested, truncated: counters.truncated, dropped: counters.dropped };
+}
+
+/** One document with nothing of its batch nested in it. */
+function packAlone(doc: PackableDocument, max: number, payloads: string[], counters: PackCounters): void {
+  const payload = DAEMON_HEADER + JSON.stringify(doc);
+  if (fits(payload, max)) payloads.push(payload);
+  else packTreeSplit({ doc, children: [] }, max, payloads, counters);
+}
+
+/** UTF-8 is at most 3 bytes per UTF-16 unit: below a third of the limit no exact count is needed. */
+function fits(payload: string, max: number): boolean {
+  return payload.length * 3 <= max || Buffer.byteLength(payload) <= max;
 }
 
 function packRoot(root: Entry, max: number, payloads: string[], counters: PackCounters): void {
   markReached(root);
-  const segment = root.doc.type !== 'subsegment';
-  if (segment || root.children.length === 0) {
-    const payload = DAEMON_HEADER + (segment ? serialiseNested(root) : JSON.stringify(root.doc));
-    // UTF-8 is at most 3 bytes per UTF-16 unit: below a third of the limit no exact count is needed.
-    if (payload.length * 3 <= max || Buffer.byteLength(payload) <= max) {
+  if (root.children.length === 0) return packAlone(root.doc, max, payloads, counters);
+  if (root.doc.type !== 'subsegment') {
+    const payload = DAEMON_HEADER + serialiseNested(root);
+    if (fits(payload, max)) {
       payloads.push(payload);
-      if (segment) counters.nested += countDescendants(root);
+      counters.nested += countDescendants(root);
       return;
     }
   }
@@ -100,38 +121,74 @@ function packRoot(root: Entry, max: number, payloads: string[], counters: PackCo
 
 type Mutable = { trace_id?: string; parent_id?: string; type?: string; subsegments?: readonly unknown[] };
 
+/** What {@link serialiseNested} changed on one document, to put back. */
+interface Saved {
+  readonly doc: Mutable;
+  /** Linking fields were stripped (a nested child: it has `type` and `parent_id`, or it would not be nested). */
+  readonly stripped: boolean;
+  readonly traceId: string | undefined;
+  readonly hadTraceId: boolean;
+  readonly parentId: string | undefined;
+  readonly type: string | undefined;
+  /** `subsegments` was replaced (the document has children in the batch). */
+  readonly nested: boolean;
+  readonly hadSubsegments: boolean;
+  readonly subsegments: readonly unknown[] | undefined;
+}
+
 /**
  * JSON of a segment with its descendants nested. Children are stripped of their linking fields by setting them to
  * `undefined` (JSON.stringify skips those) around one stringify call, then restored: measured ≈ 0.5 µs per document
- * cheaper than copying each child with an object rest.
+ * cheaper than copying each child with an object rest. One record per touched document and no closures or per-key
+ * arrays (the earlier version allocated five per document): measured together with the trace-id cache, a 4-span
+ * request trace 16.4–17.4 → 11.8–13.9 µs to translate and pack (tsx, CPU time, fresh timestamps).
  */
 function serialiseNested(root: Entry): string {
-  if (root.children.length === 0) return JSON.stringify(root.doc);
-  const touched: { doc: Mutable; saved: Mutable; had: boolean[] }[] = [];
-  const link = (entry: Entry, strip: boolean): void => {
-    const doc = entry.doc as Mutable;
-    const saved: Mutable = { trace_id: doc.trace_id, parent_id: doc.parent_id, type: doc.type, subsegments: doc.subsegments };
-    touched.push({ doc, saved, had: LINK_KEYS.map((key) => key in doc) });
-    if (strip) doc.trace_id = doc.parent_id = doc.type = undefined;
-    if (entry.children.length > 0) {
-      doc.subsegments = [...(doc.subsegments ?? []), ...entry.children.map((child) => child.doc)];
-      for (const child of entry.children) link(child, true);
-    }
-  };
+  const saved: Saved[] = [];
   try {
-    link(root, false);
+    link(root, false, saved);
     return JSON.stringify(root.doc);
   } finally {
-    for (const { doc, saved, had } of touched) {
-      LINK_KEYS.forEach((key, i) => {
-        if (had[i]) (doc as Record<string, unknown>)[key] = saved[key];
-        else delete doc[key];
-      });
-    }
+    for (const entry of saved) restore(entry);
   }
 }
 
-const LINK_KEYS = ['trace_id', 'parent_id', 'type', 'subsegments'] as const;
+function link(entry: Entry, strip: boolean, saved: Saved[]): void {
+  const doc = entry.doc as Mutable;
+  const nest = entry.children.length > 0;
+  if (!strip && !nest) return;
+  saved.push({
+    doc,
+    stripped: strip,
+    traceId: doc.trace_id,
+    hadTraceId: 'trace_id' in doc,
+    parentId: doc.parent_id,
+    type: doc.type,
+    nested: nest,
+    hadSubsegments: 'subsegments' in doc,
+    subsegments: doc.subsegments,
+  });
+  if (strip) doc.trace_id = doc.parent_id = doc.type = undefined;
+  if (nest) {
+    const list: unknown[] = doc.subsegments === undefined ? [] : [...doc.subsegments];
+    for (const child of entry.children) list.push(child.doc);
+    doc.subsegments = list;
+    for (const child of entry.children) link(child, true, saved);
+  }
+}
+
+function restore(entry: Saved): void {
+  const { doc } = entry;
+  if (entry.stripped) {
+    if (entry.hadTraceId) doc.trace_id = entry.traceId;
+    else delete doc.trace_id;
+    doc.parent_id = entry.parentId;
+    doc.type = entry.type;
+  }
+  if (!entry.nested) return;
+  if (entry.hadSubsegments) doc.subsegments = entry.subsegments;
+  else delete doc.subsegments;
+}
 
 function markReached(entry: Entry): void {
   entry.reached = true;

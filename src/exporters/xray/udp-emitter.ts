@@ -11,6 +11,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { encodeChunk } from './chunk-encoder';
 import { formatEndpoint, type DaemonEndpoint } from './daemon-address';
 import type { RateLimitedLog } from '../../diag/rate-limited-log';
 
@@ -137,9 +138,11 @@ export class UdpEmitter {
         }
         settle();
       };
+      // The chunk's strings encoded into one buffer (chunk-encoder.ts); if that throws, sendAll counts the chunk.
+      const encoded = encodeChunk(payloads, start, end);
       for (let i = start; i < end; i++) {
         try {
-          socket.send(payloads[i]!, onSent);
+          socket.send(encoded[i - start]!, onSent);
         } catch (err) {
           this.onSendError(err as Error);
           settle();

@@ -136,21 +136,23 @@ export class XRayDaemonExporter implements SpanExporter {
    */
   private async exportBatch(spans: readonly ReadableSpan[]): Promise<void> {
     const byTrace = new Map<string, SegmentDocument[]>();
-    for (let start = 0; start < spans.length; start += SLICE_SPANS) {
-      if (start > 0) await yieldToEventLoop();
-      for (const span of spans.slice(start, start + SLICE_SPANS)) {
-        const doc = this.translateOne(span);
-        if (!doc) continue;
-        const group = byTrace.get(doc.trace_id);
-        if (group) group.push(doc);
-        else byTrace.set(doc.trace_id, [doc]);
-      }
+    for (let i = 0; i < spans.length; i++) {
+      if (i > 0 && i % SLICE_SPANS === 0) await yieldToEventLoop();
+      const doc = this.translateOne(spans[i]!);
+      if (!doc) continue;
+      const group = byTrace.get(doc.trace_id);
+      if (group) group.push(doc);
+      else byTrace.set(doc.trace_id, [doc]);
     }
     this.counts.spans += spans.length;
     const sends: Promise<unknown>[] = [];
     let slice: SegmentDocument[] = [];
     for (const group of byTrace.values()) {
-      slice = slice.length === 0 ? group : slice.concat(group);
+      // Appended in place: a concat per trace copied the slice again for every lone span. With the index loop above
+      // (no slice copies), measured 512 lone SERVER spans through export() with the socket stubbed out (tsx, CPU
+      // time, 3 interleaved pairs): min 6.33 / 6.67 / 3.63 → 5.91 / 5.86 / 3.38 µs per span.
+      if (slice.length === 0) slice = group;
+      else for (const doc of group) slice.push(doc);
       if (slice.length < SLICE_SPANS) continue;
       sends.push(this.emitter.send(this.pack(slice)));
       slice = [];

@@ -15,7 +15,7 @@ import { makeResourceFragment } from './origin';
 import type { ResourceFragment } from './origin';
 import { makeSql } from './sql';
 import { toEpochSeconds } from './time';
-import { toXRaySpanId, toXRayTraceId } from './trace-id';
+import { createTraceIdConverter, toXRaySpanId } from './trace-id';
 import type { SegmentDocument, TranslatorOptions } from './types';
 
 /**
@@ -74,6 +74,7 @@ export function createSegmentTranslator(
   const withResourceMetadata = options.resourceMetadata === true;
   const fragments = new WeakMap<Resource, ResourceFragment>();
   const naming: NamingContext = { tracingName, matchHost };
+  const toTraceId = createTraceIdConverter();
 
   const fragmentFor = (resource: Resource): ResourceFragment => {
     let fragment = fragments.get(resource);
@@ -87,7 +88,7 @@ export function createSegmentTranslator(
 
   return function translateSpan(span: ReadableSpan): SegmentDocument | undefined {
     const context = span.spanContext();
-    const traceId = toXRayTraceId(context.traceId);
+    const traceId = toTraceId(context.traceId);
     const id = toXRaySpanId(context.spanId);
     if (traceId === undefined || id === undefined) return undefined;
     const parentId = span.parentSpanContext === undefined ? undefined : toXRaySpanId(span.parentSpanContext.spanId);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
-import { toXRaySpanId, toXRayTraceId } from './trace-id';
+import { createTraceIdConverter, toXRaySpanId, toXRayTraceId } from './trace-id';
 import { toEpochSeconds } from './time';
 
 describe('toXRayTraceId', () => {
@@ -56,6 +56,16 @@ describe('toEpochSeconds', () => {
       const ns = Math.floor(Math.random() * 1e9);
       const text = JSON.stringify(toEpochSeconds([s, ns]));
       expect(text).toMatch(/^\d+(\.\d{1,6})?$/);
+    }
+  });
+});
+
+describe('createTraceIdConverter', () => {
+  it('should give what toXRayTraceId gives, for repeated and changing ids', () => {
+    const convert = createTraceIdConverter();
+    for (const id of ['4bf92f3577b34da6a3ce929d0e0e4736', '4bf92f3577b34da6a3ce929d0e0e4736', 'zz', 'zz',
+      '4BF92F3577B34DA6A3CE929D0E0E4736', '00000000000000000000000000000000', '4bf92f3577b34da6a3ce929d0e0e4736']) {
+      expect(convert(id)).toBe(toXRayTraceId(id));
     }
   });
 });
