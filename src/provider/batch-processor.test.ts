@@ -160,4 +160,45 @@ describe('BackendBatchProcessor', () => {
     await sleep(LIMITS.scheduledDelayMillis + 20);
     expect(exporter.exported).toBe(5);
   });
+
+  it('should bound forceFlush by about one export timeout when the backend hangs, keeping the rest queued', async () => {
+    const { exporter, processor, end } = setUp({ exportTimeoutMillis: 50 });
+    exporter.mode = 'hang';
+    end(60); // six batches
+    const started = Date.now();
+    await processor.forceFlush();
+    expect(Date.now() - started).toBeLessThan(4 * 50); // not 6 × 50
+    expect(exporter.batches.length).toBeLessThan(6);
+    expect(processor.droppedSpans).toBe(0); // the rest waits for the next scheduled export
+    exporter.mode = 'answer';
+    await sleep(200);
+    expect(exporter.exported).toBe(60);
+  });
+
+  it('should refuse, count and report spans that end while shutdown runs, and leave nothing queued', async () => {
+    const { exporter, processor, end } = setUp();
+    exporter.mode = 'later';
+    end(25);
+    await turn(); // batch 1 in flight, unanswered
+    const closing = processor.shutdown();
+    end(5); // refused: shutdown has started
+    exporter.mode = 'answer';
+    exporter.pending.shift()?.();
+    await closing;
+    expect(exporter.exported).toBe(25);
+    expect(processor.droppedSpans).toBe(5);
+    expect(warnings.at(-1)).toMatch(/^honeycomb: 5 spans dropped .*5 dropped so far/);
+    await processor.forceFlush();
+    expect(exporter.exported).toBe(25); // nothing left behind for a shut-down exporter
+  });
+
+  it('should count what a hanging backend leaves queued at shutdown as dropped', async () => {
+    const { exporter, processor, end } = setUp({ exportTimeoutMillis: 30 });
+    exporter.mode = 'hang';
+    end(100);
+    await processor.shutdown();
+    expect(exporter.shutdowns).toBe(1);
+    expect(processor.droppedSpans + exporter.exported).toBe(100);
+    expect(processor.droppedSpans).toBeGreaterThan(0);
+  });
 });

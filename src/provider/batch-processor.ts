@@ -11,7 +11,7 @@ export type BatchLimits = ResolvedConfig['batch'];
  * batches of at most `maxExportBatchSize`, one batch in flight at a time — the OpenTelemetry batching processor's
  * contract (spec "Batching processor"), with three differences that matter when two backends share a provider:
  *
- * - Drops are reported per backend, by name, with counts (`honeycomb: 37,244 spans dropped because its export queue
+ * - Drops are reported per backend, by name, with counts (`honeycomb: 37244 spans dropped because its export queue
  *   was full …`), at most once per 30 s and always before a flush or shutdown returns. OpenTelemetry's processor logs
  *   the same anonymous "Dropped N spans because maxQueueSize reached" for every queue.
  * - A full batch is exported from `setImmediate`, not inside the `span.end()` that filled it, and back-to-back batches
@@ -28,6 +28,8 @@ export class BackendBatchProcessor implements SpanProcessor {
   private immediate: NodeJS.Immediate | undefined;
   /** Settles when the batch in flight is done or timed out. */
   private inFlight: Promise<void> | undefined;
+  /** Set when shutdown starts: later spans are refused (and counted as dropped). */
+  private closing = false;
   private closed = false;
   private shutdownPromise: Promise<void> | undefined;
   private dropped = 0;
@@ -54,7 +56,13 @@ export class BackendBatchProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    if (this.closed || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.closing) {
+      // Refused up front, as OpenTelemetry's processor does after shutdown; counted, and reported when shutdown ends.
+      this.dropped++;
+      this.unreportedDrops++;
+      return;
+    }
     if (this.queue.length >= this.limits.maxQueueSize) {
       this.dropped++;
       this.unreportedDrops++;
@@ -66,9 +74,13 @@ export class BackendBatchProcessor implements SpanProcessor {
     this.schedule();
   }
 
-  /** Exports everything queued now (and waits for the batch in flight), then flushes the exporter. */
+  /**
+   * Exports everything queued now (and waits for the batch in flight), then flushes the exporter. Bounded: batches are
+   * sent one at a time, and after `exportTimeoutMillis` in all no further batch is started (what is left stays queued
+   * for the next scheduled export), so a hanging backend costs a flush at most about two export timeouts.
+   */
   async forceFlush(): Promise<void> {
-    await this.drain();
+    await this.drain(Date.now() + this.limits.exportTimeoutMillis);
     this.reportDrops(true);
     try {
       await this.exporter.forceFlush?.();
@@ -77,17 +89,24 @@ export class BackendBatchProcessor implements SpanProcessor {
     }
   }
 
-  /** Idempotent: stops accepting spans, exports what is queued, then shuts the exporter down. */
+  /** Idempotent: refuses new spans, exports what is queued (bounded as a flush is), then shuts the exporter down. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= this.close();
     return this.shutdownPromise;
   }
 
   private async close(): Promise<void> {
-    await this.forceFlush();
+    this.closing = true;
+    await this.drain(Date.now() + this.limits.exportTimeoutMillis);
     this.closed = true;
     this.clearSchedule();
+    // Whatever the bound left behind will never be sent: count it, so the log says so.
+    this.dropped += this.queue.length;
+    this.unreportedDrops += this.queue.length;
+    this.queue = [];
+    this.reportDrops(true);
     try {
+      await this.exporter.forceFlush?.();
       await this.exporter.shutdown();
     } catch {
       // As above: shutdown resolves.
@@ -116,15 +135,19 @@ export class BackendBatchProcessor implements SpanProcessor {
     this.immediate = undefined;
   }
 
-  /** Exports the spans queued when it is called, batch by batch, waiting for the one in flight first. */
-  private async drain(): Promise<void> {
+  /**
+   * Exports the spans queued when it is called, batch by batch, waiting for the one in flight first; starts no batch
+   * after `deadline`.
+   */
+  private async drain(deadline: number): Promise<void> {
     this.clearSchedule();
     let remaining = this.queue.length;
     if (this.inFlight !== undefined) await this.inFlight;
-    while (remaining > 0 && this.queue.length > 0) {
+    while (remaining > 0 && this.queue.length > 0 && !this.closed && Date.now() < deadline) {
       remaining -= Math.min(remaining, this.limits.maxExportBatchSize);
       await this.exportBatch();
     }
+    if (!this.closed && this.queue.length > 0) this.schedule();
   }
 
   /** Sends one batch; the returned promise settles when the exporter answers or `exportTimeoutMillis` passes. */
