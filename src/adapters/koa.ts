@@ -9,7 +9,7 @@
  * @see docs/adapters.md
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { endWithResponse, errorStatus, type TracedRequest } from './shared/node-response';
+import { endFromResponse, errorStatus, type TracedRequest } from './shared/node-response';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
 
@@ -23,12 +23,21 @@ export interface KoaContextLike {
 /** Koa middleware. */
 export type TracingMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<void>;
 
-type Traced = KoaContextLike & { [SERVER_SPAN]?: ServerSpan; _matchedRoute?: unknown };
+/** On `req`: the Koa context, so the static response listener can read the route and whether downstream settled. */
+const KOA_CONTEXT = Symbol.for('dualtrace.koa-context');
+/** On the context: downstream middleware has settled / the response finished or closed before it did. */
+const SETTLED = Symbol.for('dualtrace.koa-settled');
+const RESPONDED = Symbol.for('dualtrace.koa-responded');
+
+type Traced = KoaContextLike & { [SERVER_SPAN]?: ServerSpan; [SETTLED]?: boolean; [RESPONDED]?: boolean; _matchedRoute?: unknown };
+type KoaRequest = TracedRequest & { [KOA_CONTEXT]?: Traced };
 
 /**
  * Middleware that starts a SERVER span per request, keeps it active for downstream middleware, names it after the
- * @koa/router route (`ctx._matchedRoute`) and ends it when the response has been sent (a streamed `ctx.body`
- * included) or the connection closed. A thrown error with a 5xx (or no) status is recorded and rethrown.
+ * @koa/router route (`ctx._matchedRoute`) and ends it once the response has been sent (a streamed `ctx.body`
+ * included) or the connection closed, and downstream middleware has settled — whichever comes last, so a client that
+ * hangs up early still leaves the route and a later error on the span. A thrown error with a 5xx (or no) status is
+ * recorded and rethrown. Inside `dualtrace/http`'s `traced`, it names and marks that span instead of starting one.
  *
  * @param {ServerTracingOptions} [options={}] span name, ignored paths, header allow-lists, tracer provider
  * @example
@@ -39,10 +48,19 @@ export function tracing(options?: ServerTracingOptions): TracingMiddleware {
   const spans = createServerSpans('koa', options);
   return async function dualtraceTracing(ctx, next) {
     const traced = ctx as Traced;
-    const req = ctx.req as TracedRequest;
-    // Already traced: by an earlier copy of this middleware, or by dualtrace/http around Koa's callback.
-    if (traced[SERVER_SPAN] !== undefined || req[SERVER_SPAN] !== undefined) {
-      await next();
+    const req = ctx.req as KoaRequest;
+    // Already traced (an earlier copy of this middleware, or dualtrace/http around Koa's callback): add the route and
+    // a thrown error to that span. Without a response object (a hand-made context) there is nothing to end on.
+    const outer = traced[SERVER_SPAN] ?? req[SERVER_SPAN];
+    if (outer !== undefined || ctx.res === undefined) {
+      try {
+        await next();
+      } catch (error) {
+        outer?.recordError(error, errorStatus(error) ?? 500);
+        throw error;
+      } finally {
+        outer?.setRoute(routeOf(traced));
+      }
       return;
     }
     const span = spans.startNode(req);
@@ -52,18 +70,35 @@ export function tracing(options?: ServerTracingOptions): TracingMiddleware {
     }
     traced[SERVER_SPAN] = span;
     req[SERVER_SPAN] = span;
+    req[KOA_CONTEXT] = traced;
     // Koa writes the body after the middleware settles (and pipes streams), so the span ends with the response.
-    endWithResponse(ctx.res);
+    ctx.res.on('finish', onResponseDone);
+    ctx.res.on('close', onResponseDone);
     try {
       await span.run(next);
     } catch (error) {
       // Koa's own handler answers `status`/`statusCode` when it is 4xx/5xx, else 500: the response carries it.
-      span.setRoute(routeOf(traced));
       span.recordError(error, errorStatus(error) ?? 500);
       throw error;
+    } finally {
+      traced[SETTLED] = true;
+      span.setRoute(routeOf(traced));
+      if (traced[RESPONDED] === true) endFromResponse(span, ctx.res); // the response was done first
     }
-    span.setRoute(routeOf(traced));
   };
+}
+
+/** Static listener (no closure per request): ends the span, unless downstream middleware is still running. */
+function onResponseDone(this: ServerResponse): void {
+  const req = this.req as KoaRequest | undefined;
+  const span = req?.[SERVER_SPAN];
+  const ctx = req?.[KOA_CONTEXT];
+  if (span === undefined || span.isEnded) return;
+  if (ctx !== undefined && ctx[SETTLED] !== true) {
+    ctx[RESPONDED] = true; // the middleware ends it when it settles
+    return;
+  }
+  endFromResponse(span, this);
 }
 
 function routeOf(ctx: Traced): string | undefined {

@@ -1,10 +1,11 @@
-import type { Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import { describe, expect, it } from 'vitest';
 import Koa3 from 'koa';
+import { traced } from '../../src/adapters/http';
 import { tracing } from '../../src/adapters/koa';
 import type { ServerTracingOptions } from '../../src/adapters/shared/server-span';
 import { describeServerAdapter, loadUser, otlpSpans, send, STATUS_ERROR, useTracing } from '../fixtures/adapter-harness';
@@ -30,6 +31,10 @@ function buildApp(Koa: KoaClass, options: ServerTracingOptions) {
   router.get('/throw', () => {
     throw new Error('kaboom');
   });
+  router.get('/slow/:id', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    throw new Error('too late');
+  });
   router.get('/stream', (ctx) => {
     // A body Koa pipes after the middleware settled: three chunks, 40 ms apart.
     ctx.body = Readable.from((async function* () {
@@ -51,9 +56,11 @@ function buildApp(Koa: KoaClass, options: ServerTracingOptions) {
   return app;
 }
 
-async function listen(Koa: KoaClass, options: ServerTracingOptions) {
+async function listen(Koa: KoaClass, options: ServerTracingOptions, wrapInHttpAdapter = false) {
+  const app = buildApp(Koa, options);
   const server: Server = await new Promise((resolve) => {
-    const s = buildApp(Koa, options).listen(0, '127.0.0.1', () => resolve(s));
+    const s = wrapInHttpAdapter ? createServer(traced(app.callback())) : createServer(app.callback());
+    s.listen(0, '127.0.0.1', () => resolve(s));
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -79,6 +86,46 @@ for (const [label, Koa] of [['koa 3', Koa3], ['koa 2', Koa2]] as const) {
         expect(byPath('/missing/3').attributes['http.response.status_code']).toBe(404);
         expect(byPath('/missing/3').status.code).not.toBe(STATUS_ERROR);
         expect(byPath('/missing/3').events).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('should keep the route and a later error when the client hangs up before the middleware settles', async () => {
+      const app = await listen(Koa, {});
+      try {
+        await new Promise<void>((resolve) => {
+          const req = get(`${app.url}/slow/7`);
+          req.on('error', () => resolve());
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 30);
+        });
+        await new Promise((resolve) => setTimeout(resolve, 250)); // the handler throws at 150 ms
+        const [span] = await otlpSpans(s, 1);
+        expect(span!.name).toBe('GET /slow/:id');
+        expect(span!.attributes['http.route']).toBe('/slow/:id');
+        expect(span!.status.code).toBe(STATUS_ERROR);
+        expect(span!.events.map((e) => e.name)).toEqual(['exception']);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('should name and mark the dualtrace/http span when Koa runs inside traced(), not start a second one', async () => {
+      const app = await listen(Koa, {}, true);
+      try {
+        expect((await send(app.url, '/api/items/3')).status).toBe(200);
+        expect((await send(app.url, '/throw')).status).toBe(500);
+        const spans = await otlpSpans(s, 2);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(s.otlp.spans.filter((sp) => sp.kind === 2)).toHaveLength(2); // one per request
+        const byPath = (p: string) => spans.find((sp) => sp.attributes['url.path'] === p)!;
+        expect(byPath('/api/items/3').name).toBe('GET /api/items/:item');
+        expect(byPath('/throw').name).toBe('GET /throw');
+        expect(byPath('/throw').status.code).toBe(STATUS_ERROR);
+        expect(byPath('/throw').events.map((e) => e.name)).toEqual(['exception']);
       } finally {
         await app.close();
       }
