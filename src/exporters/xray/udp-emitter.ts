@@ -138,7 +138,7 @@ export class UdpEmitter {
         }
         settle();
       };
-      // The chunk's strings encoded into one buffer (chunk-encoder.ts); if that throws, sendAll counts the chunk.
+      // The chunk's strings encoded into one buffer (chunk-encoder.ts); if that throws, sendAll counts every payload not yet sent as failed.
       const encoded = encodeChunk(payloads, start, end);
       for (let i = start; i < end; i++) {
         try {

@@ -1,7 +1,8 @@
 /**
  * Decodes the `ExportTraceServiceResponse` a collector answers with, for the one thing OpenTelemetry's export delegate
  * uses it for: logging a partial success (`rejected_spans`, `error_message`). Written here rather than imported from
- * `@opentelemetry/otlp-transformer`, so that the transformer is not a runtime dependency of dualtrace.
+ * `@opentelemetry/otlp-transformer`, so that dualtrace never loads the transformer (it is still installed, as a
+ * dependency of `@opentelemetry/otlp-exporter-base`).
  * A malformed body throws; the delegate catches that, logs it, and still counts the export as a success.
  */
 

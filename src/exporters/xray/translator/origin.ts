@@ -50,8 +50,8 @@ export function makeResourceFragment(resource: Resource, withMetadata: boolean):
 
 /**
  * The resource's attributes without touching `attributes` while async detectors are still running (that getter then
- * logs a diag error on every call): only the values already known. BatchSpanProcessor waits for them before export,
- * so this matters only for other processors.
+ * logs a diag error on every call): only the values already known. dualtrace's own resource has none (it is built
+ * synchronously); this matters for a provider of the app's own with async detectors.
  */
 function settledAttributes(resource: Resource): Attributes {
   if (resource.asyncAttributesPending !== true) return resource.attributes;
