@@ -13,7 +13,7 @@ import { ConfigError } from '../../src/errors';
 import { resolveConfig } from '../../src/config';
 import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
 import { serveNode } from '../fixtures/adapter-serve';
-import { captureDiag, initError, recordUnhandled, type CapturedLog } from './support';
+import { initError, recordUnhandled, useFaultHarness } from './support';
 
 const FAST = {
   batch: { scheduledDelayMillis: 20, exportTimeoutMillis: 5_000 },
@@ -40,23 +40,10 @@ async function expectDelivered(backends: Backends, names: string[]): Promise<voi
 }
 
 describe('hostile span attributes', () => {
-  let backends: Backends;
-  let log: CapturedLog;
-  let unhandled: ReturnType<typeof recordUnhandled>;
-
-  beforeEach(async () => {
-    backends = await startBackends();
-    log = captureDiag(DiagLogLevel.WARN);
-    unhandled = recordUnhandled();
-  });
-  afterEach(async () => {
-    await backends.close();
-    unhandled.stop();
-    log.restore();
-  });
+  const h = useFaultHarness(DiagLogLevel.WARN);
 
   it('should accept attributes of every type, odd numbers, lone surrogates, huge values and 10,000 keys without throwing', async () => {
-    const tracing = backends.init(FAST);
+    const tracing = h.backends.init(FAST);
     const big = 'y'.repeat(2 * 1024 * 1024);
     const hostile: Record<string, unknown> = {
       str: 'plain',
@@ -111,15 +98,15 @@ describe('hostile span attributes', () => {
     ).not.toThrow();
     tracing.tracer.startSpan('control').end();
     await tracing.forceFlush();
-    await expectDelivered(backends, ['hostile', 'control']);
-    const otlp = backends.honeycomb.spans.find((s) => s.name === 'hostile');
+    await expectDelivered(h.backends, ['hostile', 'control']);
+    const otlp = h.backends.honeycomb.spans.find((s) => s.name === 'hostile');
     expect(otlp?.attributes.int).toBe(42);
-    const doc = backends.xray.segmentsFlat().find((s) => s.doc.name === 'hostile')?.doc;
+    const doc = h.backends.xray.segmentsFlat().find((s) => s.doc.name === 'hostile')?.doc;
     for (const value of Object.values((doc?.annotations ?? {}) as Record<string, unknown>)) {
       expect(['string', 'number', 'boolean']).toContain(typeof value);
       if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
     }
-    expect(unhandled.errors).toEqual([]);
+    expect(h.unhandled.errors).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import { initTracing, type Tracing } from '../../src/init-tracing';
 import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
 import type { OtlpSink } from '../helpers/otlp-sink';
 import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
-import { captureDiag, closedTcpPort, endSpans, FaultProxy, heapAfterGc, recordUnhandled, type CapturedLog } from './support';
+import { captureDiag, closedTcpPort, endSpans, FaultProxy, heapAfterGc, recordUnhandled, type CapturedLog, useFaultHarness } from './support';
 
 /**
  * Short bounds everywhere so each fault plays out in well under a second or two. Spans wait for `forceFlush()` (long
@@ -35,20 +35,7 @@ function failureLines(log: CapturedLog): string[] {
 }
 
 describe('Honeycomb answers with an error status', () => {
-  let backends: Backends;
-  let log: CapturedLog;
-  let unhandled: ReturnType<typeof recordUnhandled>;
-
-  beforeEach(async () => {
-    backends = await startBackends();
-    log = captureDiag(DiagLogLevel.ALL);
-    unhandled = recordUnhandled();
-  });
-  afterEach(async () => {
-    await backends.close();
-    unhandled.stop();
-    log.restore();
-  });
+  const h = useFaultHarness(DiagLogLevel.ALL);
 
   // OpenTelemetry's OTLP exporter retries 429/502/503/504 (at most 5 times, backoff from 1 s, never past
   // honeycomb.timeoutMillis = 1.5 s here): at most 2 attempts per batch. Everything else is not retried.
@@ -65,44 +52,44 @@ describe('Honeycomb answers with an error status', () => {
   it.each(cases)(
     'should keep serving, log once, retry at most $attempts time(s) per batch and recover after HTTP $status',
     async ({ status, headers, attempts, says }) => {
-      backends.honeycomb.respond = () => ({ status, headers });
-      const tracing = backends.init(FAST);
+      h.backends.honeycomb.respond = () => ({ status, headers });
+      const tracing = h.backends.init(FAST);
 
       const failed = endSpans(50);
       await tracing.forceFlush();
-      await backends.xray.waitFor(50); // X-Ray is not held back by Honeycomb's failure.
+      await h.backends.xray.waitFor(50); // X-Ray is not held back by Honeycomb's failure.
 
-      const perSpan = deliveriesPerSpan(backends.honeycomb);
+      const perSpan = deliveriesPerSpan(h.backends.honeycomb);
       expect([...perSpan.keys()].sort()).toEqual([...failed].sort()); // every span was offered once at least…
       expect(Math.max(...perSpan.values())).toBeLessThanOrEqual(attempts); // …and retried within bounds: no storm.
-      expect(backends.honeycomb.requests.length).toBeLessThanOrEqual(attempts); // one batch of 50
+      expect(h.backends.honeycomb.requests.length).toBeLessThanOrEqual(attempts); // one batch of 50
 
-      expect(failureLines(log)).toHaveLength(1); // once, not once per batch
-      expect(failureLines(log)[0]).toMatch(/\d+ spans dropped \(\d+ spans in \d+ batches so far\)/);
-      expect(failureLines(log)[0]).toMatch(says);
+      expect(failureLines(h.log)).toHaveLength(1); // once, not once per batch
+      expect(failureLines(h.log)[0]).toMatch(/\d+ spans dropped \(\d+ spans in \d+ batches so far\)/);
+      expect(failureLines(h.log)[0]).toMatch(says);
       if (status === 401 || status === 403) {
-        expect(log.matching(/API key/)).toHaveLength(1);
-        expect(log.matching(/honeycombKey|HONEYCOMB_API_KEY/)).toHaveLength(1);
+        expect(h.log.matching(/API key/)).toHaveLength(1);
+        expect(h.log.matching(/honeycombKey|HONEYCOMB_API_KEY/)).toHaveLength(1);
       }
-      expect(log.lines.join('\n')).not.toContain(TEST_KEY);
+      expect(h.log.lines.join('\n')).not.toContain(TEST_KEY);
 
-      backends.honeycomb.respond = () => 200;
+      h.backends.honeycomb.respond = () => 200;
       const later = endSpans(5, 'after recovery');
       await tracing.forceFlush();
-      await backends.honeycomb.waitFor((spans) => later.every((id) => spans.some((s) => s.spanId === id)));
-      expect(log.matching(/honeycomb export recovered/)).toHaveLength(1);
-      expect(unhandled.errors).toEqual([]);
+      await h.backends.honeycomb.waitFor((spans) => later.every((id) => spans.some((s) => s.spanId === id)));
+      expect(h.log.matching(/honeycomb export recovered/)).toHaveLength(1);
+      expect(h.unhandled.errors).toEqual([]);
     },
   );
 
   // OpenTelemetry's OTLP exporter reports a retryable status (429/502/503/504) as an error without the HTTP status;
   // the Honeycomb exporter recovers it from Node's HTTP diagnostics channel so the log can name it.
   it('should say in the log that Honeycomb is rate-limiting when it answers 429', async () => {
-    backends.honeycomb.respond = () => ({ status: 429, headers: { 'retry-after': '120' } });
-    const tracing = backends.init(FAST);
+    h.backends.honeycomb.respond = () => ({ status: 429, headers: { 'retry-after': '120' } });
+    const tracing = h.backends.init(FAST);
     endSpans(3);
     await tracing.forceFlush();
-    expect(failureLines(log)[0]).toMatch(/429.*rate-limiting/);
+    expect(failureLines(h.log)[0]).toMatch(/429.*rate-limiting/);
   });
 });
 

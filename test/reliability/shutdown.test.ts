@@ -7,27 +7,15 @@ import { DiagLogLevel } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
 import { runFixture } from '../helpers/child';
-import { captureDiag, endSpans, FaultProxy, recordUnhandled, type CapturedLog } from './support';
+import { endSpans, FaultProxy, useFaultHarness } from './support';
 
 describe('shutdown() while a backend hangs', () => {
-  let backends: Backends;
-  let log: CapturedLog;
-  let unhandled: ReturnType<typeof recordUnhandled>;
-
-  beforeEach(async () => {
-    backends = await startBackends();
-    backends.honeycomb.respond = () => 'hang';
-    log = captureDiag(DiagLogLevel.WARN);
-    unhandled = recordUnhandled();
-  });
-  afterEach(async () => {
-    await backends.close();
-    unhandled.stop();
-    log.restore();
+  const h = useFaultHarness(DiagLogLevel.WARN, (b) => {
+    b.honeycomb.respond = () => 'hang';
   });
 
   it('should resolve shutdown() within shutdownTimeoutMillis, deliver to X-Ray, and be idempotent', async () => {
-    const tracing = backends.init({
+    const tracing = h.backends.init({
       honeycomb: { timeoutMillis: 30_000 }, // the exporter itself would wait 30 s
       batch: { scheduledDelayMillis: 10_000 },
       shutdownTimeoutMillis: 400,
@@ -41,15 +29,15 @@ describe('shutdown() while a backend hangs', () => {
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(350);
     expect(took).toBeLessThan(400 + 600);
-    await backends.xray.waitFor(25);
-    expect(backends.honeycomb.requests.length).toBeGreaterThan(0); // it was tried, it hung
-    expect(log.matching(/dualtrace shutdown did not finish within 400 ms/)).toHaveLength(1);
+    await h.backends.xray.waitFor(25);
+    expect(h.backends.honeycomb.requests.length).toBeGreaterThan(0); // it was tried, it hung
+    expect(h.log.matching(/dualtrace shutdown did not finish within 400 ms/)).toHaveLength(1);
     await expect(tracing.forceFlush()).resolves.toBeUndefined(); // after shutdown: resolves, never rejects
-    expect(unhandled.errors).toEqual([]);
+    expect(h.unhandled.errors).toEqual([]);
   });
 
   it('should resolve forceFlush() within shutdownTimeoutMillis while Honeycomb hangs', async () => {
-    const tracing = backends.init({
+    const tracing = h.backends.init({
       honeycomb: { timeoutMillis: 30_000 },
       batch: { scheduledDelayMillis: 10_000 },
       shutdownTimeoutMillis: 300,
@@ -59,8 +47,8 @@ describe('shutdown() while a backend hangs', () => {
     const started = Date.now();
     await tracing.forceFlush();
     expect(Date.now() - started).toBeLessThan(300 + 500);
-    await backends.xray.waitFor(10);
-    expect(unhandled.errors).toEqual([]);
+    await h.backends.xray.waitFor(10);
+    expect(h.unhandled.errors).toEqual([]);
   });
 });
 

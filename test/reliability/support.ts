@@ -6,6 +6,8 @@
 import { diag, DiagLogLevel, type DiagLogger, trace } from '@opentelemetry/api';
 import type { DualtraceOptions } from '../../src/config/types';
 import { initTracing } from '../../src/init-tracing';
+import { afterEach, beforeEach } from 'vitest';
+import { startBackends, type Backends } from '../helpers/backends';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
@@ -213,4 +215,31 @@ export async function until(condition: () => boolean, timeoutMs = 3_000): Promis
 /** Resolves after `ms` (for the few places where nothing can be awaited: "nothing else arrives"). */
 export function quiet(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What each fault test gets, as a live view: both sinks, the captured diag log and the unhandled-rejection record. */
+export interface FaultHarness {
+  backends: Backends;
+  log: CapturedLog;
+  unhandled: ReturnType<typeof recordUnhandled>;
+}
+
+/**
+ * Per test: starts both sinks (then `prepare` runs, e.g. to make one hang), captures diag at `level` and records
+ * unhandled rejections; undoes all of it after the test.
+ */
+export function useFaultHarness(level: DiagLogLevel, prepare?: (backends: Backends) => void): FaultHarness {
+  const harness = {} as FaultHarness;
+  beforeEach(async () => {
+    harness.backends = await startBackends();
+    prepare?.(harness.backends);
+    harness.log = captureDiag(level);
+    harness.unhandled = recordUnhandled();
+  });
+  afterEach(async () => {
+    await harness.backends.close();
+    harness.unhandled.stop();
+    harness.log.restore();
+  });
+  return harness;
 }

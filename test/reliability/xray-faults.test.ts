@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { XRayDaemonExporter } from '../../src/exporters/xray/xray-daemon-exporter';
 import { startBackends, type Backends } from '../helpers/backends';
 import { EXPECTED_HEADER } from '../helpers/udp-sink';
-import { captureDiag, endSpans, recordUnhandled, until, type CapturedLog } from './support';
+import { captureDiag, endSpans, until, type CapturedLog, useFaultHarness } from './support';
 
 const FAST = {
   batch: { scheduledDelayMillis: 20, maxExportBatchSize: 50, exportTimeoutMillis: 5_000 },
@@ -39,43 +39,30 @@ async function listenUdp(port: number): Promise<{ socket: Socket; received: stri
 }
 
 describe('no X-Ray daemon', () => {
-  let backends: Backends;
-  let log: CapturedLog;
-  let unhandled: ReturnType<typeof recordUnhandled>;
-
-  beforeEach(async () => {
-    backends = await startBackends();
-    log = captureDiag(DiagLogLevel.ALL);
-    unhandled = recordUnhandled();
-  });
-  afterEach(async () => {
-    await backends.close();
-    unhandled.stop();
-    log.restore();
-  });
+  const h = useFaultHarness(DiagLogLevel.ALL);
 
   it('should count ICMP refusals from a closed port as ECONNREFUSED, log them once, and keep Honeycomb delivering', async () => {
     const port = await closedUdpPort();
-    const tracing = backends.init({ ...FAST, xray: { daemonAddress: `127.0.0.1:${port}` } });
+    const tracing = h.backends.init({ ...FAST, xray: { daemonAddress: `127.0.0.1:${port}` } });
     for (let round = 0; round < 5; round++) {
       endSpans(20);
       await tracing.forceFlush();
     }
-    await backends.honeycomb.waitFor((spans) => spans.length === 100);
-    await until(() => log.matching(/ECONNREFUSED/).length > 0);
+    await h.backends.honeycomb.waitFor((spans) => spans.length === 100);
+    await until(() => h.log.matching(/ECONNREFUSED/).length > 0);
     // Linux reports the ICMP refusal on the connected socket's next send (or as a socket error): either way, one line.
-    const refusals = log.matching(/X-Ray: .*daemon at 127\.0\.0\.1:\d+.*ECONNREFUSED/);
+    const refusals = h.log.matching(/X-Ray: .*daemon at 127\.0\.0\.1:\d+.*ECONNREFUSED/);
     expect(refusals).toHaveLength(1); // once, then rate-limited with a count
-    expect(log.matching(/X-Ray/)).toHaveLength(1);
-    expect(unhandled.errors).toEqual([]);
+    expect(h.log.matching(/X-Ray/)).toHaveLength(1);
+    expect(h.unhandled.errors).toEqual([]);
   });
 
   it('should deliver again when the daemon comes back on the same port', async () => {
     const port = await closedUdpPort();
-    const tracing = backends.init({ ...FAST, xray: { daemonAddress: `127.0.0.1:${port}` } });
+    const tracing = h.backends.init({ ...FAST, xray: { daemonAddress: `127.0.0.1:${port}` } });
     endSpans(10);
     await tracing.forceFlush();
-    await until(() => log.matching(/ECONNREFUSED/).length > 0);
+    await until(() => h.log.matching(/ECONNREFUSED/).length > 0);
 
     const daemon = await listenUdp(port);
     try {
@@ -83,7 +70,7 @@ describe('no X-Ray daemon', () => {
       await tracing.forceFlush();
       await until(() => later.every((id) => daemon.received.some((d) => d.includes(`"id":"${id}"`))));
       for (const datagram of daemon.received) expect(datagram.startsWith(`${EXPECTED_HEADER}\n`)).toBe(true);
-      expect(unhandled.errors).toEqual([]);
+      expect(h.unhandled.errors).toEqual([]);
     } finally {
       await new Promise<void>((resolve) => daemon.socket.close(() => resolve()));
     }
@@ -106,10 +93,10 @@ describe('no X-Ray daemon', () => {
     expect(stats.datagramsSent).toBe(0);
     expect(stats.datagramsFailed).toBe(5);
     expect(Object.keys(stats.errors).some((code) => /ENOTFOUND|EAI_AGAIN/.test(code))).toBe(true);
-    expect(log.matching(/cannot resolve the daemon host xray-daemon\.invalid:2000/)).toHaveLength(1);
+    expect(h.log.matching(/cannot resolve the daemon host xray-daemon\.invalid:2000/)).toHaveLength(1);
     await exporter.shutdown();
     await provider.shutdown();
-    expect(unhandled.errors).toEqual([]);
+    expect(h.unhandled.errors).toEqual([]);
   });
 });
 
