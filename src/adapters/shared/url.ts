@@ -111,19 +111,20 @@ function toPort(text: string): number | undefined {
   return port > 0 && port < 65536 ? port : undefined;
 }
 
+/** Where the authority that starts at `from` ends: the first `/`, `?` or `#`, else the end of the URL. */
+function authorityEnd(url: string, from: number): number {
+  for (let i = from; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 47 || c === 63 || c === 35) return i;
+  }
+  return url.length;
+}
+
 /** The `host[:port]` of an absolute URL, without any `user:password@` (never recorded); `undefined` if none. */
 export function urlAuthority(url: string): string | undefined {
   const scheme = url.indexOf('://');
   if (scheme < 0) return undefined;
-  let end = url.length;
-  for (let i = scheme + 3; i < url.length; i++) {
-    const c = url.charCodeAt(i);
-    if (c === 47 || c === 63 || c === 35) {
-      end = i;
-      break;
-    }
-  }
-  const authority = url.slice(scheme + 3, end);
+  const authority = url.slice(scheme + 3, authorityEnd(url, scheme + 3));
   const at = authority.lastIndexOf('@');
   const host = at < 0 ? authority : authority.slice(at + 1);
   return host === '' ? undefined : host;
@@ -139,15 +140,7 @@ export function safeUrl(url: string): string {
   let out = url;
   const scheme = out.indexOf('://');
   if (scheme >= 0 && out.includes('@')) {
-    let end = out.length;
-    for (let i = scheme + 3; i < out.length; i++) {
-      const c = out.charCodeAt(i);
-      if (c === 47 || c === 63 || c === 35) {
-        end = i;
-        break;
-      }
-    }
-    const at = out.lastIndexOf('@', end - 1);
+    const at = out.lastIndexOf('@', authorityEnd(out, scheme + 3) - 1);
     if (at > scheme) out = out.slice(0, scheme + 3) + out.slice(at + 1);
   }
   const q = out.indexOf('?');
