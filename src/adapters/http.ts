@@ -8,7 +8,7 @@
  * @see docs/adapters.md
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { endWithResponse, type TracedRequest } from './shared/node-response';
+import { endFromResponse, type TracedRequest } from './shared/node-response';
 import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
 
@@ -43,7 +43,9 @@ export function traced<Req extends IncomingMessage, Res extends ServerResponse, 
     const span = spans.startNode(req, route);
     if (span === undefined) return listener.call(this, req, res);
     request[SERVER_SPAN] = span;
-    endWithResponse(res);
+    // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
+    res.on('finish', onResponseDone);
+    res.on('close', onResponseDone);
     let result: R;
     try {
       result = span.run(listener, this, req, res);
@@ -60,6 +62,12 @@ export function traced<Req extends IncomingMessage, Res extends ServerResponse, 
     }
     return result;
   };
+}
+
+function onResponseDone(this: ServerResponse): void {
+  const span = (this.req as TracedRequest | undefined)?.[SERVER_SPAN];
+  if (span === undefined || span.isEnded) return;
+  endFromResponse(span, this);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

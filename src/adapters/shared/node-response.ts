@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerSpan } from './server-span';
-import { SERVER_SPAN } from './symbols';
+import type { SERVER_SPAN } from './symbols';
 
 /** A Node request carrying its span (set by the Express and `node:http` adapters). */
 export type TracedRequest = IncomingMessage & { [SERVER_SPAN]?: ServerSpan };
@@ -16,21 +16,6 @@ function nodeResponseHeader(res: ServerResponse, name: string): unknown {
  */
 export function endFromResponse(span: ServerSpan, res: ServerResponse): void {
   span.end(res.headersSent ? res.statusCode : undefined, res, nodeResponseHeader);
-}
-
-/**
- * Ends the span held by `res.req` when the response has been sent or the connection closed (an aborted client).
- * The listener is one static function that reads the span from `res.req`: no closure per request.
- */
-export function endWithResponse(res: ServerResponse): void {
-  res.on('finish', onResponseDone);
-  res.on('close', onResponseDone);
-}
-
-function onResponseDone(this: ServerResponse): void {
-  const span = (this.req as TracedRequest | undefined)?.[SERVER_SPAN];
-  if (span === undefined || span.isEnded) return;
-  endFromResponse(span, this);
 }
 
 /**
