@@ -202,6 +202,7 @@ export function renderReport(r: Report): string {
     'node --import tsx bench/export-throughput.ts',
     'node --import tsx bench/outage.ts',
     'node --import tsx bench/profile.ts express dualtrace',
+    'node --import tsx bench/express-steps.ts      # Express cost step by step, in-process (no sockets)',
     '```',
     '',
     'Servers: bench/servers/{express,http}.ts in a child process each (BENCH_VARIANT picks untraced / context / spans /',
