@@ -45,7 +45,7 @@ async function measure(step: Step, requests: number): Promise<number> {
     app.use(tracing());
   } else if (step !== 'untraced') {
     const { nodeRequestAttributes } = await import('../src/adapters/shared/request-attributes');
-    const { splitTarget } = await import('../src/adapters/shared/url');
+    const { splitTarget } = await import('../src/http/url');
     app.use((req: IncomingMessage, res: ServerResponse, next: Next) => {
       const active = api.context.active();
       const parent = step === 'extract' || step === 'attrs' ? api.propagation.extract(active, req.headers) : active;

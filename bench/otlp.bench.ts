@@ -16,7 +16,7 @@ import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { TraceRequestEncoder } from '../src/exporters/honeycomb/otlp';
+import { TraceRequestEncoder } from '../src/exporters/otlp';
 
 const BATCH = 512;
 const memory = new InMemorySpanExporter();

@@ -17,8 +17,8 @@ import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { XRayDaemonExporter } from '../src/exporters/xray';
-import { DAEMON_HEADER } from '../src/exporters/xray/packer';
-import { createSegmentTranslator } from '../src/exporters/xray/translator';
+import { DAEMON_HEADER } from '../src/exporters/xray/pack/packer';
+import { createSegmentTranslator } from '../src/exporters/xray/translate';
 
 /**
  * The sink runs in its own process and only counts: an in-process sink parsing 512 documents would charge its own

@@ -25,9 +25,9 @@ import { context, SpanKind, trace, type HrTime, type Tracer } from '@opentelemet
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { packDocuments } from '../src/exporters/xray/packer';
-import { referencePayloads } from '../src/exporters/xray/packer-reference';
-import { createSegmentTranslator, type SegmentDocument } from '../src/exporters/xray/translator';
+import { packDocuments } from '../src/exporters/xray/pack/packer';
+import { referencePayloads } from '../test/helpers/reference-packer';
+import { createSegmentTranslator, type SegmentDocument } from '../src/exporters/xray/translate';
 
 const memory = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { DaemonAddress } from '../exporters/xray/daemon-address';
+import type { DaemonAddress } from './daemon-address';
 
 /**
  * What `initTracing` accepts. Every field is optional; each has an environment variable and a default,

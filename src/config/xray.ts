@@ -1,7 +1,7 @@
 import { ConfigError, ConfigErrorCode } from '../errors';
-import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress } from '../exporters/xray/daemon-address';
+import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress } from './daemon-address';
 import { resolveMaxDocumentBytes } from '../exporters/xray/exporter-options';
-import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_UDP_PAYLOAD_BYTES, MIN_DOCUMENT_BYTES } from '../exporters/xray/packer';
+import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_UDP_PAYLOAD_BYTES, MIN_DOCUMENT_BYTES } from '../exporters/xray/pack/packer';
 import type { DualtraceOptions, ResolvedXRay } from './types';
 import { nonEmpty, parseBoolean, parseInteger, parseList } from './parse';
 import { warnBadEnv } from './messages';

@@ -1,7 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { createSegmentTranslator } from '../exporters/xray/translator';
+import { createSegmentTranslator } from '../exporters/xray/translate';
 import { recordError } from './record-error';
 
 const exporter = new InMemorySpanExporter();

@@ -1,4 +1,4 @@
-import { MAX_CAUSE_DEPTH } from '../exporters/xray/translator/limits';
+import { MAX_CAUSE_DEPTH } from '../exporters/xray/translate/limits';
 
 /** How a chained cause starts in a recorded stack; the X-Ray translator's stack parser reads the same marker. */
 export const CAUSE_PREFIX = 'Caused by: ';

@@ -1,10 +1,10 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DiagLogger } from '@opentelemetry/api';
-import { parseDaemonAddress } from '../../src/exporters/xray/daemon-address';
-import { DAEMON_HEADER } from '../../src/exporters/xray/packer';
+import { parseDaemonAddress } from '../../src/config/daemon-address';
+import { DAEMON_HEADER } from '../../src/exporters/xray/pack/packer';
 import { RateLimitedLog } from '../../src/diag/rate-limited-log';
-import { UdpEmitter } from '../../src/exporters/xray/udp-emitter';
+import { UdpEmitter } from '../../src/exporters/xray/send/udp-emitter';
 import { startUdpSink, udp6Unsupported, type UdpSink } from '../helpers/udp-sink';
 
 const warnings: string[] = [];

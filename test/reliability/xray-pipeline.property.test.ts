@@ -9,10 +9,10 @@ import { SpanKind, SpanStatusCode, type Attributes, type AttributeValue } from '
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAEMON_HEADER, packDocuments } from '../../src/exporters/xray/packer';
-import { createSegmentTranslator, type SegmentDocument } from '../../src/exporters/xray/translator';
-import { MAX_ANNOTATION_KEY_LENGTH, MAX_ANNOTATION_VALUE_LENGTH, MAX_ANNOTATIONS, MAX_NAME_LENGTH } from '../../src/exporters/xray/translator/limits';
-import { createTestTracing, NODE_RESOURCE } from '../../src/exporters/xray/translator/test-utils';
+import { DAEMON_HEADER, packDocuments } from '../../src/exporters/xray/pack/packer';
+import { createSegmentTranslator, type SegmentDocument } from '../../src/exporters/xray/translate';
+import { MAX_ANNOTATION_KEY_LENGTH, MAX_ANNOTATION_VALUE_LENGTH, MAX_ANNOTATIONS, MAX_NAME_LENGTH } from '../../src/exporters/xray/translate/limits';
+import { createTestTracing, NODE_RESOURCE } from '../helpers/translator';
 
 const NAME = /^[\p{L}\p{N} _.:/%&#=+\\@-]+$/u;
 const ID = /^[0-9a-f]{16}$/;

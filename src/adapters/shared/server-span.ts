@@ -39,7 +39,7 @@ import { VERSION } from '../../version';
 import { fetchHeaderGetter, headerAttribute, nodeHeaderGetter } from './headers';
 import { normalizeOptions, type NormalizedOptions, type ServerTracingOptions } from './options';
 import { fetchRequestAttributes, nodeRequestAttributes, type FetchPeer } from './request-attributes';
-import { splitTarget, type Target } from './url';
+import { splitTarget, type Target } from '../../http/url';
 
 export type { FetchPeer } from './request-attributes';
 export type { ServerTracingOptions, SpanNameInfo } from './options';

@@ -4,7 +4,7 @@ import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedHoneycomb } from '../../config/types';
-import { createTraceSerializer } from './otlp';
+import { createTraceSerializer } from '../otlp';
 
 /** At most this many OTLP requests in flight; beyond it exports fail fast and spans are dropped (bounded memory). */
 export const HONEYCOMB_CONCURRENCY_LIMIT = 4;

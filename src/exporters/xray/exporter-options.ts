@@ -1,7 +1,7 @@
 import { ConfigError, ConfigErrorCode } from '../../errors';
-import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress, type DaemonAddress, type DaemonEndpoint } from './daemon-address';
-import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_UDP_PAYLOAD_BYTES, MIN_DOCUMENT_BYTES } from './packer';
-import type { TranslatorOptions } from './translator';
+import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress, type DaemonAddress, type DaemonEndpoint } from '../../config/daemon-address';
+import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_UDP_PAYLOAD_BYTES, MIN_DOCUMENT_BYTES } from './pack/packer';
+import type { TranslatorOptions } from './translate';
 
 /** Options of {@link XRayDaemonExporter}. Every field is optional. */
 export interface XRayDaemonExporterOptions extends TranslatorOptions {

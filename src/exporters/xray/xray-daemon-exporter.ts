@@ -2,10 +2,10 @@ import { context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { resolveExporterOptions, type XRayDaemonExporterOptions } from './exporter-options';
-import { packDocuments } from './packer';
+import { packDocuments } from './pack/packer';
 import { RateLimitedLog } from '../../diag/rate-limited-log';
-import { createSegmentTranslator, type SegmentDocument } from './translator';
-import { UdpEmitter } from './udp-emitter';
+import { createSegmentTranslator, type SegmentDocument } from './translate';
+import { UdpEmitter } from './send/udp-emitter';
 
 export type { XRayDaemonExporterOptions } from './exporter-options';
 

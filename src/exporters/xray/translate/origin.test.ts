@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { describe, expect, it } from 'vitest';
 import { makeResourceFragment } from './origin';
 import { createSegmentTranslator } from './segment';
-import { NODE_RESOURCE, PARENT, createTestTracing } from './test-utils';
+import { NODE_RESOURCE, PARENT, createTestTracing } from '../../../../test/helpers/translator';
 
 const fragment = (attrs: Attributes, withMetadata = false) =>
   makeResourceFragment(resourceFromAttributes({ ...NODE_RESOURCE, ...attrs }), withMetadata);

@@ -9,7 +9,7 @@
  *   3. a skeleton (name, ids, times, flags, namespace/origin) so the trace tree stays intact.
  * Every cut is recorded under `metadata.dualtrace.truncated` (paths), never under the reserved `AWS.` prefix.
  */
-import type { PackableDocument } from './packable-document';
+import type { PackableDocument } from './document';
 
 /** Longest string kept when a string is cut (characters). X-Ray caps annotation values at 1,000 characters. */
 const KEPT_STRING_CHARS = 1_000;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PackableDocument } from './packable-document';
+import type { PackableDocument } from './document';
 import { DAEMON_HEADER, packDocuments } from './packer';
 
 type Doc = PackableDocument & Record<string, unknown>;

@@ -2,8 +2,8 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { describe, expect, it } from 'vitest';
-import { decodeTraceRequestMessage } from '../../../../test/helpers/otlp-proto';
-import { expectSameAsOpenTelemetry, makeSpan, PARENT_ID, RESOURCE, SPAN_ID, TRACE_ID } from './test-utils';
+import { decodeTraceRequestMessage } from '../../../test/helpers/otlp-proto';
+import { expectSameAsOpenTelemetry, makeSpan, PARENT_ID, RESOURCE, SPAN_ID, TRACE_ID } from '../../../test/helpers/otlp-encoder';
 import { TraceRequestEncoder } from './trace-request';
 
 type Decoded = { resource_spans: { scope_spans: { spans: { attributes: { key: string; value: Record<string, unknown> }[]; flags: number }[] }[] }[] };

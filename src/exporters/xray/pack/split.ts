@@ -5,8 +5,8 @@
  * goes out as an independent subsegment, shrunk first if it has to be (shrink.ts), dropped only if even its skeleton
  * does not fit.
  */
-import type { PackableDocument } from './packable-document';
-import { DAEMON_HEADER, type PackEntry, type PackCounters } from './pack-types';
+import type { PackableDocument } from './document';
+import { DAEMON_HEADER, type PackEntry, type PackCounters } from './types';
 import { shrinkDocument } from './shrink';
 
 const HEADER_BYTES = Buffer.byteLength(DAEMON_HEADER);

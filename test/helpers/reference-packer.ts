@@ -1,5 +1,5 @@
-import { DAEMON_HEADER } from './pack-types';
-import type { SegmentDocument } from './translator';
+import { DAEMON_HEADER } from '../../src/exporters/xray/pack/types';
+import type { SegmentDocument } from '../../src/exporters/xray/translate';
 
 /**
  * The definition of what the packer sends when nothing has to be split or shrunk, written the obvious way:

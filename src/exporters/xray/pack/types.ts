@@ -1,4 +1,4 @@
-import type { PackableDocument } from './packable-document';
+import type { PackableDocument } from './document';
 
 /** The daemon's header line, byte-for-byte what the X-Ray Node SDK sends (segment_emitter.js). */
 export const DAEMON_HEADER = '{"format":"json","version":1}\n';

@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type TimedEvent } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { expectSameAsOpenTelemetry, makeSpan, RESOURCE } from './test-utils';
+import { expectSameAsOpenTelemetry, makeSpan, RESOURCE } from '../../../test/helpers/otlp-encoder';
 import { TraceRequestEncoder } from './trace-request';
 
 const hexId = (bytes: number): fc.Arbitrary<string> =>

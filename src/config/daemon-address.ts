@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ConfigError, ConfigErrorCode } from '../../errors';
+import { ConfigError, ConfigErrorCode } from '../errors';
 
 /** One endpoint of the X-Ray daemon. `family` is 6 for IPv6 literals, 4 otherwise (hostnames resolve to v4 first). */
 export interface DaemonEndpoint {

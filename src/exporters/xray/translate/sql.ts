@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { safeUrl } from '../../../adapters/shared/url';
+import { safeUrl } from '../../../http/url';
 import type { Consumed } from './attributes';
 import { NOTHING_CONSUMED, int, str } from './attributes';
 import type { SqlData } from './types';

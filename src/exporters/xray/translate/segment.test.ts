@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSegmentTranslator, isSegment } from './index';
 import type { SegmentDocument } from './index';
-import { NODE_RESOURCE, PARENT, createTestTracing } from './test-utils';
+import { NODE_RESOURCE, PARENT, createTestTracing } from '../../../../test/helpers/translator';
 
 const { span } = createTestTracing({ ...NODE_RESOURCE, 'service.version': '1.4.0' });
 const translate = createSegmentTranslator();

@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createSegmentTranslator } from './segment';
 import { SQL_KEYS, makeSql, withoutPassword } from './sql';
-import { PARENT, createTestTracing } from './test-utils';
+import { PARENT, createTestTracing } from '../../../../test/helpers/translator';
 
 const { span } = createTestTracing();
 const translate = createSegmentTranslator();

@@ -8,8 +8,8 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'vitest';
-import { decodeTraceRequestMessage } from '../../../../test/helpers/otlp-proto';
-import type { TraceRequestEncoder } from './trace-request';
+import { decodeTraceRequestMessage } from './otlp-proto';
+import type { TraceRequestEncoder } from '../../src/exporters/otlp/trace-request';
 
 export const TRACE_ID = '6743a1b2c3d4e5f60718293a4b5c6d7e';
 export const SPAN_ID = '0123456789abcdef';

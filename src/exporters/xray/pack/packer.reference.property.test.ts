@@ -3,9 +3,9 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAEMON_HEADER, packDocuments } from './packer';
-import { referencePayloads } from './packer-reference';
-import { createSegmentTranslator, type SegmentDocument } from './translator';
-import { createTestTracing } from './translator/test-utils';
+import { referencePayloads } from '../../../../test/helpers/reference-packer';
+import { createSegmentTranslator, type SegmentDocument } from '../translate';
+import { createTestTracing } from '../../../../test/helpers/translator';
 
 // The packer's fast paths (no tree bookkeeping for batches without subsegments, nesting by re-pointing documents)
 // against the definition in packer-reference.ts.

@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { HTTP_KEYS, makeHttp } from './http';
 import { createSegmentTranslator } from './segment';
-import { PARENT, createTestTracing } from './test-utils';
+import { PARENT, createTestTracing } from '../../../../test/helpers/translator';
 
 const { span } = createTestTracing();
 const translate = createSegmentTranslator();

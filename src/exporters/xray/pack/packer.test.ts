@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PackableDocument } from './packable-document';
+import type { PackableDocument } from './document';
 import { DAEMON_HEADER, packDocuments } from './packer';
 import { TRUNCATION_MARK } from './shrink';
 

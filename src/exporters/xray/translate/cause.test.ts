@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCause } from './cause';
 import { createSegmentTranslator } from './segment';
 import { stackWithCauses } from '../../../trace/stack-with-causes';
-import { NODE_RESOURCE, PARENT, createTestTracing } from './test-utils';
+import { NODE_RESOURCE, PARENT, createTestTracing } from '../../../../test/helpers/translator';
 
 const { span } = createTestTracing();
 const translate = createSegmentTranslator();

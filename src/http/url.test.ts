@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isKnownMethod, isSensitiveKey, redactQuery, safeUrl, splitHost, splitTarget, urlAuthority } from './url';
-import { normalizeOptions } from './options';
+import { normalizeOptions } from '../adapters/shared/options';
 
 describe('redactQuery', () => {
   it('should return the same string when nothing is sensitive', () => {

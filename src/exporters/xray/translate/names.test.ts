@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { compileHostPattern, makeName, matchRequestHost, sanitizeName } from './names';
 import { createSegmentTranslator } from './segment';
-import { NODE_RESOURCE, PARENT, createTestTracing } from './test-utils';
+import { NODE_RESOURCE, PARENT, createTestTracing } from '../../../../test/helpers/translator';
 
 describe('sanitizeName', () => {
   it('should keep plain names unchanged', () => {

@@ -12,8 +12,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { encodeChunk } from './chunk-encoder';
-import { formatEndpoint, type DaemonEndpoint } from './daemon-address';
-import type { RateLimitedLog } from '../../diag/rate-limited-log';
+import { formatEndpoint, type DaemonEndpoint } from '../../../config/daemon-address';
+import type { RateLimitedLog } from '../../../diag/rate-limited-log';
 
 /** Datagrams sent per event-loop turn. */
 export const CHUNK_SIZE = 32;

@@ -3,7 +3,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createAnnotationKeySanitizer, makeAnnotations, toJsonSafe } from './annotations';
 import { createSegmentTranslator } from './segment';
-import { PARENT, createTestTracing } from './test-utils';
+import { PARENT, createTestTracing } from '../../../../test/helpers/translator';
 
 const { span } = createTestTracing();
 const sanitize = createAnnotationKeySanitizer();

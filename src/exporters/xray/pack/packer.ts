@@ -14,11 +14,11 @@
  * stringifying a prebuilt nested object). The earlier design, serialising each document separately and concatenating
  * strings, measured ≈ 8 µs for the same trace, so it is kept only for the split path, where it avoids re-serialising.
  */
-import type { PackableDocument } from './packable-document';
-import { DAEMON_HEADER, type PackCounters, type PackEntry } from './pack-types';
-import { packTreeSplit } from './split-packer';
+import type { PackableDocument } from './document';
+import { DAEMON_HEADER, type PackCounters, type PackEntry } from './types';
+import { packTreeSplit } from './split';
 
-export { DAEMON_HEADER } from './pack-types';
+export { DAEMON_HEADER } from './types';
 /** Default limit for header + document. The X-Ray API caps a segment document at 64 kB (segment documents guide). */
 export const DEFAULT_MAX_DOCUMENT_BYTES = 64_000;
 /** Largest IPv4 UDP payload; Node's dgram returns EMSGSIZE above it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../errors';
+import { ConfigError } from '../errors';
 import { DEFAULT_DAEMON_ADDRESS, formatEndpoint, parseDaemonAddress } from './daemon-address';
 
 const v4 = (host: string, port: number) => ({ host, port, family: 4 });
