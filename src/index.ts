@@ -4,21 +4,25 @@
  * the UDP emitter (internal; their output is documented in docs/xray.md), and the adapters (subpaths such as
  * `dualtrace/express`, so an app loads only the framework it uses).
  */
-export { initTracing, getTracing } from './init-tracing';
-export { resolveConfig, redactConfig } from './config';
+export { initTracing } from './init-tracing';
+export { getTracing } from './handle';
+export { resolveConfig, redactConfig, parseDaemonAddress } from './config';
 export { ConfigError, ConfigErrorCode, DualtraceError } from './errors';
 export { DualtracePropagator } from './provider/propagator';
-export { XRayDaemonExporter, parseDaemonAddress } from './exporters/xray';
+export { XRayDaemonExporter } from './exporters/xray';
 export { annotate, setUser, withSpan, traceLinks } from './api';
 export { enableOutgoingInstrumentation, disableOutgoingInstrumentation } from './instrument';
 export { VERSION } from './version';
 
-export type { Tracing } from './init-tracing';
+export type { Tracing } from './handle';
 export type {
   DualtraceOptions,
   HoneycombOptions,
   XRayOptions,
+  XRayDaemonExporterOptions,
   BatchOptions,
+  DaemonAddress,
+  DaemonEndpoint,
   InstrumentationOptions,
   LogLevel,
   ResolvedConfig,
@@ -26,6 +30,6 @@ export type {
   ResolvedXRay,
   SamplerConfig,
 } from './config';
-export type { XRayDaemonExporterOptions, XRayDaemonExporterStats, DaemonAddress, DaemonEndpoint } from './exporters/xray';
+export type { XRayDaemonExporterStats } from './exporters/xray';
 export type { AnnotationValue, TraceLinks, TraceLinksOptions } from './api';
 export type { OutgoingInstrumentationOptions } from './instrument';

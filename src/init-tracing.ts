@@ -1,44 +1,15 @@
-import {
-  context,
-  diag,
-  DiagConsoleLogger,
-  DiagLogLevel,
-  propagation,
-  ProxyTracerProvider,
-  trace,
-  type Tracer,
-  type TracerProvider,
-} from '@opentelemetry/api';
-import { resolveConfig } from './config/resolve-config';
+import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { redactConfig } from './config/redact';
+import { resolveConfig } from './config/resolve-config';
 import type { DualtraceOptions, LogLevel, ResolvedConfig } from './config/types';
 import { logger } from './diag/logger';
-import { createProvider, type XRayExporterFactory } from './provider/create-provider';
-import { installExitHooks, settleWithin } from './provider/lifecycle';
-import { createXRayExporter } from './exporters/xray/factory';
+import { getTracing, setTracing, type Tracing } from './handle';
 import { disableOutgoingInstrumentation, enableOutgoingInstrumentation } from './instrument';
+import { createProvider, type ProviderParts } from './provider/create-provider';
+import { installExitHooks, settleWithin } from './provider/lifecycle';
 import { VERSION } from './version';
 
-/** What `initTracing` returns. */
-export interface Tracing {
-  /** A tracer named `dualtrace` for the app's own spans (`tracer.startActiveSpan(...)`). */
-  readonly tracer: Tracer;
-  /** The registered provider (a no-op one when tracing is disabled). */
-  readonly provider: TracerProvider;
-  /** The resolved configuration, secrets redacted (the Honeycomb key shows at most 4 characters). */
-  readonly config: ResolvedConfig;
-  /** False when `disabled` / `OTEL_SDK_DISABLED` made this a no-op handle. */
-  readonly enabled: boolean;
-  /** Sends everything pending to both backends; resolves within `shutdownTimeoutMillis`, never rejects. */
-  forceFlush(): Promise<void>;
-  /** Flushes, stops both exporters and unregisters; idempotent, bounded by `shutdownTimeoutMillis`, never rejects. */
-  shutdown(): Promise<void>;
-}
-
-// Kept on globalThis under a registered Symbol: each subpath bundle has its own module copies, but one process has one
-// tracing setup.
-const HANDLE = Symbol.for('dualtrace.handle');
-type GlobalSlot = { [HANDLE]?: Tracing };
+type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Sets up tracing once, at start-up: one OpenTelemetry TracerProvider whose spans go to Honeycomb (OTLP/HTTP) and to
@@ -53,31 +24,39 @@ type GlobalSlot = { [HANDLE]?: Tracing };
  * @see docs/configuration.md
  */
 export function initTracing(options?: DualtraceOptions): Tracing {
-  return initTracingWith(options, process.env, createXRayExporter);
+  return initTracingWith(options, process.env);
 }
 
-/** @internal `initTracing` with its environment and X-Ray exporter factory made explicit (tests, collector mode). */
-export function initTracingWith(
-  options: DualtraceOptions | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-  xrayFactory: XRayExporterFactory | undefined,
-): Tracing {
-  const slot = globalThis as GlobalSlot;
-  const existing = slot[HANDLE];
+/** @internal `initTracing` with its environment made explicit (tests). */
+export function initTracingWith(options: DualtraceOptions | undefined, env: Env): Tracing {
+  const existing = getTracing();
   if (existing !== undefined) {
     warnSecondCallOnce();
     return existing;
   }
   const config = resolveConfig(options, env);
-  const shown = redactConfig(config);
-  if (config.disabled) return disabledHandle(shown);
+  if (config.disabled) return disabledHandle(redactConfig(config));
 
   installLogger(config.logLevel);
   for (const warning of config.warnings) logger().warn(warning);
+  const parts = createProvider(config);
+  const owns = registerGlobals(parts);
+  enableOutgoingInstrumentation(config.instrumentation);
+  const handle = createHandle(config, parts, owns);
+  setTracing(handle);
+  return handle;
+}
 
-  const parts = createProvider(config, xrayFactory);
+/** Which OpenTelemetry globals this set-up registered (another SDK may have got there first). */
+interface Ownership {
+  readonly trace: boolean;
+  readonly context: boolean;
+  readonly propagation: boolean;
+}
+
+/** Registers provider, context manager and propagator, each on its own: what we did not register we must not unregister. */
+function registerGlobals(parts: ProviderParts): Ownership {
   const contextManager = parts.contextManager.enable();
-  // Each registration on its own: what we did not register (another SDK got there first) we must not unregister.
   const owns = {
     trace: trace.setGlobalTracerProvider(parts.provider),
     context: context.setGlobalContextManager(contextManager),
@@ -90,9 +69,11 @@ export function initTracingWith(
         "spans from `trace.getTracer()` may not reach dualtrace. Call initTracing before anything else sets up OpenTelemetry.",
     );
   }
+  return owns;
+}
 
-  enableOutgoingInstrumentation(config.instrumentation);
-
+/** The handle: bounded flush and an idempotent shutdown that unregisters what it registered, plus the exit hooks. */
+function createHandle(config: ResolvedConfig, parts: ProviderParts, owns: Ownership): Tracing {
   let flushedAt = 0;
   const flush = (): Promise<void> => {
     flushedAt = parts.endedSpans();
@@ -107,8 +88,8 @@ export function initTracingWith(
       removeExitHooks?.();
       disableOutgoingInstrumentation();
       await settleWithin(parts.provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown');
-      if (slot[HANDLE] === handle) {
-        delete slot[HANDLE];
+      if (getTracing() === handle) {
+        setTracing(undefined);
         if (owns.trace) trace.disable();
         if (owns.propagation) propagation.disable();
         if (owns.context) context.disable();
@@ -120,7 +101,7 @@ export function initTracingWith(
   const handle: Tracing = Object.freeze({
     tracer: parts.provider.getTracer('dualtrace', VERSION),
     provider: parts.provider,
-    config: shown,
+    config: redactConfig(config),
     enabled: true,
     forceFlush: () => (shutdownPromise ? shutdownPromise : flush()),
     shutdown,
@@ -128,16 +109,7 @@ export function initTracingWith(
   if (config.flushOnExit) {
     removeExitHooks = installExitHooks({ flush, shutdown, hasUnflushedSpans: () => parts.endedSpans() !== flushedAt });
   }
-  slot[HANDLE] = handle;
   return handle;
-}
-
-/**
- * The handle of the running `initTracing`, or `undefined` before it (or after `shutdown()`). Adapters use it to flush
- * (e.g. the Lambda wrapper before it returns); it works across subpath bundles because the handle lives on globalThis.
- */
-export function getTracing(): Tracing | undefined {
-  return (globalThis as GlobalSlot)[HANDLE];
 }
 
 function disabledHandle(config: ResolvedConfig): Tracing {

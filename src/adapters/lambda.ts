@@ -17,7 +17,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { recordError } from '../trace/record-error';
-import { getTracing } from '../init-tracing';
+import { getTracing } from '../handle';
 import { VERSION } from '../version';
 import { headersOf, httpRequestOf, recordTraceHeaders, triggerOf, type FaasTrigger } from './shared/lambda-events';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';

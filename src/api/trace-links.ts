@@ -1,5 +1,5 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
-import { getTracing } from '../init-tracing';
+import { getTracing } from '../handle';
 
 /**
  * Options of {@link traceLinks}: what the URLs need but dualtrace cannot know offline.
@@ -14,7 +14,7 @@ export interface TraceLinksOptions {
   environment?: string;
   /** Honeycomb dataset. Default: the service name (environment keys route traces to a dataset named after it). */
   dataset?: string;
-  /** AWS region of the X-Ray console. Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, else the console's last region. */
+  /** AWS region of the X-Ray console. Default: the region `initTracing` found (`AWS_REGION`, `AWS_DEFAULT_REGION`), else the console's last region. */
   region?: string;
 }
 
@@ -80,7 +80,7 @@ export function traceLinks(options: TraceLinksOptions = {}): TraceLinks | undefi
   }
   const honeycomb = `https://${honeycombUiHost(config?.honeycomb.url)}/${path}/trace?${query.toString()}`;
 
-  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const region = options.region ?? config?.xray.region;
   const xray = region
     ? `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${encodeURIComponent(region)}#xray:traces/${xrayTraceId}`
     : `https://console.aws.amazon.com/cloudwatch/home#xray:traces/${xrayTraceId}`;

@@ -1,4 +1,5 @@
 import { ConfigError, ConfigErrorCode } from '../errors';
+import { safeUrl } from '../http/redact';
 import type { DualtraceOptions, ResolvedHoneycomb } from './types';
 import { nonEmpty, parseInteger, parseKeyValueList } from './parse';
 import { WARN_DATASET_IGNORED, WARN_GRPC_NOT_SUPPORTED, WARN_NO_HONEYCOMB_KEY, warnBadEnv } from './messages';
@@ -113,7 +114,7 @@ function validateUrl(value: string, option: string): URL {
     throw new ConfigError(
       ConfigErrorCode.BAD_ENDPOINT,
       option,
-      `is not an http(s) URL (got "${redactUrlText(value)}")`,
+      `is not an http(s) URL (got "${safeUrl(value, '****')}")`,
       'Use a base URL such as "https://api.honeycomb.io" (EU: "https://api.eu1.honeycomb.io") or a full ".../v1/traces" URL.',
     );
   }
@@ -167,9 +168,4 @@ function lowerKeys(record: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(record)) out[k.trim().toLowerCase()] = v.trim();
   return out;
-}
-
-/** A URL with any user:password replaced, for messages. */
-function redactUrlText(value: string): string {
-  return value.replace(/\/\/[^/@\s]*@/, '//****@');
 }

@@ -1,11 +1,14 @@
 export { resolveConfig, UNKNOWN_SERVICE_NAME, DEFAULT_BATCH, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS } from './resolve-config';
-export { redactConfig, redactSecret, redactUrl } from './redact';
+export { redactConfig, redactSecret } from './redact';
 export { honeycombKeyKind, DEFAULT_HONEYCOMB_ENDPOINT } from './honeycomb';
+export { parseDaemonAddress, formatEndpoint, DEFAULT_DAEMON_ADDRESS } from './daemon-address';
 export * as messages from './messages';
+export type { DaemonAddress, DaemonEndpoint } from './daemon-address';
 export type {
   DualtraceOptions,
   HoneycombOptions,
   XRayOptions,
+  XRayDaemonExporterOptions,
   BatchOptions,
   ResolvedConfig,
   ResolvedHoneycomb,

@@ -1,22 +1,11 @@
+import { SECRET_HEADERS } from '../http/secret-headers';
+import { safeUrl } from '../http/redact';
 import type { ResolvedConfig } from './types';
-
-/**
- * Headers that carry credentials (lower-case): never recorded on spans whatever the allow-lists say, and shown masked
- * in the config. One list for both, so a header added here is covered everywhere.
- */
-export const SECRET_HEADERS: ReadonlySet<string> = new Set([
-  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-amz-security-token', 'x-honeycomb-team', 'x-api-key', 'api-key',
-]);
 
 /** The first 4 characters of a secret and an ellipsis: enough to tell keys apart, never enough to use one. */
 export function redactSecret(secret: string | undefined): string | undefined {
   if (secret === undefined) return undefined;
   return secret.length <= 4 ? '****' : `${secret.slice(0, 4)}…`;
-}
-
-/** Replaces `user:password@` in a URL with `****@`. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1****@');
 }
 
 /**
@@ -32,7 +21,7 @@ export function redactConfig(config: ResolvedConfig): ResolvedConfig {
     ...config,
     honeycomb: {
       ...config.honeycomb,
-      url: redactUrl(config.honeycomb.url),
+      url: safeUrl(config.honeycomb.url, '****'),
       apiKey: redactSecret(config.honeycomb.apiKey),
       headers,
     },

@@ -158,6 +158,21 @@ describe('redactConfig', () => {
     const shown = redactConfig(resolveConfig({ honeycomb: { endpoint: 'https://user:s3cret@collector.internal:4318' } }, {}));
     expect(shown.honeycomb.url).toBe('https://****@collector.internal:4318/v1/traces');
   });
+
+  it('should mask the whole password, an @ in it included, in the shown URL and in every error message', () => {
+    const shown = redactConfig(resolveConfig({ honeycomb: { endpoint: 'https://user:p@ss@collector.internal:4318' } }, {}));
+    expect(shown.honeycomb.url).toBe('https://****@collector.internal:4318/v1/traces');
+    for (const [options, env] of [
+      [{ honeycomb: { endpoint: 'ftp://user:p@ssw0rd@x' } }, {}],
+      [{}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://user:p@ssw0rd@x' }],
+      [{ xrayUrl: 'https://user:p@ssw0rd@x' }, {}],
+      [{}, { AWS_XRAY_URL: 'https://user:p@ssw0rd@x' }],
+    ] as const) {
+      const message = configError(() => resolveConfig(options, env)).message;
+      expect(message).toContain('://****@x');
+      expect(message).not.toContain('ssw0rd');
+    }
+  });
 });
 
 describe('resolveConfig warnings never carry header values', () => {

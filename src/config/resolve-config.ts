@@ -1,7 +1,7 @@
-import type { Attributes } from '@opentelemetry/api';
 import { ConfigError, ConfigErrorCode } from '../errors';
 import type { BatchOptions, DualtraceOptions, LogLevel, ResolvedConfig } from './types';
-import { nonEmpty, parseBoolean, parseInteger, parseKeyValueList } from './parse';
+import { nonEmpty, parseBoolean, parseInteger } from './parse';
+import { resolveResourceAttributes } from './resource';
 import { LOG_LEVELS, validateOptions } from './validate';
 import { resolveHoneycomb } from './honeycomb';
 import { resolveXRay } from './xray';
@@ -42,10 +42,7 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
 
   const disabled = options.disabled ?? envBool('OTEL_SDK_DISABLED') ?? false;
 
-  const envResource = parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES, (pair) =>
-    warnings.push(warnBadEnv('OTEL_RESOURCE_ATTRIBUTES', pair, 'key=value pairs separated by commas')),
-  );
-  const resourceAttributes: Attributes = { ...envResource, ...stripUndefined(options.resourceAttributes) };
+  const resourceAttributes = resolveResourceAttributes(options, env, warnings);
 
   let serviceName = nonEmpty(options.service) ?? nonEmpty(env.OTEL_SERVICE_NAME) ?? asString(resourceAttributes['service.name']);
   if (serviceName === undefined) {
@@ -128,12 +125,6 @@ function positive(option: number | undefined, name: string, env: Env, envName: s
   if (parsed !== undefined) return parsed;
   warnings.push(warnBadEnv(envName, raw!, 'a positive whole number'));
   return fallback;
-}
-
-function stripUndefined(attributes: Attributes | undefined): Attributes {
-  const out: Attributes = {};
-  if (attributes) for (const [k, v] of Object.entries(attributes)) if (v !== undefined) out[k] = v;
-  return out;
 }
 
 function asString(value: unknown): string | undefined {

@@ -91,6 +91,22 @@ export interface XRayOptions {
   maxDocumentBytes?: number;
 }
 
+/**
+ * Options of `XRayDaemonExporter`, for a provider of your own: the `xray` options of `initTracing` (without `enabled`)
+ * plus the host pattern that `initTracing` takes as `xrayUrl`. Every field is optional; no environment is read.
+ *
+ * @example
+ * new XRayDaemonExporter({ daemonAddress: '127.0.0.1:2000', namePattern: '*.example.com', indexedAttributes: ['tenant'] });
+ * @see docs/xray.md
+ */
+export interface XRayDaemonExporterOptions extends Omit<XRayOptions, 'enabled'> {
+  /**
+   * Host pattern for dynamic naming of SERVER segments (`initTracing`'s `xrayUrl`), e.g. `'*4567-abc.ws-us89.gitpod.io*'`.
+   * `*` and `?` are wildcards, case-insensitive, the whole Host header must match.
+   */
+  namePattern?: string;
+}
+
 export interface BatchOptions {
   /** Env `OTEL_BSP_MAX_QUEUE_SIZE`, default 2048. Spans beyond it are dropped and counted. */
   maxQueueSize?: number;
@@ -140,6 +156,8 @@ export interface ResolvedXRay {
   readonly indexAllAttributes: boolean;
   readonly resourceMetadata: boolean;
   readonly maxDocumentBytes: number;
+  /** AWS region from `AWS_REGION` / `AWS_DEFAULT_REGION` (console links; the OTLP transport's endpoint). */
+  readonly region: string | undefined;
 }
 
 /** The result of `resolveConfig`: complete, validated, and the only input `createProvider` reads. */

@@ -46,6 +46,21 @@ export function validateOptions(options: unknown): void {
   check(options, SCHEMA, '');
 }
 
+/** The options of a directly constructed `XRayDaemonExporter`: the `xray` options (but `enabled`) and the host pattern. */
+const XRAY_EXPORTER_SCHEMA: Schema = (() => {
+  const { enabled: _enabled, ...rest } = SCHEMA.xray;
+  return { ...rest, namePattern: 'string' };
+})();
+
+/** Checks a directly constructed `XRayDaemonExporter`'s options with the same rules (names reported as `xray.<name>`). */
+export function validateXRayExporterOptions(options: unknown): void {
+  if (options === undefined) return;
+  if (!isPlainObject(options)) {
+    throw new ConfigError(ConfigErrorCode.INVALID_TYPE, 'options', `is ${describe(options)}`, 'Pass an object such as { daemonAddress: "127.0.0.1:2000" }, or nothing.');
+  }
+  check(options, XRAY_EXPORTER_SCHEMA, 'xray.');
+}
+
 function check(value: Record<string, unknown>, schema: Schema, prefix: string): void {
   for (const key of Object.keys(value)) {
     const path = prefix + key;

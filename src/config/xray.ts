@@ -1,13 +1,27 @@
 import { ConfigError, ConfigErrorCode } from '../errors';
-import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress } from './daemon-address';
-import { resolveMaxDocumentBytes } from '../exporters/xray/exporter-options';
-import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_UDP_PAYLOAD_BYTES, MIN_DOCUMENT_BYTES } from '../exporters/xray/pack/packer';
-import type { DualtraceOptions, ResolvedXRay } from './types';
-import { nonEmpty, parseBoolean, parseInteger, parseList } from './parse';
+import { safeUrl } from '../http/redact';
+import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress, type DaemonAddress } from './daemon-address';
 import { warnBadEnv } from './messages';
+import { nonEmpty, parseBoolean, parseInteger, parseList } from './parse';
+import type { DualtraceOptions, ResolvedXRay, XRayDaemonExporterOptions } from './types';
+import { validateXRayExporterOptions } from './validate';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Default limit for header line + document. The X-Ray API caps a segment document at 64 kB (segment documents guide). */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 64_000;
+/** Largest IPv4 UDP payload; Node's dgram answers EMSGSIZE above it. */
+export const MAX_UDP_PAYLOAD_BYTES = 65_507;
+/** Below this there is no room for a skeleton document with a truncation marker. */
+export const MIN_DOCUMENT_BYTES = 512;
+
+/** The X-Ray values an exporter is built from: resolved and checked, never validated again downstream. */
+export type XRayExporterConfig = Pick<
+  ResolvedXRay,
+  'daemonAddress' | 'namePattern' | 'tracingName' | 'indexedAttributes' | 'indexAllAttributes' | 'resourceMetadata' | 'maxDocumentBytes'
+>;
+
+/** Resolves the X-Ray half of `initTracing`'s configuration (options > environment > defaults). */
 export function resolveXRay(options: DualtraceOptions, env: Env, warnings: string[]): ResolvedXRay {
   const x = options.xray ?? {};
   const envBool = (name: string): boolean | undefined => {
@@ -16,54 +30,81 @@ export function resolveXRay(options: DualtraceOptions, env: Env, warnings: strin
     if (parsed === undefined && nonEmpty(raw) !== undefined) warnings.push(warnBadEnv(name, raw!, 'true or false'));
     return parsed;
   };
-
-  const addressOption = x.daemonAddress;
   const addressEnv = nonEmpty(env.AWS_XRAY_DAEMON_ADDRESS);
-  const daemonAddress =
-    addressOption !== undefined
-      ? parseDaemonAddress(addressOption, 'xray.daemonAddress')
-      : addressEnv !== undefined
-        ? parseDaemonAddress(addressEnv, 'AWS_XRAY_DAEMON_ADDRESS')
-        : DEFAULT_DAEMON_ADDRESS;
+  const patternEnv = options.xrayUrl === undefined ? nonEmpty(env.AWS_XRAY_URL) : undefined;
 
   return {
     enabled: x.enabled ?? envBool('AWS_XRAY_SDK_ENABLED') ?? true,
-    daemonAddress,
-    namePattern: resolveNamePattern(options.xrayUrl, env),
+    daemonAddress:
+      x.daemonAddress !== undefined
+        ? daemonAddressFrom(x.daemonAddress, 'xray.daemonAddress')
+        : daemonAddressFrom(addressEnv, 'AWS_XRAY_DAEMON_ADDRESS'),
+    namePattern:
+      options.xrayUrl !== undefined ? namePatternFrom(options.xrayUrl, 'xrayUrl') : namePatternFrom(patternEnv, 'AWS_XRAY_URL'),
     // The X-Ray SDK lets AWS_XRAY_TRACING_NAME override the name set in code; dualtrace keeps that rule.
     tracingName: nonEmpty(env.AWS_XRAY_TRACING_NAME) ?? nonEmpty(x.tracingName),
     indexedAttributes: x.indexedAttributes ?? parseList(env.DUALTRACE_XRAY_INDEXED_ATTRIBUTES) ?? [],
     indexAllAttributes: x.indexAllAttributes ?? envBool('DUALTRACE_XRAY_INDEX_ALL_ATTRIBUTES') ?? false,
     resourceMetadata: x.resourceMetadata ?? envBool('DUALTRACE_XRAY_RESOURCE_METADATA') ?? false,
     maxDocumentBytes: resolveMaxBytes(x.maxDocumentBytes, env, warnings),
+    region: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
   };
 }
 
-function resolveNamePattern(option: string | undefined, env: Env): string | undefined {
-  const fromOption = option !== undefined;
-  const value = fromOption ? nonEmpty(option) : nonEmpty(env.AWS_XRAY_URL);
-  if (value === undefined) return undefined;
-  if (value.includes('://')) {
+/**
+ * The options of a directly constructed `XRayDaemonExporter`, checked by the same rules `initTracing` applies to its
+ * `xray` options (no environment is read: a hand-built exporter takes what it is given).
+ *
+ * @throws {ConfigError} naming the option (`xray.<name>`, `namePattern`) when a value cannot be used
+ */
+export function resolveXRayExporterOptions(options: XRayDaemonExporterOptions = {}): XRayExporterConfig {
+  validateXRayExporterOptions(options);
+  return {
+    daemonAddress: daemonAddressFrom(options.daemonAddress, 'xray.daemonAddress'),
+    namePattern: namePatternFrom(options.namePattern, 'namePattern'),
+    tracingName: nonEmpty(options.tracingName),
+    indexedAttributes: options.indexedAttributes ?? [],
+    indexAllAttributes: options.indexAllAttributes ?? false,
+    resourceMetadata: options.resourceMetadata ?? false,
+    maxDocumentBytes: options.maxDocumentBytes === undefined ? DEFAULT_MAX_DOCUMENT_BYTES : checkMaxDocumentBytes(options.maxDocumentBytes, 'xray.maxDocumentBytes'),
+  };
+}
+
+function daemonAddressFrom(value: string | undefined, option: string): DaemonAddress {
+  return value === undefined ? DEFAULT_DAEMON_ADDRESS : parseDaemonAddress(value, option);
+}
+
+/** The host pattern for dynamic naming; a URL here is the usual mix-up with the daemon address, so it is refused. */
+function namePatternFrom(value: string | undefined, option: string): string | undefined {
+  const pattern = nonEmpty(value);
+  if (pattern === undefined) return undefined;
+  if (pattern.includes('://')) {
     throw new ConfigError(
       ConfigErrorCode.XRAY_URL_IS_URL,
-      fromOption ? 'xrayUrl' : 'AWS_XRAY_URL',
-      `looks like a URL ("${value.replace(/\/\/[^/@\s]*@/, '//****@')}"), but it is the host pattern that names X-Ray segments`,
+      option,
+      `looks like a URL ("${safeUrl(pattern, '****')}"), but it is the host pattern that names X-Ray segments`,
       'Give a host pattern such as "*4567-abc.ws-us89.gitpod.io*" (with * and ? wildcards). ' +
         'To say where segments are sent, use `xray.daemonAddress` or AWS_XRAY_DAEMON_ADDRESS (e.g. "127.0.0.1:2000").',
     );
+  }
+  return pattern;
+}
+
+/** The one range check for `maxDocumentBytes`. */
+function checkMaxDocumentBytes(value: number, option: string): number {
+  if (!Number.isInteger(value) || value < MIN_DOCUMENT_BYTES || value > MAX_UDP_PAYLOAD_BYTES) {
+    throw new ConfigError(ConfigErrorCode.BAD_NUMBER, option, `is ${String(value)}`,
+      `Use a whole number of bytes from ${MIN_DOCUMENT_BYTES} to ${MAX_UDP_PAYLOAD_BYTES} (default ${DEFAULT_MAX_DOCUMENT_BYTES}).`);
   }
   return value;
 }
 
 function resolveMaxBytes(option: number | undefined, env: Env, warnings: string[]): number {
-  if (option !== undefined) return resolveMaxDocumentBytes(option);
+  if (option !== undefined) return checkMaxDocumentBytes(option, 'xray.maxDocumentBytes');
   const raw = env.DUALTRACE_XRAY_MAX_DOCUMENT_BYTES;
   if (nonEmpty(raw) === undefined) return DEFAULT_MAX_DOCUMENT_BYTES;
   const parsed = parseInteger(raw);
-  try {
-    return resolveMaxDocumentBytes(parsed ?? Number.NaN, 'DUALTRACE_XRAY_MAX_DOCUMENT_BYTES');
-  } catch {
-    warnings.push(warnBadEnv('DUALTRACE_XRAY_MAX_DOCUMENT_BYTES', raw!, `a whole number from ${MIN_DOCUMENT_BYTES} to ${MAX_UDP_PAYLOAD_BYTES}`));
-    return DEFAULT_MAX_DOCUMENT_BYTES;
-  }
+  if (parsed !== undefined && parsed >= MIN_DOCUMENT_BYTES && parsed <= MAX_UDP_PAYLOAD_BYTES) return parsed;
+  warnings.push(warnBadEnv('DUALTRACE_XRAY_MAX_DOCUMENT_BYTES', raw!, `a whole number from ${MIN_DOCUMENT_BYTES} to ${MAX_UDP_PAYLOAD_BYTES}`));
+  return DEFAULT_MAX_DOCUMENT_BYTES;
 }

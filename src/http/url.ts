@@ -1,6 +1,6 @@
 /**
- * Pure helpers for the request line and Host header: split the target into path and query, redact sensitive query
- * values, split `host[:port]`, and normalise the method to the stable HTTP conventions' known set.
+ * Pure helpers for the request line and Host header: split the target into path and query, split `host[:port]`, find
+ * a URL's authority, and normalise the method to the stable HTTP conventions' known set. Redaction is in redact.ts.
  */
 
 /** Known methods (OTel semantic conventions, `http.request.method`); anything else is reported as `_OTHER`. */
@@ -9,49 +9,6 @@ const KNOWN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'DELETE', 'GET', 
 /** `true` when `method` is one the conventions name; `http.request.method` is then the method itself. */
 export function isKnownMethod(method: string): boolean {
   return KNOWN_METHODS.has(method);
-}
-
-/** The value that replaces a sensitive query parameter's value. */
-export const REDACTED = 'REDACTED';
-
-// Parameter names whose values are secrets: credentials, OAuth codes, signed-URL signatures (AWS SigV4 query auth,
-// S3 presigned URLs: X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token, AWSAccessKeyId, Signature).
-// Whole words for the short ones so `monkey` or `sigma` stay visible; substrings for the rest. Over-redacting is safe.
-const SENSITIVE_KEY_RE = /(?:^|[^a-z])(?:code|sig|key|pwd|pass)(?:$|[^a-z])|token|secret|passw|signature|credential|apikey|api_key|accesskey|access_key|session|auth/i;
-// Cheap exit: a query with none of these substrings anywhere needs no parsing (measured: the common case).
-const MAYBE_SENSITIVE_RE = /code|sig|key|pwd|pass|token|secret|credential|session|auth/i;
-
-/** Whether a (raw, possibly percent-encoded) query parameter name names a secret. */
-export function isSensitiveKey(rawKey: string): boolean {
-  if (SENSITIVE_KEY_RE.test(rawKey)) return true;
-  if (!rawKey.includes('%')) return false;
-  try {
-    return SENSITIVE_KEY_RE.test(decodeURIComponent(rawKey));
-  } catch {
-    return true; // Undecodable: we cannot tell, so hide it.
-  }
-}
-
-/**
- * The query string (without `?`) with the values of sensitive parameters replaced by `REDACTED`; returns the input
- * itself (no allocation) when nothing is sensitive.
- *
- * @example redactQuery('q=shoes&access_token=abc') // 'q=shoes&access_token=REDACTED'
- */
-export function redactQuery(query: string): string {
-  if (!MAYBE_SENSITIVE_RE.test(query)) return query;
-  const parts = query.split('&');
-  let changed = false;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    const eq = part.indexOf('=');
-    const key = eq < 0 ? part : part.slice(0, eq);
-    if (eq >= 0 && eq < part.length - 1 && isSensitiveKey(key)) {
-      parts[i] = `${key}=${REDACTED}`;
-      changed = true;
-    }
-  }
-  return changed ? parts.join('&') : query;
 }
 
 /** Path and query of a request target. The query is `undefined` when there is no `?` (an empty one is `''`). */
@@ -112,7 +69,7 @@ function toPort(text: string): number | undefined {
 }
 
 /** Where the authority that starts at `from` ends: the first `/`, `?` or `#`, else the end of the URL. */
-function authorityEnd(url: string, from: number): number {
+export function authorityEnd(url: string, from: number): number {
   for (let i = from; i < url.length; i++) {
     const c = url.charCodeAt(i);
     if (c === 47 || c === 63 || c === 35) return i;
@@ -129,27 +86,3 @@ export function urlAuthority(url: string): string | undefined {
   const host = at < 0 ? authority : authority.slice(at + 1);
   return host === '' ? undefined : host;
 }
-
-/**
- * An absolute URL safe to record: `user:password@` removed (up to the last `@` of the authority, so a password with an
- * `@` in it goes too) and sensitive query values redacted. Returns the input itself when there is nothing to remove.
- *
- * @example safeUrl('https://u:p@ss@api.example.com/x?token=1') // 'https://api.example.com/x?token=REDACTED'
- */
-export function safeUrl(url: string): string {
-  let out = url;
-  const scheme = out.indexOf('://');
-  if (scheme >= 0 && out.includes('@')) {
-    const at = out.lastIndexOf('@', authorityEnd(out, scheme + 3) - 1);
-    if (at > scheme) out = out.slice(0, scheme + 3) + out.slice(at + 1);
-  }
-  const q = out.indexOf('?');
-  if (q >= 0) {
-    const hash = out.indexOf('#', q);
-    const query = hash < 0 ? out.slice(q + 1) : out.slice(q + 1, hash);
-    const redacted = redactQuery(query);
-    if (redacted !== query) out = out.slice(0, q + 1) + redacted + (hash < 0 ? '' : out.slice(hash));
-  }
-  return out;
-}
-

@@ -1,7 +1,8 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { recordError } from '../trace/record-error';
-import { isKnownMethod, redactQuery } from '../http/url';
+import { redactQuery } from '../http/redact';
+import { isKnownMethod } from '../http/url';
 
 /**
  * Stable HTTP client semantic conventions shared by the fetch (undici) and node:http instrumentations, so both record

@@ -12,14 +12,12 @@ import { GuardedExporter } from '../exporters/guarded-exporter';
 import { HoneycombExporter } from '../exporters/honeycomb/honeycomb-exporter';
 import { describeHoneycombError } from '../exporters/honeycomb/describe-error';
 import { ReadableConsoleExporter } from '../exporters/console';
+import { DaemonExporter } from '../exporters/xray';
 import { BackendBatchProcessor } from './batch-processor';
 import { DualtraceIdGenerator } from './id-generator';
 import { DualtracePropagator } from './propagator';
 import { createResource } from './resource';
 import { DualtraceSampler } from './sampler';
-
-/** How the X-Ray exporter is made; the default is `XRayDaemonExporter`. Tests and the collector mode pass others. */
-export type XRayExporterFactory = (config: ResolvedConfig['xray']) => SpanExporter;
 
 export interface ProviderParts {
   readonly provider: BasicTracerProvider;
@@ -30,17 +28,18 @@ export interface ProviderParts {
 }
 
 /**
- * Builds (but does not register) the provider: X-Ray-compatible ids, one sampler, the resource, and one batching
- * processor (queue) per backend, so a slow or failing backend never delays or drops the other's spans.
+ * Builds (but does not register) the provider from resolved configuration only: X-Ray-compatible ids, one sampler,
+ * the resource, and one batching processor (queue) per backend, so a slow or failing backend never delays or drops
+ * the other's spans.
  */
-export function createProvider(config: ResolvedConfig, xrayFactory?: XRayExporterFactory): ProviderParts {
+export function createProvider(config: ResolvedConfig): ProviderParts {
   const processors: SpanProcessor[] = [];
   const add = (name: string, exporter: SpanExporter, describe?: (e: unknown) => string): void => {
     processors.push(new BackendBatchProcessor(name, new GuardedExporter(name, exporter, describe), config.batch));
   };
 
   if (config.honeycomb.enabled) add('honeycomb', new HoneycombExporter(config.honeycomb), describeHoneycombError);
-  if (config.xray.enabled && xrayFactory) add('xray', xrayFactory(config.xray));
+  if (config.xray.enabled) add('xray', new DaemonExporter(config.xray));
   if (config.console) add('console', new ReadableConsoleExporter());
 
   const counter = new EndCounter();

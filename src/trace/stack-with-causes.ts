@@ -1,8 +1,9 @@
-import { MAX_CAUSE_DEPTH } from '../exporters/xray/translate/limits';
-
 /** How a chained cause starts in a recorded stack; the X-Ray translator's stack parser reads the same marker. */
 export const CAUSE_PREFIX = 'Caused by: ';
 const CAUSE_JAVA = CAUSE_PREFIX;
+
+/** dualtrace's own bound: `error.cause` links followed per recorded error (also guards against cycles). */
+export const MAX_CAUSE_DEPTH = 8;
 
 /**
  * `err.stack` followed by one `Caused by: …` block per `error.cause` (up to {@link MAX_CAUSE_DEPTH}, cycles cut),

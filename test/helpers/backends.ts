@@ -14,7 +14,8 @@
  * await backends.xray.waitFor(2);
  */
 import type { DualtraceOptions } from '../../src/config/types';
-import { initTracing, type Tracing } from '../../src/init-tracing';
+import { initTracing } from '../../src/init-tracing';
+import type { Tracing } from '../../src/handle';
 import { OtlpSink } from './otlp-sink';
 import { startUdpSink, type UdpSink } from './udp-sink';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { annotate, setUser, traceLinks, withSpan } from '../../src/api';
-import type { Tracing } from '../../src/init-tracing';
+import type { Tracing } from '../../src/handle';
 import { startBackends, type Backends } from '../helpers/backends';
 import type { OtlpSink } from '../helpers/otlp-sink';
 import type { UdpSink } from '../helpers/udp-sink';

@@ -7,7 +7,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentAwsClient } from '../../src/adapters/aws-sdk';
 import type { DualtraceOptions } from '../../src/config/types';
-import type { Tracing } from '../../src/init-tracing';
+import type { Tracing } from '../../src/handle';
 import { startBackends, type Backends } from '../helpers/backends';
 import type { OtlpSink } from '../helpers/otlp-sink';
 import type { UdpSink } from '../helpers/udp-sink';

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tracing as expressTracing } from '../../src/adapters/express';
 import { tracing as fastifyTracing } from '../../src/adapters/fastify';
-import type { Tracing } from '../../src/init-tracing';
+import type { Tracing } from '../../src/handle';
 import { startBackends, type Backends } from '../helpers/backends';
 import type { OtlpSink } from '../helpers/otlp-sink';
 import type { UdpSink } from '../helpers/udp-sink';

@@ -1,6 +1,7 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initTracingWith, type Tracing } from '../../src/init-tracing';
+import { initTracingWith } from '../../src/init-tracing';
+import type { Tracing } from '../../src/handle';
 import { TEST_KEY as KEY } from '../helpers/backends';
 import { OtlpSink } from '../helpers/otlp-sink';
 
@@ -21,7 +22,6 @@ describe('Honeycomb export', () => {
     tracing = initTracingWith(
       { service: 'backend-flask', honeycombKey: KEY, honeycomb: { endpoint: sink.url }, xray: { enabled: false }, flushOnExit: false },
       {},
-      undefined,
     );
     const started = Math.floor(Date.now() / 1000);
     trace.getTracer('test').startActiveSpan('GET /api/activities/home', { kind: SpanKind.SERVER }, (span) => {

@@ -4,7 +4,8 @@ import { diag, DiagLogLevel, propagation, SpanKind, trace, type DiagLogger, type
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initTracing, type Tracing } from '../../src/init-tracing';
+import { initTracing } from '../../src/init-tracing';
+import type { Tracing } from '../../src/handle';
 import { startBackends, TEST_KEY as KEY, type Backends } from '../helpers/backends';
 import type { OtlpSink } from '../helpers/otlp-sink';
 import type { UdpSink } from '../helpers/udp-sink';

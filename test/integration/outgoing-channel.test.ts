@@ -3,7 +3,7 @@ import http, { createServer, type IncomingHttpHeaders, type Server } from 'node:
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Tracing } from '../../src/init-tracing';
+import type { Tracing } from '../../src/handle';
 import { outgoingTracer } from '../../src/instrument/client-span';
 import { hasRequestCreatedChannel, instrumentHttpClient } from '../../src/instrument/http-client';
 import { startBackends, type Backends } from '../helpers/backends';

@@ -2,7 +2,7 @@ import http, { createServer, type IncomingHttpHeaders, type Server } from 'node:
 import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Tracing } from '../../src/init-tracing';
+import type { Tracing } from '../../src/handle';
 import { enableOutgoingInstrumentation } from '../../src/instrument';
 import { startBackends, type Backends } from '../helpers/backends';
 import type { OtlpSink } from '../helpers/otlp-sink';

@@ -8,7 +8,8 @@ import {
   BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { ConfigError } from '../../src/errors';
-import { XRayDaemonExporter, type XRayDaemonExporterOptions } from '../../src/exporters/xray';
+import { XRayDaemonExporter } from '../../src/exporters/xray';
+import type { XRayDaemonExporterOptions } from '../../src/config/types';
 import { startUdpSink, udp6Unsupported, type UdpSink } from '../helpers/udp-sink';
 
 const cleanup: (() => Promise<unknown>)[] = [];

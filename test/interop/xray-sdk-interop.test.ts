@@ -11,7 +11,8 @@ import http, { type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
-import { initTracing, type Tracing } from '../../src/init-tracing';
+import { initTracing } from '../../src/init-tracing';
+import type { Tracing } from '../../src/handle';
 import { enableOutgoingInstrumentation } from '../../src/instrument';
 import { startUdpSink, type FlatSegment, type UdpSink } from '../helpers/udp-sink';
 

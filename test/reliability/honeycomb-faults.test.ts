@@ -6,7 +6,8 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { lookup } from 'node:dns/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initTracing, type Tracing } from '../../src/init-tracing';
+import { initTracing } from '../../src/init-tracing';
+import type { Tracing } from '../../src/handle';
 import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
 import type { OtlpSink } from '../helpers/otlp-sink';
 import { startUdpSink, type UdpSink } from '../helpers/udp-sink';

@@ -1,5 +1,5 @@
 import type { TracerProvider } from '@opentelemetry/api';
-import { SECRET_HEADERS } from '../../config/redact';
+import { SECRET_HEADERS } from '../../http/secret-headers';
 
 /** What `spanName` is given: the request's method (as received, upper-cased by the server), route and path. */
 export interface SpanNameInfo {

@@ -2,7 +2,8 @@ import type { Attributes } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
 import { forwardedFor, forwardedProto, firstHeader } from './headers';
 import type { CapturedHeader } from './options';
-import { isKnownMethod, redactQuery, splitHost, urlAuthority, type Target } from '../../http/url';
+import { redactQuery } from '../../http/redact';
+import { isKnownMethod, splitHost, urlAuthority, type Target } from '../../http/url';
 
 /**
  * The SERVER span's start attributes (OTel HTTP semantic conventions, stable): one object per request, built in one

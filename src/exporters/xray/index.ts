@@ -1,5 +1,3 @@
-export { XRayDaemonExporter } from './xray-daemon-exporter';
-export type { XRayDaemonExporterOptions, XRayDaemonExporterStats } from './xray-daemon-exporter';
-export { parseDaemonAddress, formatEndpoint, DEFAULT_DAEMON_ADDRESS } from '../../config/daemon-address';
-export type { DaemonAddress, DaemonEndpoint } from '../../config/daemon-address';
-// Not exported: the packer, the UDP emitter and translator/ are internal (style.md rule 11).
+export { DaemonExporter, XRayDaemonExporter } from './xray-daemon-exporter';
+export type { XRayDaemonExporterStats } from './xray-daemon-exporter';
+// Not exported from the package: translate/, pack/ and send/ are internal (their output is documented in docs/xray.md).

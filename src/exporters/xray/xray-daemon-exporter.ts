@@ -1,13 +1,12 @@
 import { context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { resolveExporterOptions, type XRayDaemonExporterOptions } from './exporter-options';
-import { packDocuments } from './pack/packer';
+import { resolveXRayExporterOptions, type XRayExporterConfig } from '../../config/xray';
+import type { XRayDaemonExporterOptions } from '../../config/types';
 import { RateLimitedLog } from '../../diag/rate-limited-log';
-import { createSegmentTranslator, type SegmentDocument } from './translate';
+import { packDocuments } from './pack/packer';
 import { UdpEmitter } from './send/udp-emitter';
-
-export type { XRayDaemonExporterOptions } from './exporter-options';
+import { createSegmentTranslator, type SegmentDocument } from './translate';
 
 /** Counters since construction. Every span, datagram, drop and failure is counted here. */
 export interface XRayDaemonExporterStats {
@@ -34,26 +33,10 @@ export interface XRayDaemonExporterStats {
 }
 
 /**
- * Exports spans to the AWS X-Ray daemon as segment documents over UDP.
- *
- * - `export()` translates, packs (one document per datagram, never over `maxDocumentBytes`) and sends in chunks on one
- *   unref'd socket, with tracing suppressed so its own traffic is never traced.
- * - The result callback is called exactly once, after the batch was handed to the socket. It is SUCCESS even when
- *   datagrams were lost: UDP gives no delivery guarantee, failures are counted in {@link getStats} and logged by the
- *   exporter itself, once and then at most every 30 s with counts. FAILED would make OpenTelemetry's span processors
- *   log every failed batch without any rate limit and they do not retry, so FAILED is kept for calls after
- *   `shutdown()` and for unexpected internal errors.
- * - `forceFlush()` waits for queued sends; `shutdown()` is idempotent, flushes and closes the socket.
- *
- * @param {XRayDaemonExporterOptions} [options={}] where the daemon is and how spans are named and indexed
- * @throws {ConfigError} at construction, for an invalid option (`code` names the problem)
- * @example
- * provider = new BasicTracerProvider({
- *   spanProcessors: [new BatchSpanProcessor(new XRayDaemonExporter({ daemonAddress: '127.0.0.1:2000' }))],
- * });
- * @see docs/xray.md
+ * The exporter `initTracing` installs, built from resolved configuration (`createProvider`); nothing is validated
+ * again here. Its public face, with option checks, is {@link XRayDaemonExporter}.
  */
-export class XRayDaemonExporter implements SpanExporter {
+export class DaemonExporter implements SpanExporter {
   private readonly translate: (span: ReadableSpan) => SegmentDocument | undefined;
   private readonly emitter: UdpEmitter;
   private readonly log = new RateLimitedLog(diag.createComponentLogger({ namespace: 'dualtrace' }));
@@ -62,17 +45,10 @@ export class XRayDaemonExporter implements SpanExporter {
   private shutdownPromise: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(options: XRayDaemonExporterOptions = {}) {
-    const { endpoint, maxDocumentBytes } = resolveExporterOptions(options);
-    this.maxDocumentBytes = maxDocumentBytes;
-    this.translate = createSegmentTranslator({
-      namePattern: options.namePattern,
-      tracingName: options.tracingName,
-      indexedAttributes: options.indexedAttributes,
-      indexAllAttributes: options.indexAllAttributes,
-      resourceMetadata: options.resourceMetadata,
-    });
-    this.emitter = new UdpEmitter(endpoint, this.log);
+  constructor(config: XRayExporterConfig) {
+    this.maxDocumentBytes = config.maxDocumentBytes;
+    this.translate = createSegmentTranslator(config);
+    this.emitter = new UdpEmitter(config.daemonAddress.udp, this.log);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -87,7 +63,7 @@ export class XRayDaemonExporter implements SpanExporter {
       }
     };
     if (this.shutdownPromise) {
-      done({ code: ExportResultCode.FAILED, error: new Error('dualtrace: XRayDaemonExporter is shut down') });
+      done({ code: ExportResultCode.FAILED, error: new Error('dualtrace: the X-Ray exporter is shut down') });
       return;
     }
     try {
@@ -188,6 +164,32 @@ export class XRayDaemonExporter implements SpanExporter {
         `bytes even as a skeleton (${this.counts.dropped} in total).`);
     }
     return packed.payloads;
+  }
+}
+
+/**
+ * Exports spans to the AWS X-Ray daemon as segment documents over UDP.
+ *
+ * - `export()` translates, packs (one document per datagram, never over `maxDocumentBytes`) and sends in chunks on one
+ *   unref'd socket, with tracing suppressed so its own traffic is never traced.
+ * - The result callback is called exactly once, after the batch was handed to the socket. It is SUCCESS even when
+ *   datagrams were lost: UDP gives no delivery guarantee, failures are counted in {@link getStats} and logged by the
+ *   exporter itself, once and then at most every 30 s with counts. FAILED would make OpenTelemetry's span processors
+ *   log every failed batch without any rate limit and they do not retry, so FAILED is kept for calls after
+ *   `shutdown()` and for unexpected internal errors.
+ * - `forceFlush()` waits for queued sends; `shutdown()` is idempotent, flushes and closes the socket.
+ *
+ * @param {XRayDaemonExporterOptions} [options={}] where the daemon is and how spans are named and indexed
+ * @throws {ConfigError} at construction, for an invalid option (`code` names the problem)
+ * @example
+ * provider = new BasicTracerProvider({
+ *   spanProcessors: [new BatchSpanProcessor(new XRayDaemonExporter({ daemonAddress: '127.0.0.1:2000' }))],
+ * });
+ * @see docs/xray.md
+ */
+export class XRayDaemonExporter extends DaemonExporter {
+  constructor(options: XRayDaemonExporterOptions = {}) {
+    super(resolveXRayExporterOptions(options));
   }
 }
 

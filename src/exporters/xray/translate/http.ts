@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { SpanKind } from '@opentelemetry/api';
 import { isIP } from 'node:net';
-import { safeUrl } from '../../../http/url';
+import { safeUrl } from '../../../http/redact';
 import type { Consumed } from './attributes';
 import { NOTHING_CONSUMED, int, str } from './attributes';
 import type { HttpData } from './types';

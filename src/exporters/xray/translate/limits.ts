@@ -39,9 +39,6 @@ export const TRACE_ID_VERSION = '1';
  */
 export const MAX_STACK_FRAMES = 64;
 
-/** dualtrace's own bound: `error.cause` links followed per exception event (also guards against cycles). */
-export const MAX_CAUSE_DEPTH = 8;
-
 /** dualtrace's own bound: exceptions kept per document (one span that records hundreds of errors is a bug). */
 export const MAX_EXCEPTIONS = 32;
 

@@ -1,7 +1,8 @@
 import { SpanKind } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createSegmentTranslator } from './segment';
-import { SQL_KEYS, makeSql, withoutPassword } from './sql';
+import { SQL_KEYS, makeSql } from './sql';
+import { withoutPassword } from '../../../http/redact';
 import { PARENT, createTestTracing } from '../../../../test/helpers/translator';
 
 const { span } = createTestTracing();

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { safeUrl } from '../../../http/url';
+import { redactConnectionString, withoutPassword } from '../../../http/redact';
 import type { Consumed } from './attributes';
 import { NOTHING_CONSUMED, int, str } from './attributes';
 import type { SqlData } from './types';
@@ -38,7 +38,7 @@ export function makeSql(attrs: Attributes): SqlResult {
     sql.url = withoutPassword(conn);
   } else if (conn !== undefined) {
     // Keyword form (`Server=db;User Id=app;Password=…`): mask the password, never send it.
-    sql.connection_string = conn.replace(KEYWORD_PASSWORD_RE, '$1=****');
+    sql.connection_string = redactConnectionString(conn);
   } else {
     const host = str(attrs, 'server.address') ?? str(attrs, 'net.peer.name');
     const port = int(attrs, 'server.port') ?? int(attrs, 'net.peer.port');
@@ -52,23 +52,4 @@ export function makeSql(attrs: Attributes): SqlResult {
   const query = str(attrs, 'db.query.text') ?? str(attrs, 'db.statement');
   if (query !== undefined) sql.sanitized_query = query;
   return { sql, consumed: SQL_KEYS };
-}
-
-const KEYWORD_PASSWORD_RE = /\b(password|pwd)\s*=[^;]*/gi;
-
-/**
- * `postgres://app:secret@db/x` → `postgres://app@db/x`: the user stays (X-Ray's `sql.url` is "without passwords"),
- * the password goes even when it contains `@`, and sensitive query values (`?password=…`) are redacted.
- */
-export function withoutPassword(url: string): string {
-  const safe = safeUrl(url);
-  const start = url.indexOf('://') + 3;
-  const slash = url.slice(start).search(/[/?#]/);
-  const authority = slash < 0 ? url.slice(start) : url.slice(start, start + slash);
-  const at = authority.lastIndexOf('@');
-  if (at < 0) return safe;
-  // safeUrl dropped the whole user-info; put the user name back.
-  const colon = authority.indexOf(':');
-  const user = authority.slice(0, colon >= 0 && colon < at ? colon : at);
-  return user === '' ? safe : `${safe.slice(0, start)}${user}@${safe.slice(start)}`;
 }

@@ -1,5 +1,5 @@
-import { CAUSE_PREFIX as CAUSE_JAVA } from '../../../trace/stack-with-causes';
-import { MAX_CAUSE_DEPTH, MAX_STACK_FRAMES } from './limits';
+import { CAUSE_PREFIX as CAUSE_JAVA, MAX_CAUSE_DEPTH } from '../../../trace/stack-with-causes';
+import { MAX_STACK_FRAMES } from './limits';
 import type { StackFrame } from './types';
 
 /**

@@ -1,0 +1,43 @@
+import type { Tracer, TracerProvider } from '@opentelemetry/api';
+import type { ResolvedConfig } from './config/types';
+
+/** What `initTracing` returns. */
+export interface Tracing {
+  /** A tracer named `dualtrace` for the app's own spans (`tracer.startActiveSpan(...)`). */
+  readonly tracer: Tracer;
+  /** The registered provider (a no-op one when tracing is disabled). */
+  readonly provider: TracerProvider;
+  /** The resolved configuration, secrets redacted (the Honeycomb key shows at most 4 characters). */
+  readonly config: ResolvedConfig;
+  /** False when `disabled` / `OTEL_SDK_DISABLED` made this a no-op handle. */
+  readonly enabled: boolean;
+  /** Sends everything pending to both backends; resolves within `shutdownTimeoutMillis`, never rejects. */
+  forceFlush(): Promise<void>;
+  /** Flushes, stops both exporters and unregisters; idempotent, bounded by `shutdownTimeoutMillis`, never rejects. */
+  shutdown(): Promise<void>;
+}
+
+// Kept on globalThis under a registered Symbol: each subpath bundle (dualtrace/lambda, …) has its own copy of this
+// module, but one process has one tracing set-up.
+const HANDLE = Symbol.for('dualtrace.handle');
+type GlobalSlot = { [HANDLE]?: Tracing };
+
+/**
+ * The handle of the running `initTracing`, or `undefined` before it (or after `shutdown()`). Adapters use it to flush
+ * (the Lambda wrapper before it returns); it works across subpath bundles because the handle lives on globalThis.
+ *
+ * @example
+ * import { getTracing } from 'dualtrace';
+ * await getTracing()?.forceFlush();
+ * @see docs/api.md
+ */
+export function getTracing(): Tracing | undefined {
+  return (globalThis as GlobalSlot)[HANDLE];
+}
+
+/** @internal Stores (or, with `undefined`, clears) the process-wide handle. */
+export function setTracing(handle: Tracing | undefined): void {
+  const slot = globalThis as GlobalSlot;
+  if (handle === undefined) delete slot[HANDLE];
+  else slot[HANDLE] = handle;
+}
