@@ -64,19 +64,20 @@ export class DocumentEdits {
   }
 }
 
+// Named stores and deletes, not a keyed helper: measured in bench/xray.bench.ts, the keyed form cost more per trace.
 function restore(entry: Saved): void {
   const { doc } = entry;
   if (entry.stripped) {
-    put(doc, 'trace_id', entry.hadTraceId, entry.traceId);
-    put(doc, 'parent_id', entry.hadParentId, entry.parentId);
-    put(doc, 'type', entry.hadType, entry.type);
+    if (entry.hadTraceId) doc.trace_id = entry.traceId;
+    else delete doc.trace_id;
+    if (entry.hadParentId) doc.parent_id = entry.parentId;
+    else delete doc.parent_id;
+    if (entry.hadType) doc.type = entry.type;
+    else delete doc.type;
   }
-  if (entry.replaced) put(doc, 'subsegments', entry.hadSubsegments, entry.subsegments);
-}
-
-function put<K extends keyof Mutable>(doc: Mutable, key: K, had: boolean, value: Mutable[K]): void {
-  if (had) doc[key] = value;
-  else delete doc[key];
+  if (!entry.replaced) return;
+  if (entry.hadSubsegments) doc.subsegments = entry.subsegments;
+  else delete doc.subsegments;
 }
 
 /** JSON of `doc` without its linking fields and its own subsegments: always an object literal `{…}`. */
