@@ -41,18 +41,30 @@ export interface DualtraceOptions {
    */
   logLevel?: LogLevel;
   /** Outgoing calls traced as CLIENT spans, with trace headers injected. See docs/outgoing.md. */
-  instrumentation?: InstrumentationOptions;
+  instrumentation?: OutgoingInstrumentationOptions;
 }
 
-export interface InstrumentationOptions {
-  /** Global `fetch` (undici diagnostics channels; no patching). Env: `DUALTRACE_INSTRUMENT_FETCH`. Default `true`. */
+/**
+ * Which outgoing calls are traced as CLIENT spans, with the trace headers injected: `initTracing`'s
+ * `instrumentation` option, and the argument of `enableOutgoingInstrumentation`.
+ *
+ * @example
+ * initTracing({ service: 'web', instrumentation: { http: false } }); // fetch only
+ * enableOutgoingInstrumentation({ fetch: true, http: false, requireParent: true }); // the same, by hand
+ * @see docs/outgoing.md
+ */
+export interface OutgoingInstrumentationOptions {
+  /** Global `fetch` / undici, through its diagnostics channels (no patching). Env: `DUALTRACE_INSTRUMENT_FETCH`. Default `true`. */
   fetch?: boolean;
   /**
    * `node:http`/`https` clients: the diagnostics channel on Node ≥ 22.12, a reversible wrapper of `request`/`get` on
    * older Node. Env: `DUALTRACE_INSTRUMENT_HTTP`. Default `true`.
    */
   http?: boolean;
-  /** Trace only calls made while a span is active (as the X-Ray SDK does). Default `true`. */
+  /**
+   * Trace only calls made while a span is active. Default `true`, as the X-Ray SDK traces outgoing calls inside a
+   * segment only: background traffic (credential refreshes, polling, health checks) does not become root traces.
+   */
   requireParent?: boolean;
 }
 
@@ -173,7 +185,7 @@ export interface ResolvedConfig {
   readonly console: boolean;
   readonly flushOnExit: boolean;
   readonly logLevel: LogLevel;
-  readonly instrumentation: Required<InstrumentationOptions>;
+  readonly instrumentation: Required<OutgoingInstrumentationOptions>;
   readonly shutdownTimeoutMillis: number;
   readonly batch: Required<BatchOptions>;
   /** Warnings found while resolving; `initTracing` logs each once. */
