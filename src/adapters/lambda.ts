@@ -22,6 +22,8 @@ import { VERSION } from '../version';
 import { headersOf, httpRequestOf, recordTraceHeaders, triggerOf, type FaasTrigger } from './shared/lambda-events';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 
+export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
+
 /**
  * The parts of the Lambda context object the wrapper reads
  * (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html). The runtime's `context` fits it.
