@@ -26,6 +26,16 @@ describe('package.json', () => {
     expect(pkg.typesVersions['*'][name]).toEqual([`./dist/adapters/${name}.d.ts`]);
   });
 
+  it.each([
+    ['.', 'index'],
+    ['./register', 'register'],
+  ])('should export %s with import and require conditions', (subpath, file) => {
+    expect(pkg.exports[subpath]).toEqual({
+      import: { types: `./dist/${file}.d.ts`, default: `./dist/${file}.js` },
+      require: { types: `./dist/${file}.d.cts`, default: `./dist/${file}.cjs` },
+    });
+  });
+
   it('should point every export at a built file', () => {
     for (const [subpath, entry] of Object.entries(pkg.exports)) {
       const targets = typeof entry === 'string' ? [entry] : [entry.import.types, entry.import.default, entry.require.types, entry.require.default];
