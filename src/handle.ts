@@ -1,7 +1,20 @@
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
 import type { ResolvedConfig } from './config/types';
 
-/** What `initTracing` returns. */
+/**
+ * The handle `initTracing` returns (and `getTracing()` gives back later): the tracer for the app's own spans, the
+ * registered provider, the resolved configuration with secrets redacted, and bounded `forceFlush()`/`shutdown()`.
+ *
+ * @example
+ * import { initTracing, type Tracing } from 'dualtrace';
+ * const tracing: Tracing = initTracing({ service: 'backend-flask' });
+ * await tracing.tracer.startActiveSpan('warm cache', async (span) => {
+ *   await warmCache();
+ *   span.end();
+ * });
+ * await tracing.shutdown(); // before a short-lived script exits
+ * @see docs/api.md
+ */
 export interface Tracing {
   /** A tracer named `dualtrace` for the app's own spans (`tracer.startActiveSpan(...)`). */
   readonly tracer: Tracer;

@@ -23,7 +23,7 @@ export type {
   BatchOptions,
   DaemonAddress,
   DaemonEndpoint,
-  InstrumentationOptions,
+  OutgoingInstrumentationOptions,
   LogLevel,
   ResolvedConfig,
   ResolvedHoneycomb,
@@ -32,4 +32,3 @@ export type {
 } from './config';
 export type { XRayDaemonExporterStats } from './exporters/xray';
 export type { AnnotationValue, TraceLinks, TraceLinksOptions } from './api';
-export type { OutgoingInstrumentationOptions } from './instrument';

@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
 // Packaging is checked, not trusted (publint and attw run in `npm test` too). This runs after the build.
 const root = new URL('../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+  name: string;
   exports: Record<string, string | { import: { types: string; default: string }; require: { types: string; default: string } }>;
   typesVersions: { '*': Record<string, string[]> };
   files: string[];
@@ -24,6 +26,16 @@ describe('package.json', () => {
     expect(pkg.typesVersions['*'][name]).toEqual([`./dist/adapters/${name}.d.ts`]);
   });
 
+  it.each([
+    ['.', 'index'],
+    ['./register', 'register'],
+  ])('should export %s with import and require conditions', (subpath, file) => {
+    expect(pkg.exports[subpath]).toEqual({
+      import: { types: `./dist/${file}.d.ts`, default: `./dist/${file}.js` },
+      require: { types: `./dist/${file}.d.cts`, default: `./dist/${file}.cjs` },
+    });
+  });
+
   it('should point every export at a built file', () => {
     for (const [subpath, entry] of Object.entries(pkg.exports)) {
       const targets = typeof entry === 'string' ? [entry] : [entry.import.types, entry.import.default, entry.require.types, entry.require.default];
@@ -37,5 +49,32 @@ describe('package.json', () => {
     expect(pkg.peerDependencies['@opentelemetry/api']).toBeDefined();
     expect(Object.keys(pkg.dependencies)).not.toContain('aws-xray-sdk-core');
     expect(Object.keys(pkg.dependencies)).not.toContain('@opentelemetry/api');
+  });
+});
+
+/** Every JavaScript file of the build (ESM and CJS), recursively. */
+function builtScripts(dir: URL): URL[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) return builtScripts(new URL(`${entry.name}/`, dir));
+    return /\.c?js$/.test(entry.name) ? [new URL(entry.name, dir)] : [];
+  });
+}
+
+// `from "x"`, `import("x")`, `require("x")` with a bare specifier (not ./ or ../).
+const BARE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"'./][^"']*)["']/g;
+const packageOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+describe('dependencies', () => {
+  it('should be exactly what the built package imports, apart from peers and Node built-ins', () => {
+    const imported = new Set<string>();
+    for (const file of builtScripts(new URL('dist/', root))) {
+      for (const match of readFileSync(file, 'utf8').matchAll(BARE_IMPORT)) imported.add(packageOf(match[1]!));
+    }
+    const builtins = new Set(builtinModules);
+    // The package's own name shows up in the CLI's help text (and would be a legal self-reference).
+    const declared = new Set([pkg.name, ...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
+    const undeclared = [...imported].filter((name) => !declared.has(name) && !builtins.has(name.replace(/^node:/, '')));
+    const unused = Object.keys(pkg.dependencies).filter((name) => !imported.has(name));
+    expect({ undeclared, unused }).toEqual({ undeclared: [], unused: [] });
   });
 });

@@ -10,12 +10,23 @@ import { recordError } from '../trace/record-error';
 import { VERSION } from '../version';
 import { commandAttributes, operationFromCommandName, serviceFromClientName } from './shared/aws-attributes';
 
-/** The parts of an AWS SDK v3 client this adapter uses (structural, so `@aws-sdk/*` stays an optional peer). */
+/**
+ * The parts of an AWS SDK v3 client this adapter uses (structural, so `@aws-sdk/*` stays an optional peer). Every
+ * v3 client (`DynamoDBClient`, `SQSClient`, `S3Client`, …) fits it.
+ *
+ * @example
+ * import { SQSClient } from '@aws-sdk/client-sqs';
+ * const client: AwsClientLike = new SQSClient({});
+ * instrumentAwsClient(client);
+ * @see docs/outgoing.md#aws-sdk-v3-dualtraceaws-sdk
+ */
 export interface AwsClientLike {
+  /** The client's middleware stack: the span and header middleware are added to it. */
   middlewareStack: {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's overloads differ per step
     add(middleware: any, options: { step: any; name: string; priority?: any; tags?: string[]; override?: boolean }): void;
   };
+  /** The client's resolved config: `serviceId` names the span, `region` (a string or async provider) is `cloud.region`. */
   config: { serviceId?: string; region?: unknown };
 }
 
@@ -24,6 +35,7 @@ export interface AwsClientLike {
  *
  * @example
  * instrumentAwsClient(new SQSClient({}), { requireParent: false }); // also calls made outside any span
+ * @see docs/outgoing.md#aws-sdk-v3-dualtraceaws-sdk
  */
 export interface AwsClientOptions {
   /** Trace only calls made while a span is active (as the X-Ray SDK does inside a segment). Default `true`. */

@@ -17,11 +17,32 @@ import { SERVER_SPAN } from './shared/symbols';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
-/** Express's `next`. */
+/**
+ * Express's `next`, as the middleware calls it.
+ *
+ * @example
+ * const passOn: NextFunction = (error) => { if (error !== undefined) console.error(error); };
+ * @see docs/adapters.md
+ */
 export type NextFunction = (error?: unknown) => void;
-/** The middleware shape Express accepts (typed structurally: no dependency on Express's types). */
+/**
+ * What {@link tracing} returns: the middleware shape Express accepts (typed structurally: no dependency on Express's
+ * types, so it fits Express 4 and 5).
+ *
+ * @example
+ * const middleware: TracingMiddleware = tracing();
+ * app.use(middleware);
+ * @see docs/adapters.md
+ */
 export type TracingMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
-/** The error-middleware shape (four parameters) Express accepts. */
+/**
+ * What {@link errorTracing} returns: the error-middleware shape (four parameters) Express accepts.
+ *
+ * @example
+ * const onError: ErrorTracingMiddleware = errorTracing();
+ * app.use(onError); // after the routes
+ * @see docs/adapters.md
+ */
 export type ErrorTracingMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 
 type ExpressRequest = TracedRequest & { route?: { path?: unknown }; baseUrl?: string };

@@ -15,9 +15,19 @@ import { SERVER_SPAN } from './shared/symbols';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
-/** A Fastify plugin (callback style), marked to skip encapsulation so its hooks see every route. */
+/**
+ * What {@link tracing} returns: a Fastify plugin (callback style), marked to skip encapsulation so its hooks see every
+ * route.
+ *
+ * @example
+ * const plugin: TracingPlugin = tracing({ ignorePaths: ['/healthz'] });
+ * await app.register(plugin);
+ * @see docs/adapters.md
+ */
 export interface TracingPlugin {
+  /** Fastify calls the plugin with the instance to add the hooks to. */
   (instance: FastifyInstance, options: unknown, done: (error?: Error) => void): void;
+  /** Fastify's plugin markers (`Symbol.for('skip-override')`, `'fastify.display-name'`, `'plugin-meta'`). */
   readonly [key: symbol]: unknown;
 }
 

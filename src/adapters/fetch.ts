@@ -13,7 +13,14 @@ import { createServerSpans, type ServerTracingOptions } from './shared/server-sp
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
-/** Options of `traced`: the common ones plus the route template the handler serves. */
+/**
+ * Options of {@link traced}: the common ones plus the route template the handler serves.
+ *
+ * @example
+ * const options: FetchTracingOptions = { route: '/api/users/[id]', captureRequestHeaders: ['x-request-id'] };
+ * export const GET = traced(handler, options);
+ * @see docs/adapters.md#options
+ */
 export interface FetchTracingOptions extends ServerTracingOptions {
   /** The route template this handler serves (`/api/users/[id]`): `http.route` and the span name `GET /api/users/[id]`. */
   route?: string;

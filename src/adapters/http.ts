@@ -14,7 +14,14 @@ import { SERVER_SPAN } from './shared/symbols';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
-/** Options of `traced`: the common ones plus a fixed route template for the spans' names. */
+/**
+ * Options of {@link traced}: the common ones plus a fixed route template for the spans' names.
+ *
+ * @example
+ * const options: HttpTracingOptions = { route: '/api/*', ignorePaths: ['/healthz'] };
+ * createServer(traced(listener, options)).listen(3000);
+ * @see docs/adapters.md#options
+ */
 export interface HttpTracingOptions extends ServerTracingOptions {
   /** A route template to name every span after (`GET /api/*`); default: none, so spans are named `METHOD`. */
   route?: string;

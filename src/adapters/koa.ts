@@ -15,12 +15,29 @@ import { SERVER_SPAN } from './shared/symbols';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
-/** The part of Koa's context the middleware uses (typed structurally: no dependency on @types/koa). */
+/**
+ * The part of Koa's context the middleware uses (typed structurally: no dependency on @types/koa). Koa's own `ctx`
+ * fits it.
+ *
+ * @example
+ * const middleware = tracing();
+ * app.use((ctx, next) => middleware(ctx satisfies KoaContextLike, next));
+ * @see docs/adapters.md
+ */
 export interface KoaContextLike {
+  /** Node's request (`ctx.req`): the span's method, URL and headers, and where the span is kept. */
   readonly req: IncomingMessage;
+  /** Node's response (`ctx.res`): the span ends when it finishes or closes. */
   readonly res: ServerResponse;
 }
-/** Koa middleware. */
+/**
+ * What {@link tracing} returns: Koa middleware.
+ *
+ * @example
+ * const middleware: TracingMiddleware = tracing();
+ * app.use(middleware); // first, before the router
+ * @see docs/adapters.md
+ */
 export type TracingMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<void>;
 
 /** On `req`: the Koa context, so the static response listener can read the route and whether downstream settled. */

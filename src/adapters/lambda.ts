@@ -22,16 +22,37 @@ import { VERSION } from '../version';
 import { headersOf, httpRequestOf, recordTraceHeaders, triggerOf, type FaasTrigger } from './shared/lambda-events';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 
-/** The parts of the Lambda context object the wrapper reads (see the Node.js runtime's `context` documentation). */
+export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
+
+/**
+ * The parts of the Lambda context object the wrapper reads
+ * (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html). The runtime's `context` fits it.
+ *
+ * @example
+ * export const handler = traced(async (event, context: LambdaContextLike) => ({ statusCode: 200, body: context.awsRequestId }));
+ * @see docs/adapters.md#lambda
+ */
 export interface LambdaContextLike {
+  /** The invocation's request id: `faas.invocation_id`. */
   awsRequestId?: string;
+  /** The function's name: the name of non-HTTP invocation spans unless `name` is given. */
   functionName?: string;
+  /** The function's version (`$LATEST` or a number); accepted, not recorded. */
   functionVersion?: string;
+  /** The ARN used to invoke: `cloud.resource_id`, and `cloud.account.id` from its account field. */
   invokedFunctionArn?: string;
+  /** Milliseconds left before the invocation times out: bounds the flush before returning. */
   getRemainingTimeInMillis?: () => number;
 }
 
-/** An async handler, or a callback-style one (`(event, context, callback)`). */
+/**
+ * What {@link traced} wraps: an async handler, or a callback-style one (`(event, context, callback)`).
+ *
+ * @example
+ * const greet: LambdaHandler<{ name: string }, string> = async (event) => `hello ${event.name}`;
+ * export const handler = traced(greet);
+ * @see docs/adapters.md#lambda
+ */
 export type LambdaHandler<E = unknown, R = unknown> =
   | ((event: E, context: LambdaContextLike) => Promise<R>)
   | ((event: E, context: LambdaContextLike, callback: (error?: unknown, result?: R) => void) => void | Promise<R>);
@@ -41,6 +62,7 @@ export type LambdaHandler<E = unknown, R = unknown> =
  *
  * @example
  * export const handler = traced(myHandler, { flushTimeoutMillis: 1000, ignorePaths: ['/health'] });
+ * @see docs/adapters.md#lambda
  */
 export interface LambdaTracingOptions extends ServerTracingOptions {
   /** Upper bound for the flush before returning, in ms (also capped by the invocation's remaining time). Default 2000. */

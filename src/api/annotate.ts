@@ -1,15 +1,5 @@
 import { trace, type AttributeValue, type Span } from '@opentelemetry/api';
-
-/** The span attribute listing keys X-Ray must index (translator stage `annotations`, mapping §10). */
-const ANNOTATIONS_KEY = 'aws.xray.annotations';
-
-/**
- * A value X-Ray can index: a string, a finite number or a boolean.
- *
- * @example
- * const value: AnnotationValue = 20;
- */
-export type AnnotationValue = string | number | boolean;
+import { ANNOTATIONS_KEY, type AnnotationValue } from '../trace/annotations';
 
 /**
  * Sets attribute `key` on the active span and lists `key` in its `aws.xray.annotations`, so X-Ray indexes it as an

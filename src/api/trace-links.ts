@@ -6,6 +6,7 @@ import { getTracing } from '../handle';
  *
  * @example
  * traceLinks({ team: 'acme', environment: 'production', region: 'eu-west-1' });
+ * @see docs/api.md#tracelinksoptions
  */
 export interface TraceLinksOptions {
   /** Honeycomb team slug (the first path segment of your Honeycomb URLs). Without it the link is a template. */
@@ -18,7 +19,14 @@ export interface TraceLinksOptions {
   region?: string;
 }
 
-/** Links to the current trace in both backends. */
+/**
+ * Links to the current trace in both backends, as {@link traceLinks} returns them.
+ *
+ * @example
+ * const links: TraceLinks | undefined = traceLinks({ team: 'acme', environment: 'production' });
+ * if (links !== undefined) logger.error({ err, trace: links.honeycomb, xray: links.xray }, 'request failed');
+ * @see docs/api.md#tracelinksoptions
+ */
 export interface TraceLinks {
   /** The trace id as Honeycomb and W3C show it (32 hex). */
   readonly traceId: string;

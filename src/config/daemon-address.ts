@@ -1,16 +1,34 @@
 import { isIP } from 'node:net';
 import { ConfigError, ConfigErrorCode } from '../errors';
 
-/** One endpoint of the X-Ray daemon. `family` is 6 for IPv6 literals, 4 otherwise (hostnames resolve to v4 first). */
+/**
+ * One endpoint of the X-Ray daemon, as {@link parseDaemonAddress} returns it.
+ *
+ * @example
+ * parseDaemonAddress('[::1]:2000').udp; // { host: '::1', port: 2000, family: 6 }
+ * @see docs/configuration.md#daemon-address-forms
+ */
 export interface DaemonEndpoint {
+  /** A hostname or an IP literal (IPv6 without brackets). */
   readonly host: string;
+  /** 1–65535. */
   readonly port: number;
+  /** 6 for IPv6 literals, 4 otherwise (hostnames resolve to IPv4 first). */
   readonly family: 4 | 6;
 }
 
-/** Where segments (UDP) and sampling requests (TCP) go. Both default to 127.0.0.1:2000. */
+/**
+ * Where segments (UDP) and sampling requests (TCP) go. Both default to 127.0.0.1:2000.
+ *
+ * @example
+ * const address: DaemonAddress = parseDaemonAddress('udp:10.0.0.5:2000 tcp:10.0.0.5:2001');
+ * address.tcp.port; // 2001
+ * @see docs/configuration.md#daemon-address-forms
+ */
 export interface DaemonAddress {
+  /** Where segment documents are sent. */
   readonly udp: DaemonEndpoint;
+  /** The daemon's TCP endpoint, for its sampling API (the same as `udp` unless both are given); dualtrace sends over UDP only. */
   readonly tcp: DaemonEndpoint;
 }
 
@@ -30,7 +48,13 @@ const FORMS =
  * "udp"/"tcp" and IPv6, and it throws a `ConfigError` naming `option` rather than silently keeping the defaults.
  *
  * @param value the address as written by the user
- * @param option the option or variable name to put in errors
+ * @param [option='xray.daemonAddress'] the option or variable name to put in errors
+ * @throws {ConfigError} `DT_CONFIG_BAD_DAEMON_ADDRESS` for anything else
+ * @example
+ * import { parseDaemonAddress } from 'dualtrace';
+ * parseDaemonAddress('xray-daemon:2000'); // { udp: { host: 'xray-daemon', port: 2000, family: 4 }, tcp: { … } }
+ * parseDaemonAddress(process.env.AWS_XRAY_DAEMON_ADDRESS ?? '127.0.0.1:2000', 'AWS_XRAY_DAEMON_ADDRESS');
+ * @see docs/configuration.md#daemon-address-forms
  */
 export function parseDaemonAddress(value: string, option = 'xray.daemonAddress'): DaemonAddress {
   const text = value.trim();

@@ -15,5 +15,5 @@ export type {
   ResolvedXRay,
   SamplerConfig,
   LogLevel,
-  InstrumentationOptions,
+  OutgoingInstrumentationOptions,
 } from './types';

@@ -9,8 +9,15 @@ export function redactSecret(secret: string | undefined): string | undefined {
 }
 
 /**
- * The configuration as it may be shown: in `handle.config`, `dualtrace doctor`, logs. The Honeycomb key and any
- * secret-bearing header show at most 4 characters; credentials in URLs are masked.
+ * The configuration as it may be shown: in `handle.config`, logs, support tickets. The Honeycomb key and any
+ * secret-bearing header show at most 4 characters; credentials in URLs are masked. The result is frozen.
+ *
+ * @param config what `resolveConfig` returned
+ * @returns a redacted, frozen copy
+ * @example
+ * import { redactConfig, resolveConfig } from 'dualtrace';
+ * console.log(JSON.stringify(redactConfig(resolveConfig()), null, 2)); // apiKey: 'hcxi…'
+ * @see docs/configuration.md#honeycomb-keys-and-datasets
  */
 export function redactConfig(config: ResolvedConfig): ResolvedConfig {
   const headers: Record<string, string> = {};

@@ -2,8 +2,21 @@ import type { Attributes } from '@opentelemetry/api';
 import type { DaemonAddress } from './daemon-address';
 
 /**
- * What `initTracing` accepts. Every field is optional; each has an environment variable and a default,
- * listed in docs/configuration.md. Precedence is always options > environment > defaults.
+ * What `initTracing` (and `resolveConfig`) accepts. Every field is optional; each has an environment variable and a
+ * default, listed in docs/configuration.md. Precedence is always options > environment > defaults. A misspelt or
+ * mistyped option throws a `ConfigError`.
+ *
+ * @example
+ * import { initTracing, type DualtraceOptions } from 'dualtrace';
+ * const options: DualtraceOptions = {
+ *   service: 'backend-flask',
+ *   xrayUrl: '*4567-abc.ws-us89.gitpod.io*',
+ *   honeycombKey: process.env.HONEYCOMB_API_KEY,
+ *   xray: { indexedAttributes: ['activity.uuid'] },
+ *   sampleRate: 10,
+ * };
+ * initTracing(options);
+ * @see docs/configuration.md
  */
 export interface DualtraceOptions {
   /** Resource `service.name`. Env: `OTEL_SERVICE_NAME`. Default `unknown_service:node` (with a warning). */
@@ -21,7 +34,9 @@ export interface DualtraceOptions {
   xrayUrl?: string;
   /** The Honeycomb API key, sent as `x-honeycomb-team`. Env: `HONEYCOMB_API_KEY`, or `x-honeycomb-team=…` in `OTEL_EXPORTER_OTLP_HEADERS`. */
   honeycombKey?: string;
+  /** Honeycomb export: on/off, endpoint, dataset (Classic keys), headers, timeout. */
   honeycomb?: HoneycombOptions;
+  /** X-Ray export: on/off, daemon address, segment naming, which attributes become annotations, size limit. */
   xray?: XRayOptions;
   /** Keep 1 trace in N, decided from the trace id (every service agrees), parent-based. Env: `OTEL_TRACES_SAMPLER(_ARG)`. */
   sampleRate?: number;
@@ -41,23 +56,52 @@ export interface DualtraceOptions {
    */
   logLevel?: LogLevel;
   /** Outgoing calls traced as CLIENT spans, with trace headers injected. See docs/outgoing.md. */
-  instrumentation?: InstrumentationOptions;
+  instrumentation?: OutgoingInstrumentationOptions;
 }
 
-export interface InstrumentationOptions {
-  /** Global `fetch` (undici diagnostics channels; no patching). Env: `DUALTRACE_INSTRUMENT_FETCH`. Default `true`. */
+/**
+ * Which outgoing calls are traced as CLIENT spans, with the trace headers injected: `initTracing`'s
+ * `instrumentation` option, and the argument of `enableOutgoingInstrumentation`.
+ *
+ * @example
+ * initTracing({ service: 'web', instrumentation: { http: false } }); // fetch only
+ * enableOutgoingInstrumentation({ fetch: true, http: false, requireParent: true }); // the same, by hand
+ * @see docs/outgoing.md
+ */
+export interface OutgoingInstrumentationOptions {
+  /** Global `fetch` / undici, through its diagnostics channels (no patching). Env: `DUALTRACE_INSTRUMENT_FETCH`. Default `true`. */
   fetch?: boolean;
   /**
    * `node:http`/`https` clients: the diagnostics channel on Node ≥ 22.12, a reversible wrapper of `request`/`get` on
    * older Node. Env: `DUALTRACE_INSTRUMENT_HTTP`. Default `true`.
    */
   http?: boolean;
-  /** Trace only calls made while a span is active (as the X-Ray SDK does). Default `true`. */
+  /**
+   * Trace only calls made while a span is active. Default `true`, as the X-Ray SDK traces outgoing calls inside a
+   * segment only: background traffic (credential refreshes, polling, health checks) does not become root traces.
+   */
   requireParent?: boolean;
 }
 
+/**
+ * The level of the console `diag` logger dualtrace installs; `'none'` installs none.
+ *
+ * @example
+ * initTracing({ logLevel: 'debug' }); // or OTEL_LOG_LEVEL=debug
+ * @see docs/configuration.md#logging
+ */
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
+/**
+ * The `honeycomb` options of `initTracing`. The key itself is `honeycombKey`, one level up.
+ *
+ * @example
+ * initTracing({
+ *   honeycombKey: process.env.HONEYCOMB_API_KEY,
+ *   honeycomb: { endpoint: 'https://api.eu1.honeycomb.io', timeoutMillis: 5000 },
+ * });
+ * @see docs/configuration.md#honeycomb-keys-and-datasets
+ */
 export interface HoneycombOptions {
   /** `false` turns Honeycomb export off. `true` keeps it on even without a key (e.g. an OTel Collector endpoint). */
   enabled?: boolean;
@@ -74,6 +118,16 @@ export interface HoneycombOptions {
   timeoutMillis?: number;
 }
 
+/**
+ * The `xray` options of `initTracing`. The host pattern for segment names is `xrayUrl`, one level up.
+ *
+ * @example
+ * initTracing({
+ *   service: 'backend-flask',
+ *   xray: { daemonAddress: 'xray-daemon:2000', indexedAttributes: ['activity.uuid', 'app.user_tier'] },
+ * });
+ * @see docs/xray.md
+ */
 export interface XRayOptions {
   /** `false` turns X-Ray export off. Env: `AWS_XRAY_SDK_ENABLED=false`. */
   enabled?: boolean;
@@ -107,6 +161,14 @@ export interface XRayDaemonExporterOptions extends Omit<XRayOptions, 'enabled'> 
   namePattern?: string;
 }
 
+/**
+ * The `batch` options of `initTracing`: queue and batch sizes of each backend's span processor (each backend has its
+ * own queue with these settings).
+ *
+ * @example
+ * initTracing({ batch: { maxQueueSize: 4096, scheduledDelayMillis: 200 } });
+ * @see docs/configuration.md
+ */
 export interface BatchOptions {
   /** Env `OTEL_BSP_MAX_QUEUE_SIZE`, default 2048. Spans beyond it are dropped and counted. */
   maxQueueSize?: number;
@@ -118,8 +180,17 @@ export interface BatchOptions {
   exportTimeoutMillis?: number;
 }
 
-/** The sampler as resolved: one of the standard OTel samplers, or dualtrace's `sampleRate` (parent-based ratio). */
+/**
+ * The sampler as resolved (`config.sampler`): one of the standard OTel samplers, or dualtrace's `sampleRate`
+ * (parent-based ratio).
+ *
+ * @example
+ * resolveConfig({ sampleRate: 10 }, {}).sampler;
+ * // { name: 'parentbased_traceidratio', ratio: 0.1, sampleRate: 10, source: 'sampleRate' }
+ * @see docs/configuration.md#sampling
+ */
 export interface SamplerConfig {
+  /** The OTel sampler name (`OTEL_TRACES_SAMPLER` values); `sampleRate` resolves to a `parentbased_*` one. */
   readonly name:
     | 'always_on'
     | 'always_off'
@@ -131,50 +202,103 @@ export interface SamplerConfig {
   readonly ratio: number;
   /** 1/ratio, recorded on spans as `SampleRate` so Honeycomb reweights counts; 1 when everything is kept. */
   readonly sampleRate: number;
+  /** Where the choice came from: the `sampleRate` option, `OTEL_TRACES_SAMPLER`, or the default (keep everything). */
   readonly source: 'sampleRate' | 'OTEL_TRACES_SAMPLER' | 'default';
 }
 
+/**
+ * The Honeycomb part of a {@link ResolvedConfig} (`config.honeycomb`).
+ *
+ * @example
+ * const { honeycomb } = resolveConfig({}, { HONEYCOMB_API_KEY: 'hcxik_…' });
+ * honeycomb.url; // 'https://api.honeycomb.io/v1/traces'
+ * @see docs/configuration.md#honeycomb-keys-and-datasets
+ */
 export interface ResolvedHoneycomb {
+  /** Whether spans are sent to Honeycomb: `honeycomb.enabled`, else whether there is a key. */
   readonly enabled: boolean;
   /** Full traces URL, e.g. `https://api.honeycomb.io/v1/traces`. */
   readonly url: string;
   /** The key itself. Never logged: `redactConfig` shows at most its first 4 characters. */
   readonly apiKey: string | undefined;
+  /** `classic` (32 hex characters, or a 64-character `hc?ic_…` key; needs a dataset), `environment`, or `none`. */
   readonly keyKind: 'classic' | 'environment' | 'none';
+  /** The dataset sent as `x-honeycomb-dataset`: Classic keys only, else `undefined`. */
   readonly dataset: string | undefined;
   /** Every header sent, including `x-honeycomb-team`. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Per-request export timeout, in ms. */
   readonly timeoutMillis: number;
 }
 
+/**
+ * The X-Ray part of a {@link ResolvedConfig} (`config.xray`).
+ *
+ * @example
+ * const { xray } = resolveConfig({ xrayUrl: '*.example.com' }, { AWS_XRAY_DAEMON_ADDRESS: 'xray-daemon:2000' });
+ * xray.daemonAddress.udp; // { host: 'xray-daemon', port: 2000, family: 4 }
+ * xray.namePattern; // '*.example.com'
+ * @see docs/xray.md
+ */
 export interface ResolvedXRay {
+  /** Whether spans are sent to the X-Ray daemon (`xray.enabled`, `AWS_XRAY_SDK_ENABLED`). */
   readonly enabled: boolean;
+  /** Where segments (UDP) and sampling requests (TCP) go, parsed from `xray.daemonAddress` / `AWS_XRAY_DAEMON_ADDRESS`. */
   readonly daemonAddress: DaemonAddress;
+  /** The host pattern for dynamic segment naming (`xrayUrl` / `AWS_XRAY_URL`), or `undefined`. */
   readonly namePattern: string | undefined;
+  /** The fixed segment name (`AWS_XRAY_TRACING_NAME`, then `xray.tracingName`), or `undefined`. */
   readonly tracingName: string | undefined;
+  /** Attribute keys always written as annotations. */
   readonly indexedAttributes: readonly string[];
+  /** Whether every primitive attribute becomes an annotation (at most 50 per document). */
   readonly indexAllAttributes: boolean;
+  /** Whether resource attributes are copied into segment metadata. */
   readonly resourceMetadata: boolean;
+  /** The largest datagram (header line + document) sent, in bytes. */
   readonly maxDocumentBytes: number;
   /** AWS region from `AWS_REGION` / `AWS_DEFAULT_REGION` (console links; the OTLP transport's endpoint). */
   readonly region: string | undefined;
 }
 
-/** The result of `resolveConfig`: complete, validated, and the only input `createProvider` reads. */
+/**
+ * The result of `resolveConfig`: complete and validated, every default filled in; what `initTracing` builds the
+ * provider from. The handle's `config` is this object with secrets redacted (`redactConfig`).
+ *
+ * @example
+ * import { resolveConfig } from 'dualtrace';
+ * const config = resolveConfig({ service: 'backend-flask' }, process.env);
+ * console.log(config.serviceName, config.honeycomb.enabled, config.xray.daemonAddress.udp, config.warnings);
+ * @see docs/configuration.md
+ */
 export interface ResolvedConfig {
+  /** True when `disabled` / `OTEL_SDK_DISABLED` turned tracing off (`initTracing` returns a no-op handle). */
   readonly disabled: boolean;
+  /** Resource `service.name`; `unknown_service:node` when none was given (with a warning). */
   readonly serviceName: string;
+  /** Resource `service.version`, if any. */
   readonly serviceVersion: string | undefined;
+  /** Resource `deployment.environment.name`, if any. */
   readonly environment: string | undefined;
+  /** `OTEL_RESOURCE_ATTRIBUTES` merged with the `resourceAttributes` option (options win per key). */
   readonly resourceAttributes: Readonly<Attributes>;
+  /** Honeycomb export as resolved. */
   readonly honeycomb: ResolvedHoneycomb;
+  /** X-Ray export as resolved. */
   readonly xray: ResolvedXRay;
+  /** The one sampler both backends share. */
   readonly sampler: SamplerConfig;
+  /** Whether finished spans are also printed to stdout. */
   readonly console: boolean;
+  /** Whether SIGTERM, SIGINT and `beforeExit` flush. */
   readonly flushOnExit: boolean;
+  /** The level of the console `diag` logger (`'none'`: none installed). */
   readonly logLevel: LogLevel;
-  readonly instrumentation: Required<InstrumentationOptions>;
+  /** Which outgoing calls are traced, every field filled in. */
+  readonly instrumentation: Required<OutgoingInstrumentationOptions>;
+  /** Upper bound for `shutdown()`, `forceFlush()` and the exit flush, in ms. */
   readonly shutdownTimeoutMillis: number;
+  /** Each backend's queue and batch settings, every field filled in. */
   readonly batch: Required<BatchOptions>;
   /** Warnings found while resolving; `initTracing` logs each once. */
   readonly warnings: readonly string[];

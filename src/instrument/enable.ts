@@ -1,24 +1,7 @@
+import type { OutgoingInstrumentationOptions } from '../config/types';
 import { outgoingTracer } from './client-span';
 import { instrumentHttpClient } from './http-client';
 import { instrumentUndici } from './undici';
-
-/**
- * Options of {@link enableOutgoingInstrumentation} (the same as `initTracing`'s `instrumentation`).
- *
- * @example
- * const options: OutgoingInstrumentationOptions = { fetch: true, http: false, requireParent: true };
- */
-export interface OutgoingInstrumentationOptions {
-  /** Trace global `fetch` / undici through its diagnostics channels. Default `true`. */
-  fetch?: boolean;
-  /** Trace `node:http` / `node:https` client requests. Default `true`. */
-  http?: boolean;
-  /**
-   * Trace only calls made while a span is active. Default `true`, as the X-Ray SDK traces outgoing calls inside a
-   * segment only: background traffic (credential refreshes, polling, health checks) does not become root traces.
-   */
-  requireParent?: boolean;
-}
 
 // One process, one set of subscriptions, even when several bundles (dualtrace, dualtrace/lambda…) each carry a copy
 // of this module: the state lives on globalThis under a registered Symbol.

@@ -1,2 +1,1 @@
 export { enableOutgoingInstrumentation, disableOutgoingInstrumentation } from './enable';
-export type { OutgoingInstrumentationOptions } from './enable';

@@ -32,7 +32,14 @@ const ZERO_TRACE = /^0+$/;
 /**
  * Extracts W3C `traceparent`/`tracestate` (preferred when valid), else `X-Amzn-Trace-Id`, plus `baggage`; injects all
  * three. Beyond `@opentelemetry/propagator-aws-xray` (used for inject and the common extract), it keeps the X-Ray
- * header's `Root`-only and `Sampled=?` forms instead of dropping them.
+ * header's `Root`-only and `Sampled=?` forms instead of dropping them. `initTracing` registers it; use it directly
+ * with a provider of your own.
+ *
+ * @example
+ * import { propagation } from '@opentelemetry/api';
+ * import { DualtracePropagator } from 'dualtrace';
+ * propagation.setGlobalPropagator(new DualtracePropagator());
+ * @see docs/configuration.md
  */
 export class DualtracePropagator implements TextMapPropagator {
   private readonly w3c = new W3CTraceContextPropagator();

@@ -1,7 +1,16 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import { SECRET_HEADERS } from '../../http/secret-headers';
 
-/** What `spanName` is given: the request's method (as received, upper-cased by the server), route and path. */
+/**
+ * What the `spanName` option is given: the request's method (as received, upper-cased by the server), route and path.
+ *
+ * @example
+ * // Unrouted requests under /api/ get one name between them, not one per URL.
+ * const spanName = ({ method, route, path }: SpanNameInfo) =>
+ *   `${method} ${route ?? (path.startsWith('/api/') ? '/api/*' : 'unmatched')}`;
+ * app.use(tracing({ spanName }));
+ * @see docs/adapters.md#span-names-and-routes
+ */
 export interface SpanNameInfo {
   /** The method as received (`GET`, `PROPFIND`, …). */
   readonly method: string;
@@ -11,7 +20,20 @@ export interface SpanNameInfo {
   readonly path: string;
 }
 
-/** Options every server adapter takes (`tracing(options)` / `traced(handler, options)`). */
+/**
+ * Options every server adapter takes (`tracing(options)` / `traced(handler, options)`), checked once when the
+ * middleware is created (a wrong type throws a `TypeError` naming the option).
+ *
+ * @example
+ * import { tracing, type ServerTracingOptions } from 'dualtrace/express';
+ * const options: ServerTracingOptions = {
+ *   ignorePaths: ['/healthz', /^\/internal\//],
+ *   captureRequestHeaders: ['x-request-id'],
+ *   spanName: ({ method, route }) => `${method} ${route ?? 'unmatched'}`,
+ * };
+ * app.use(tracing(options));
+ * @see docs/adapters.md#options
+ */
 export interface ServerTracingOptions {
   /**
    * Names the SERVER span; called at the start and again after routing. Default: `METHOD route`, or just `METHOD`

@@ -8,7 +8,15 @@ import { packDocuments } from './pack/packer';
 import { UdpEmitter } from './send/udp-emitter';
 import { createSegmentTranslator, type SegmentDocument } from './translate';
 
-/** Counters since construction. Every span, datagram, drop and failure is counted here. */
+/**
+ * Counters since construction, from `XRayDaemonExporter.getStats()`. Every span, datagram, drop and failure is
+ * counted here.
+ *
+ * @example
+ * const stats: XRayDaemonExporterStats = exporter.getStats();
+ * if (stats.datagramsFailed > 0) console.warn('X-Ray daemon unreachable?', stats.errors);
+ * @see docs/xray.md#what-is-counted-and-logged
+ */
 export interface XRayDaemonExporterStats {
   /** Spans received by `export()`. */
   spans: number;
@@ -22,6 +30,7 @@ export interface XRayDaemonExporterStats {
   dropped: number;
   /** Datagrams handed to the kernel. */
   datagramsSent: number;
+  /** Bytes handed to the kernel (header lines included). */
   bytesSent: number;
   /**
    * Datagrams lost to send errors, DNS failures, a full queue or a closed exporter, plus those the daemon's host

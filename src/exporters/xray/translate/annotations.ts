@@ -9,7 +9,8 @@ import {
   RESERVED_METADATA_ESCAPE,
   RESERVED_METADATA_PREFIX,
 } from './limits';
-import type { AnnotationValue, Metadata } from './types';
+import { ANNOTATIONS_KEY, type AnnotationValue } from '../../../trace/annotations';
+import type { Metadata } from './types';
 
 /**
  * The last stage: whatever no other stage consumed becomes an annotation (indexed, filterable) or metadata
@@ -26,7 +27,6 @@ import type { AnnotationValue, Metadata } from './types';
  * - metadata keys and namespaces starting with `AWS.` (reserved for AWS) are written as `_AWS.…`.
  */
 
-export const ANNOTATIONS_KEY = 'aws.xray.annotations';
 const METADATA_PREFIX = 'aws.xray.metadata.';
 const KEY_CACHE_LIMIT = 1024;
 const INVALID_KEY_CHARS_RE = /[^0-9A-Za-z_.]/gu;

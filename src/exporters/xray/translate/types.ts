@@ -5,6 +5,7 @@
  * (docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html). Optional fields are omitted
  * (never `null`) when dualtrace has nothing to say, which is how the X-Ray SDKs behave too.
  */
+import type { AnnotationValue } from '../../../trace/annotations';
 
 /** `http` block: request data from the incoming (segment) or outgoing (subsegment) call. */
 export interface HttpData {
@@ -93,9 +94,6 @@ export interface LinkData {
   id: string;
   attributes?: Record<string, unknown>;
 }
-
-/** Annotation values X-Ray indexes: string, number or boolean only. */
-export type AnnotationValue = string | number | boolean;
 
 /** `metadata`: namespaces → key → any JSON value. */
 export type Metadata = Record<string, Record<string, unknown>>;
