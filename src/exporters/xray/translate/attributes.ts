@@ -44,8 +44,8 @@ export const HAS_DB_KEYS = 2;
 
 /**
  * One pass over the keys so stages can skip ~20 lookups of absent `aws.*` / `db.*` keys (attribute objects are
- * dictionaries; an absent-key lookup is not free). Measured A/B on a 10-attribute SERVER span (2 vCPU, loaded):
- * the difference was within run-to-run noise, so it is kept for spans with many attributes, not as a proven win.
+ * dictionaries; an absent-key lookup is not free). Measured A/B on a 10-attribute SERVER span: within noise; it is
+ * kept for spans with many attributes, not as a proven win.
  */
 export function scanKeys(attrs: Attributes): number {
   let flags = 0;

@@ -4,7 +4,7 @@ import { HAS_AWS_KEYS, NOTHING_CONSUMED, int, scanKeys, str } from './attributes
 import type { AwsData } from './types';
 
 /**
- * Span-level fields of the `aws` block (collector `aws.go`, mapping §8.3): what an AWS SDK call did. The
+ * Span-level fields of the `aws` block (collector `aws.go`): what an AWS SDK call did. The
  * resource-level fields (ec2, ecs, eks, beanstalk, xray, account) come from `origin.ts` and go on segments only.
  *
  * Deviations from the collector, so OTel JS users lose nothing:

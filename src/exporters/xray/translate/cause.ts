@@ -15,10 +15,10 @@ import { toEpochSeconds } from './time';
 import type { CauseData, ExceptionData } from './types';
 
 /**
- * `fault` / `error` / `throttle` and `cause` (collector `cause.go`, mapping §7).
+ * `fault` / `error` / `throttle` and `cause` (collector `cause.go`).
  *
  * Flags: 4xx → error, 429 → error + throttle, 5xx → fault (whatever the span status); otherwise fault when the status
- * is ERROR. Flags are omitted when false, as the X-Ray SDKs do (decision 5).
+ * is ERROR. Flags are omitted when false, as the X-Ray SDKs do: smaller documents, same meaning.
  *
  * Cause: one exception per `exception` event (and per `HTTP request failure` event on AWS SDK spans), plus one per
  * chained `error.cause` found in the stack text; else, for an ERROR span, its status message (or `http.status_text`).

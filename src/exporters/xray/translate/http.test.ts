@@ -99,7 +99,7 @@ describe('makeHttp — CLIENT spans', () => {
     expect(makeHttp(s.kind, s.attributes).http?.request?.url).toBe('https://api.example.com/?users=junit');
   });
 
-  it('should build the URL from server.address and server.port when url.full is missing (decision 1)', () => {
+  it('should build the URL from server.address and server.port when url.full is missing', () => {
     const s = span({
       kind: SpanKind.CLIENT,
       attributes: { 'http.request.method': 'GET', 'url.scheme': 'http', 'server.address': 'localhost', 'server.port': 4567, 'url.path': '/api', 'url.query': '?version=test' },

@@ -7,7 +7,7 @@ import { NOTHING_CONSUMED, int, str } from './attributes';
 import type { HttpData } from './types';
 
 /**
- * The `http` block (collector `http.go`, mapping §6), reading old (semconv ≤ 1.12) and stable keys alike.
+ * The `http` block (collector `http.go`), reading old (semconv ≤ 1.12) and stable keys alike.
  * The block exists when the span has an HTTP method, status, URL or user agent; its keys are then consumed.
  */
 
@@ -102,7 +102,10 @@ function serverUrl(attrs: Attributes): string | undefined {
   return buildUrl(attrs, host, port);
 }
 
-/** Decision 1: `url.full`, else scheme + `server.address` + `server.port` + path + query (old keys as fallback). */
+/**
+ * `url.full`, else scheme + `server.address` + `server.port` + path + query (old keys as fallback). By default the
+ * collector takes no host from the stable keys and writes a host-less URL (`https:///path`) for such a span.
+ */
 function clientUrl(attrs: Attributes): string | undefined {
   const hostHeader = str(attrs, 'http.host');
   const host = hostHeader ?? str(attrs, 'server.address') ?? str(attrs, 'net.peer.name') ?? str(attrs, 'net.peer.ip');

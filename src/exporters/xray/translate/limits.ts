@@ -1,6 +1,8 @@
 /**
  * X-Ray limits the translator enforces. Each cites its source; where dualtrace picks its own bound (to keep one
- * pathological span from costing a whole datagram) the comment says so.
+ * pathological span from costing a whole datagram) the comment says so. "Segment documents" is
+ * https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html; "X-Ray SDK pages" are the SDK guides'
+ * segment pages, e.g. https://docs.aws.amazon.com/xray/latest/devguide/xray-sdk-go-segment.html.
  */
 
 /** `name`: "up to 200 characters" (AWS X-Ray developer guide, segment documents, "Required segment fields"). */

@@ -4,9 +4,8 @@ import { toXRaySpanId, toXRayTraceId } from './trace-id';
 import type { LinkData } from './types';
 
 /**
- * Span links → `links: [{trace_id, id, attributes?}]` (collector `span_links.go`, mapping §11). A link whose ids are
- * invalid is left out; the collector drops the whole span for it, which loses far more (decision 10 asks only that
- * nothing invalid is sent).
+ * Span links → `links: [{trace_id, id, attributes?}]` (collector `span_links.go`). A link whose ids are invalid is left
+ * out, so nothing invalid is sent; the collector drops the whole span for it, which loses far more.
  */
 export function makeLinks(links: readonly Link[]): LinkData[] | undefined {
   if (links.length === 0) return undefined;

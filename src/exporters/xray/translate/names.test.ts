@@ -133,7 +133,7 @@ describe('makeName for subsegments', () => {
     expect(client({ 'db.system': 'redis', 'db.namespace': '0' }).name).toBe('0');
   });
 
-  it('should name CLIENT calls after the host they call (decision 1)', () => {
+  it('should name CLIENT calls after the host they call, as the X-Ray SDKs do', () => {
     expect(client({ 'server.address': 'api.example.com', 'url.full': 'https://other.example.com/x' })).toEqual({ name: 'api.example.com', namespace: 'remote' });
     expect(client({ 'url.full': 'https://user:pw@api.example.com:8443/x?y=1' }).name).toBe('api.example.com');
     expect(client({ 'http.host': 'old.example.com:8080' }).name).toBe('old.example.com:8080');

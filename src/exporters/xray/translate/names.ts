@@ -7,8 +7,9 @@ import { FALLBACK_NAME, MAX_NAME_LENGTH } from './limits';
  * Segment and subsegment names, and the subsegment `namespace`.
  *
  * Names: "up to 200 characters … Unicode letters, numbers, and whitespace, and the following symbols: _, ., :, /, %,
- * &, #, =, +, \, -, @" (segment documents, `name`). Unlike the collector, every name is sanitised, wherever it came
- * from (dualtrace decision 10).
+ * &, #, =, +, \, -, @" (segment documents, `name`:
+ * https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html). Unlike the collector, which cleans
+ * only a name taken from the span name, every name is sanitised wherever it came from, so X-Ray never rejects one.
  */
 
 // Fast path: plain ASCII names need no work (the common case: hosts, service names, "GET /users/:id").
@@ -60,9 +61,11 @@ const AWS_SDK_PREFIXES = ['AWS.SDK.', 'AWS::'] as const;
 /**
  * Picks the document's name (and, for subsegments, its namespace).
  *
- * Segments: `tracingName`; SERVER spans then the request host when it matches the pattern (dualtrace decision 3,
- * as the X-Ray SDK's dynamic naming), `aws.local.service`, `service.name`. Subsegments (and non-SERVER segments):
- * the collector's chain (§4), plus decision 1 — CLIENT calls fall back to the host they call.
+ * Segments: `tracingName`; SERVER spans then the request host when it matches the pattern (the X-Ray SDK's dynamic
+ * naming, aws-xray-sdk-node `lib/middleware/mw_utils.js`), `aws.local.service`, `service.name`. Subsegments (and
+ * non-SERVER segments): the collector's chain (`segment.go` `MakeSegment`), except that a CLIENT call falls back to the
+ * host it calls where the collector uses the span name, as the X-Ray SDKs name outgoing calls (`patchers/http_p.js`).
+ * The full order is in docs/xray.md, "Names".
  */
 export function makeName(
   kind: SpanKind,
@@ -158,8 +161,8 @@ function stripPort(host: string): string {
 }
 
 /**
- * `<db.namespace>@<server.address>` (decision 1), or the older `<db.name>@<host of db.connection_string>`; the
- * database name alone when there is no host.
+ * `<db.namespace>@<server.address>` (stable conventions, which the collector does not read for names), or the older
+ * `<db.name>@<host of db.connection_string>`; the database name alone when there is no host.
  */
 function databaseName(attrs: Attributes): string | undefined {
   const ns = str(attrs, 'db.namespace');

@@ -9,8 +9,7 @@ import type { AwsData } from './types';
 /**
  * Everything the translator derives from the resource, computed once per Resource object (segment.ts caches it):
  * `origin`, the resource part of the `aws` block, `service`, the name fallback, the stack parser choice, and the
- * opt-in resource metadata. Mapping §8.1, §8.2, §8.4 (collector `segment.go determineAwsOrigin`, `aws.go`,
- * `service.go`).
+ * opt-in resource metadata (collector `segment.go` `determineAwsOrigin`, `aws.go`, `service.go`).
  *
  * Segments only: the segment documents page lists `origin`, `service` and the aws `ec2`/`ecs`/`elastic_beanstalk`/
  * `xray` fields under segments, and the X-Ray SDKs put them there. The collector repeats them on every subsegment;
@@ -28,7 +27,7 @@ export interface ResourceFragment {
   readonly metadata: Readonly<Record<string, unknown>> | undefined;
 }
 
-/** `telemetry.sdk.language` values whose stacks are V8 stacks (decision 2: OTel JS sends `nodejs`). */
+/** `telemetry.sdk.language` values whose stacks are V8 stacks: OTel JS sends `nodejs` on Node and `webjs` in browsers. */
 const NODE_LANGUAGES: ReadonlySet<string> = new Set(['nodejs', 'javascript', 'webjs']);
 
 export function makeResourceFragment(resource: Resource, withMetadata: boolean): ResourceFragment {
@@ -67,7 +66,7 @@ function isAws(attrs: Attributes): boolean {
   return provider === undefined || provider === 'aws';
 }
 
-/** §8.1. Lambda gets none: the Lambda service writes the `AWS::Lambda::Function` segment itself. */
+/** The collector's `determineAwsOrigin`. Lambda gets none: the Lambda service writes the `AWS::Lambda::Function` segment itself. */
 export function determineOrigin(attrs: Attributes): string | undefined {
   if (!isAws(attrs)) return undefined;
   switch (str(attrs, 'cloud.platform')) {
@@ -90,7 +89,7 @@ export function determineOrigin(attrs: Attributes): string | undefined {
   }
 }
 
-/** §8.2, omitting unknown fields (the collector writes `null`s). */
+/** The resource fields of the collector's `aws.go`, omitting unknown ones (the collector writes `null`s). */
 function makeResourceAws(attrs: Attributes): AwsData | undefined {
   if (!isAws(attrs)) return undefined;
   const platform = str(attrs, 'cloud.platform');

@@ -22,10 +22,9 @@ import type { SegmentDocument, TranslatorOptions } from './types';
  * Span → X-Ray segment document. This file only orchestrates: each stage reads (and consumes) its own attributes,
  * and what is left becomes annotations and metadata. See docs/xray.md for the resulting mapping.
  *
- * Measured (Node 20.20, esbuild bundle, median of 7 × 300k, 2 vCPU shared with other jobs, load ≈ 3–4): a SERVER span
- * with 10 attributes on an ECS resource translates in 1.2–1.9 µs and its 640-byte JSON.stringify takes 2.2–3.4 µs on
- * that box; a SQL subsegment 0.8–1.3 µs + 1.0–1.7 µs. Translation stays at ~0.55–0.75 of the serialisation cost.
- * Absolute figures on an idle machine belong to bench/ (the box here was too loaded to confirm the ≤ 2 µs target).
+ * The stages follow the OpenTelemetry Collector's awsxray translator, one file per concern as there
+ * (https://github.com/open-telemetry/opentelemetry-collector-contrib/tree/main/exporter/awsxrayexporter/internal/translator);
+ * "collector `x.go`" in this directory names a file of it. The per-span cost is measured in bench/xray.bench.ts.
  */
 
 const ENDUSER_CONSUMED: Consumed = new Set(['enduser.id']);
@@ -34,7 +33,8 @@ const BOTH_USER_KEYS_CONSUMED: Consumed = new Set(['enduser.id', 'user.id']);
 
 /**
  * `true` → the span becomes a top-level segment: SERVER spans (with or without a remote parent, which is kept as
- * `parent_id`) and spans with no valid parent. Everything else is a subsegment of its parent (mapping §3.1).
+ * `parent_id`) and spans with no valid parent. Everything else is a subsegment of its parent, as in the collector's
+ * `segment.go` (docs/xray.md, "Segment or subsegment").
  */
 export function isSegment(span: ReadableSpan): boolean {
   if (span.kind === SpanKind.SERVER) return true;

@@ -5,9 +5,9 @@ import { NOTHING_CONSUMED, int, str } from './attributes';
 import type { SqlData } from './types';
 
 /**
- * The `sql` block (collector `sql.go`, mapping §9) for SQL databases, from old (`db.system`, `db.name`,
- * `db.statement`, `db.user`) and stable (`db.system.name`, `db.namespace`, `db.query.text`, `user.name`) keys alike
- * (decision 1). Other databases (redis, mongodb…) get no block and keep their `db.*` keys in metadata.
+ * The `sql` block (collector `sql.go`) for SQL databases, from old (`db.system`, `db.name`, `db.statement`, `db.user`)
+ * and stable (`db.system.name`, `db.namespace`, `db.query.text`, `user.name`) keys alike; by default the collector
+ * reads only the old ones. Other databases (redis, mongodb…) get no block and keep their `db.*` keys in metadata.
  */
 
 /** The collector's SQL list plus the stable-convention names of the same systems (semconv 1.38 `db.system.name`). */

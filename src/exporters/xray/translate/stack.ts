@@ -3,7 +3,8 @@ import { MAX_STACK_FRAMES } from './limits';
 import type { StackFrame } from './types';
 
 /**
- * Node.js (V8) stack parsing for `cause.exceptions[].stack` (decision 2).
+ * Node.js (V8) stack parsing for `cause.exceptions[].stack`, used when the resource's `telemetry.sdk.language` is a
+ * JavaScript one (origin.ts).
  *
  * Frames are `    at label (location)` or `    at location`; labels are trimmed (the collector keeps a trailing
  * space); builtin frames (`<anonymous>`, `native`, `index N`) get `path: "native"` like the X-Ray Node SDK; `file://`

@@ -13,7 +13,7 @@ describe('toXRayTraceId', () => {
     expect(toXRayTraceId(id)).toBe(`1-${id.slice(0, 8)}-${id.slice(8)}`);
   });
 
-  it('should never reject an id by age (decision 7)', () => {
+  it('should never reject an id by age', () => {
     // Epoch 0x00000001 (1970) and 0xffffffff (2106): both accepted.
     expect(toXRayTraceId('00000001aaaaaaaaaaaaaaaaaaaaaaaa')).toBe('1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa');
     expect(toXRayTraceId('ffffffffaaaaaaaaaaaaaaaaaaaaaaaa')).toBe('1-ffffffff-aaaaaaaaaaaaaaaaaaaaaaaa');

@@ -8,8 +8,8 @@ const LOWER_HEX = new Uint8Array(128);
 for (const ch of '0123456789abcdef') LOWER_HEX[ch.charCodeAt(0)] = 1;
 
 /**
- * `length` lowercase hex digits? A table loop instead of `/^[0-9a-f]{32}$/.test`: measured (Node 20.20, 2 vCPU,
- * 1,024 random ids) 63 vs 167 ns for a trace id and 33 vs 72 ns for a span id.
+ * `length` lowercase hex digits? A table loop instead of `/^[0-9a-f]{32}$/.test`: measured, about twice as fast on
+ * random trace and span ids.
  */
 function isLowerHex(id: string, length: number): boolean {
   if (id.length !== length) return false;
@@ -19,8 +19,9 @@ function isLowerHex(id: string, length: number): boolean {
 
 /**
  * Converts a 32-hex OTel trace id to X-Ray's `1-xxxxxxxx-yyyyyyyyyyyyyyyyyyyyyyyy`, or `undefined` when the id is
- * not 32 hex digits or is all zeros. Never rejected by age (dualtrace decision 7): X-Ray accepts W3C-format ids
- * since 2023-10-27 (AWS What's New), so a trace continued from a W3C-only upstream keeps its id.
+ * not 32 hex digits or is all zeros. Never rejected by age, so a trace continued from a W3C-only upstream keeps its id:
+ * X-Ray accepts W3C-format ids
+ * (https://aws.amazon.com/about-aws/whats-new/2023/10/aws-x-ray-w3c-format-trace-ids-distributed-tracing/).
  */
 export function toXRayTraceId(traceId: string): string | undefined {
   // OTel ids are lowercase hex in practice, but the API only promises hex (isValidTraceId is case-insensitive).
@@ -35,8 +36,8 @@ export function toXRayTraceId(traceId: string): string | undefined {
 
 /**
  * {@link toXRayTraceId} remembering its last answer. Spans of one trace share the trace id string (the SDK copies
- * the parent's), and end, so are exported, close together; measured on a 4-span trace: 3 of 4 conversions become
- * one string comparison.
+ * the parent's), and end, so are exported, close together: on a 4-span trace, 3 of 4 conversions are one string
+ * comparison.
  */
 export function createTraceIdConverter(): (traceId: string) => string | undefined {
   let lastIn = '';
