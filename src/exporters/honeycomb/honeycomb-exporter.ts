@@ -28,8 +28,7 @@ interface ResponseMessage {
  *
  * It is OpenTelemetry's `OTLPTraceExporter` (`@opentelemetry/exporter-trace-otlp-proto`) put together from the same
  * parts (HTTP transport, retries, concurrency limit, env-var handling), except the body: that comes from dualtrace's
- * own encoder (`./otlp`), which writes the same bytes with less CPU (the measured figures are in
- * `otlp/trace-request.ts`).
+ * own encoder (exporters/otlp/), which writes the same bytes with less CPU (measured in bench/otlp.bench.ts).
  *
  * When retries of a 429/502/503/504 run out, OpenTelemetry's exporter reports "Export failed with retryable status"
  * without the status. This wrapper watches the responses to its own endpoint on Node's HTTP diagnostics channel and

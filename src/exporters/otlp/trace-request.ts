@@ -1,20 +1,12 @@
 /**
  * `ReadableSpan[]` → `ExportTraceServiceRequest` protobuf bytes (opentelemetry/proto/collector/trace/v1), in place of
- * OpenTelemetry JS's `ProtobufTraceSerializer` and with byte-identical output (the equivalence test asserts it).
- *
- * Measured 2026-11-29 14:40 UTC, Node 20.20.2, 2 vCPU shared with other jobs (load ≈ 3, so minima are quoted), per
- * 512-span batch, OpenTelemetry's serializer → this encoder (`npx vitest bench --run bench/otlp.bench.ts`, and an
- * ad-hoc interleaved best-of-30 loop in one process):
- *   SERVER spans, 6 attributes (146 KB): min 1.16 → 0.50 ms (vitest; means 2.6 → 1.7 ms), 1.22 → 0.53 ms
- *     (interleaved), i.e. about 2.4 µs → 1.0 µs per span;
- *   CONSUMER spans with 2 events (one an exception with its stack) and a link (758 KB): min 6.0 → 1.13 ms (vitest;
- *     means 9.9 → 5.3 ms), 3.4–6.0 → 1.1–1.6 ms (interleaved), i.e. about 7–12 µs → 2.2–3.2 µs per span.
- * A new encoder per batch (cold scratch buffer and resource cache): min 0.92 ms, mean 3.7 ms on the SERVER batch;
- * growing a fresh scratch buffer every time is what keeping one saves.
+ * OpenTelemetry JS's `ProtobufTraceSerializer` and with byte-identical output (the equivalence test asserts it), for
+ * less CPU: measured in bench/otlp.bench.ts against that serializer on the same batches.
  *
  * Where OpenTelemetry sizes the whole request in a first pass and then writes it, this writes once into a scratch
  * buffer kept from batch to batch, backpatching each length, and copies the result out: the transport holds the
- * bytes for retries while the next batch reuses the scratch, and up to four exports are in flight.
+ * bytes for retries while the next batch reuses the scratch, and up to four exports are in flight. The bench also runs
+ * a new encoder per batch, which shows what keeping the scratch buffer saves.
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';

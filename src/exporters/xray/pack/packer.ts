@@ -4,15 +4,14 @@
  *
  * - A segment (document without `type`) and its descendants in the same batch are nested under `subsegments`
  *   (their `trace_id`, `parent_id` and `type` stripped) when the whole datagram fits.
- * - Otherwise (split-packer.ts) the segment keeps the whole child subtrees that fit and everything else goes out as
- *   independent subsegments (`type`, `trace_id`, `parent_id`), as the X-Ray SDKs stream them
- *   (xray-daemon-sampling.md B.3). A document that does not fit alone is shrunk (shrink.ts) and, only if even its
- *   skeleton does not fit, dropped and counted.
+ * - Otherwise (split.ts) the segment keeps the whole child subtrees that fit and everything else goes out as
+ *   independent subsegments (`type`, `trace_id`, `parent_id`), as the X-Ray SDKs stream subsegments of a large
+ *   segment (aws-xray-sdk-node `lib/segments/attributes/subsegment.js`). A document that does not fit alone is shrunk
+ *   (shrink.ts) and, only if even its skeleton does not fit, dropped and counted.
  *
- * Cost, measured in bench/xray.bench.ts (Node 20, request trace of 4 spans): the common case is one JSON.stringify of
- * the nested tree, built by temporarily re-pointing the documents (≈ 5 µs for the 4 documents, the same as
- * stringifying a prebuilt nested object). The earlier design, serialising each document separately and concatenating
- * strings, measured ≈ 8 µs for the same trace, so it is kept only for the split path, where it avoids re-serialising.
+ * The common case is one JSON.stringify of the nested tree, built by temporarily re-pointing the documents: measured
+ * in bench/xray.bench.ts, as cheap as stringifying a prebuilt nested object and cheaper than serialising each document
+ * and joining strings. The split path joins strings, because there it avoids serialising a document twice.
  */
 import { DEFAULT_MAX_DOCUMENT_BYTES } from '../../../config/xray';
 import type { PackableDocument } from './document';
@@ -56,8 +55,7 @@ export function packDocuments(
   const counters: PackCounters = { nested: 0, truncated: 0, dropped: 0 };
   const payloads: string[] = [];
   // No subsegment in the batch (one span per export, or a batch of lone SERVER spans): every document is a root,
-  // so skip the entries, the id map and the tree walk. Measured together with the id changes of trace-id.ts (tsx,
-  // CPU time, fresh timestamps): a 64-span slice of lone SERVER spans 153 → 140–146 µs to translate and pack.
+  // so skip the entries, the id map and the tree walk (measured on batches of lone SERVER spans).
   if (!docs.some(isSubsegment)) {
     for (const doc of docs) packAlone(doc, maxDocumentBytes, payloads, counters);
     return result(payloads, docs.length, counters);

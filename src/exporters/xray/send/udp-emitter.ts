@@ -1,11 +1,11 @@
 /**
  * Sends datagrams to the X-Ray daemon on one unref'd, connected `dgram` socket (udp4 or udp6 to match the address).
  *
- * - Connected, so ICMP "port unreachable" comes back as ECONNREFUSED and is counted (an unconnected socket, like the
- *   X-Ray SDK's, loses data silently: xray-daemon-sampling.md B.2).
+ * - Connected, so ICMP "port unreachable" comes back as ECONNREFUSED and is counted. An unconnected socket, like the
+ *   X-Ray SDK's (aws-xray-sdk-node `lib/segment_emitter.js`), gets no error when no daemon listens: data is lost silently.
  * - Hostnames are resolved with dns.lookup once, and again after any error.
  * - A batch goes out in chunks of CHUNK_SIZE datagrams with a setImmediate between chunks, so a 512-span batch never
- *   blocks the event loop (performance.md: the naive back-to-back sender had the worst p99 of all variants).
+ *   blocks the event loop: 512 back-to-back sends hold it for milliseconds (bench/xray-event-loop.bench.ts).
  * - Nothing here throws or rejects: every failure is counted in `stats` and logged through a RateLimitedLog.
  */
 import { createSocket, type Socket } from 'node:dgram';
@@ -117,9 +117,8 @@ export class UdpEmitter {
 
   /**
    * Sends payloads[start, end) and resolves with how many the kernel took. One promise and one shared callback per
-   * chunk (dgram's callback gets the byte count) instead of a promise and a closure per datagram. Measured on
-   * loopback, 512-datagram batches of 650 bytes: 8.0 → 7.9 µs CPU per datagram, within noise; `dgram.send` itself
-   * (with a callback) is ≈ 5.6 µs of that, so the syscall, not this code, is the X-Ray path's floor.
+   * chunk (dgram's callback gets the byte count) instead of a promise and a closure per datagram. Measured on loopback:
+   * `dgram.send` itself is most of the CPU per datagram, so the syscall, not this code, is the X-Ray path's floor.
    */
   private sendChunk(socket: Socket, payloads: readonly (string | Buffer)[], start: number, end: number): Promise<number> {
     return new Promise((resolve) => {
@@ -189,7 +188,7 @@ export class UdpEmitter {
     let family = isIP(host);
     if (family === 0) {
       try {
-        // IPv4 first, like the endpoint's documented default for hostnames (daemon-address.ts).
+        // IPv4 first, like the endpoint's documented default for hostnames (config/daemon-address.ts).
         ({ address, family } = await lookup(host, { verbatim: false }));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? 'EDNS';
