@@ -89,7 +89,7 @@ describe('resolveConfig: Honeycomb keys and datasets', () => {
     expect(c.warnings).toEqual([messages.WARN_NO_HONEYCOMB_KEY]);
   });
 
-  it('should keep Honeycomb on without a key when enabled explicitly (collector mode)', () => {
+  it('should keep Honeycomb on without a key when enabled explicitly (e.g. for an OTel Collector endpoint)', () => {
     const c = resolveConfig({ service: 's', honeycomb: { enabled: true, endpoint: 'http://collector:4318' } }, {});
     expect(c.honeycomb.enabled).toBe(true);
     expect(c.honeycomb.headers['x-honeycomb-team']).toBeUndefined();

@@ -22,7 +22,8 @@ export const DEFAULT_BATCH: Required<BatchOptions> = {
 
 /**
  * Turns options and environment into the one complete configuration the provider is built from.
- * Pure and total: precedence is options > environment > defaults; bad options throw `ConfigError`; unusable
+ * Pure and total: precedence is options > environment > defaults, except `AWS_XRAY_TRACING_NAME`, which wins over
+ * `xray.tracingName` as it does over the name set in code in the X-Ray SDK; bad options throw `ConfigError`; unusable
  * environment values are ignored with a warning (returned in `warnings`, logged once by `initTracing`).
  *
  * @param {DualtraceOptions} [options={}] what the app passed to `initTracing`

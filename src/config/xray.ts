@@ -21,7 +21,7 @@ export type XRayExporterConfig = Pick<
   'daemonAddress' | 'namePattern' | 'tracingName' | 'indexedAttributes' | 'indexAllAttributes' | 'resourceMetadata' | 'maxDocumentBytes'
 >;
 
-/** Resolves the X-Ray half of `initTracing`'s configuration (options > environment > defaults). */
+/** Resolves the X-Ray half of `initTracing`'s configuration: options > environment > defaults, but for the tracing name. */
 export function resolveXRay(options: DualtraceOptions, env: Env, warnings: string[]): ResolvedXRay {
   const x = options.xray ?? {};
   const envBool = (name: string): boolean | undefined => {

@@ -4,8 +4,9 @@ import type { DiagLogger } from '@opentelemetry/api';
 export const LOG_INTERVAL_MS = 30_000;
 
 /**
- * Logs the first occurrence of each kind of problem at once, then at most once per interval with the count since
- * (style.md rule 6: report drops and send errors once, with a count, never once per span).
+ * Logs the first occurrence of each kind of problem at once, then at most once per interval with the count since, so
+ * drops and send errors are reported with a count, never once per span: a backend that is down for minutes must not
+ * flood the app's log.
  */
 export class RateLimitedLog {
   private readonly last = new Map<string, { at: number; suppressed: number }>();

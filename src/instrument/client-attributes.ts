@@ -48,7 +48,7 @@ export function clientStartAttributes(info: ClientRequestInfo): Attributes {
 
 /**
  * The path with the values of secret-looking query parameters replaced by `REDACTED`, by the same rule as the server
- * adapters (`adapters/shared/url.ts`: tokens, keys, signatures, SigV4 pre-signed URL parameters…); fragment dropped.
+ * adapters (`http/redact.ts`: tokens, keys, signatures, SigV4 pre-signed URL parameters…); fragment dropped.
  */
 export function redactPath(pathWithQuery: string): string {
   const hash = pathWithQuery.indexOf('#');

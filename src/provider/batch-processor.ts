@@ -120,7 +120,7 @@ export class BackendBatchProcessor implements SpanProcessor {
       if (this.timer !== undefined) clearTimeout(this.timer);
       this.timer = undefined;
       // Not unref'd: an unref'd immediate lets the loop block in poll until the next I/O or timer, so an idle app's
-      // full batch would wait (found by the tests); a ref'd one only holds the process for this one turn.
+      // full batch would wait; a ref'd one only holds the process for this one turn.
       this.immediate = setImmediate(this.exportNow);
     } else if (this.timer === undefined) {
       this.timer = setTimeout(this.exportNow, this.limits.scheduledDelayMillis);

@@ -2,8 +2,8 @@ import type { Attributes } from '@opentelemetry/api';
 
 /**
  * Request attributes of one AWS SDK v3 command, as @opentelemetry/instrumentation-aws-sdk records them (stable where
- * the semantic conventions have them) and the X-Ray translator reads them (mapping §8.3: `aws.dynamodb.table_names`
- * → `aws.table_name(s)`, `aws.sqs.queue.url` → `aws.queue_url`).
+ * the semantic conventions have them) and the X-Ray translator reads them (`aws.dynamodb.table_names` →
+ * `aws.table_name(s)`, `aws.sqs.queue.url` → `aws.queue_url`; docs/xray.md, "Attribute → document field").
  */
 export function commandAttributes(service: string, input: unknown): Attributes {
   if (typeof input !== 'object' || input === null) return {};
