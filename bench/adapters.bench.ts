@@ -2,8 +2,8 @@
  * Per-request cost of each server adapter against the same app untraced. Run: npx vitest bench --run bench/adapters.bench.ts
  *
  * The traced apps use the real `initTracing` provider (100 % sampled) with both exporters doing their real work —
- * OTLP protobuf over HTTP and X-Ray segment documents over UDP — to sinks on loopback that only count (as in
- * docs/design performance.md), so serialisation and sends are in the measurement, not mocked away.
+ * OTLP protobuf over HTTP and X-Ray segment documents over UDP — to sinks on loopback that only count, so
+ * serialisation and sends are in the measurement, not mocked away.
  *
  * Each iteration is a batch of requests plus a `forceFlush()`: divide by 100 (loopback) or 500 (in-process) for one
  * request. The flush waits for both sinks, so traced times include that round trip: an upper bound on the CPU cost.
@@ -11,7 +11,7 @@
  * Drive: Fastify through `inject`, Hono through `app.request`, the fetch wrapper by calling it with a `Request` (all
  * in-process); Express, Koa and node:http over a keep-alive loopback connection (client and server share this
  * process, so those ratios include the client's cost and understate the overhead; compare the µs differences).
- * Target (performance.md): ≤ 20 µs extra CPU per traced request.
+ * Target (docs/benchmarks.md, "Targets"): ≤ 20 µs extra CPU per traced request.
  */
 import { createServer, request as httpRequest, Agent, type Server, type ServerResponse } from 'node:http';
 import { createSocket } from 'node:dgram';

@@ -1,14 +1,10 @@
 /**
  * Honeycomb hot path: OpenTelemetry's protobuf trace serializer against dualtrace's own encoder, on the same 512-span
  * batches. Run: npx vitest bench --run bench/otlp.bench.ts
- * Target (performance.md): ≤ 20 µs extra CPU per request with both exporters, 150k spans/s/core; the serializer was
- * ≈ 48 % of the OTLP export cost in the profiles (bench/notes.md).
+ * Targets (docs/benchmarks.md, "Targets"): ≤ 20 µs extra CPU per request with both exporters, 150k spans/s/core; the
+ * serializer was ≈ 48 % of the OTLP export cost in the profiles (bench/notes.md).
  *
- * Measured 2026-11-29 14:40 UTC, Node 20.20.2, 2 vCPU shared (load ≈ 3, so minima are quoted; means are noisy):
- *   512 SERVER spans (146 KB): OpenTelemetry min 1.16 ms (mean 2.6), dualtrace min 0.50 ms (mean 1.7), a new
- *   dualtrace encoder per batch min 0.92 ms (mean 3.7);
- *   512 CONSUMER spans with events and a link (758 KB): OpenTelemetry min 6.0 ms (mean 9.9), dualtrace min 1.13 ms
- *   (mean 5.3). More in the comment at the top of src/exporters/honeycomb/otlp/trace-request.ts.
+ * On a shared machine, quote minima (means are noisy) and keep figures in commit messages or bench/notes.md.
  */
 import { bench, describe } from 'vitest';
 import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';

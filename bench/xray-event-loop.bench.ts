@@ -1,13 +1,11 @@
 /**
  * Event-loop delay while a 512-span batch goes to a local UDP sink: the chunked XRayDaemonExporter against a naive
- * sender (512 back-to-back socket.send calls, the pattern performance.md measured as the worst p99).
+ * sender (512 back-to-back socket.send calls, which in end-to-end runs gave the worst p99 of all variants).
  * Run: npx vitest bench --run bench/xray-event-loop.bench.ts  (prints a table of delays after the timings)
  *
- * Measured 2026-11-29, Node 20.20, 2 vCPU shared with other jobs (load 3–7, so expect wide spread): per 512-span batch
- * (512 datagrams, one per root span) the naive sender held the loop 6.7 ms at load 3 and 14–30 ms at load 6–7 (p99
- * loop delay 15–30 ms); the chunked exporter's longest block was 1.7–4.6 ms at load 3 and 5–6 ms at load 6–7 (p99
- * loop delay 4–10 ms). Its ideal per-turn work is ~0.6 ms (64 spans translated or 32 datagrams sent); the rest is CPU
- * contention. Batch time is about the same for both (≈ 7 ms at load 3).
+ * What to expect: the naive sender holds the loop for the whole batch; the chunked exporter's ideal per-turn work is
+ * one slice (64 spans translated or 32 datagrams sent), anything longer is CPU contention; batch time is about the
+ * same for both. On a shared machine the spread is wide: compare interleaved runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';

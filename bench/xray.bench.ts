@@ -1,24 +1,18 @@
 /**
  * X-Ray hot path: translate + serialise per span, reference path vs the packer the exporter uses, for one lone SERVER
  * span, a typical 4-span request trace and a 512-span batch of lone SERVER spans.
- * Run: npx vitest bench --run bench/xray.bench.ts. Target (performance.md): ≤ 2 µs per span for translate + serialise.
+ * Run: npx vitest bench --run bench/xray.bench.ts. Target (docs/benchmarks.md, "Targets"): ≤ 2 µs per span for
+ * translate + serialise.
  *
- * - reference: translate, then `JSON.stringify` of each document, nested by plain object copies (packer-reference.ts,
- *   the definition the packer is property-tested against);
+ * - reference: translate, then `JSON.stringify` of each document, nested by plain object copies
+ *   (test/helpers/reference-packer.ts, the definition the packer is property-tested against);
  * - packer: translate, then `packDocuments` (what XRayDaemonExporter does, size checks included).
  * Every iteration moves the spans' timestamps: a fixed timestamp lets V8's number-to-string cache answer, which is
  * not what happens to real spans.
  *
- * vitest (mean / min per iteration, its timer included), 2026-11-29 ≈ 14:45 UTC, Node 20.20, 2 vCPU shared (load 2–4),
- * before (30a3594) → after, packer rows:
- *   one SERVER span        4.4 / 3.1 µs → 3.6 / 2.8 µs   (reference path: 4.8 / 3.6 → 5.0 / 3.6 µs)
- *   4-span request trace   16.8 / 11.6 µs → 14.6 / 10.5 µs
- *   512 lone spans         2.10 / 1.74 ms → 2.07 / 1.62 ms (≈ 4.0 µs per span: 512 live documents and strings)
- * tsx, process CPU time (min of 15–30 rounds, fresh timestamps), before → after:
- *   one SERVER span, translate + pack           2.90 µs → 2.76–2.80 µs
- *   4-span request trace, translate + pack      16.4–17.4 µs → 11.8–13.9 µs
- *   64-span slice of lone spans, translate + pack 153 µs → 140–146 µs (2.2–2.3 µs per span)
- * Dropped after measuring: a hand-written serialiser of the document shape (bench/notes.md, "X-Ray serialisation").
+ * On a shared machine, compare the minima of interleaved runs (this checkout against the base), and put the figures
+ * in the commit message or bench/notes.md, not here. A hand-written serialiser of the document shape was measured and
+ * dropped (bench/notes.md, "Tried and dropped").
  */
 import { bench, describe } from 'vitest';
 import { context, SpanKind, trace, type HrTime, type Tracer } from '@opentelemetry/api';
