@@ -1,4 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Consumed } from './attributes';
@@ -16,7 +17,7 @@ import type { ResourceFragment } from './origin';
 import { makeSql } from './sql';
 import { toEpochSeconds } from './time';
 import { createTraceIdConverter, toXRaySpanId } from './trace-id';
-import type { SegmentDocument, TranslatorOptions } from './types';
+import type { AwsData, SegmentDocument, TranslatorOptions } from './types';
 
 /**
  * Span → X-Ray segment document. This file only orchestrates: each stage reads (and consumes) its own attributes,
@@ -25,11 +26,21 @@ import type { SegmentDocument, TranslatorOptions } from './types';
  * The stages follow the OpenTelemetry Collector's awsxray translator, one file per concern as there
  * (https://github.com/open-telemetry/opentelemetry-collector-contrib/tree/main/exporter/awsxrayexporter/internal/translator);
  * "collector `x.go`" in this directory names a file of it. The per-span cost is measured in bench/xray.bench.ts.
+ *
+ * Per span: {@link startDocument} (ids, times, segment or subsegment), then {@link addStages} (name, blocks,
+ * annotations, metadata, links). Everything per translator is resolved once in {@link createSegmentTranslator}; the
+ * per-span helpers take it as parameters, so translating a span creates no closures.
  */
 
 const ENDUSER_CONSUMED: Consumed = new Set(['enduser.id']);
 const USER_ID_CONSUMED: Consumed = new Set(['user.id']);
 const BOTH_USER_KEYS_CONSUMED: Consumed = new Set(['enduser.id', 'user.id']);
+
+/** What the stages need from the translator's options, resolved once. */
+interface TranslatorContext {
+  readonly naming: NamingContext;
+  readonly annotations: AnnotationContext;
+}
 
 /**
  * `true` → the span becomes a top-level segment: SERVER spans (with or without a remote parent, which is kept as
@@ -59,24 +70,39 @@ export function isSegment(span: ReadableSpan): boolean {
 export function createSegmentTranslator(
   options: TranslatorOptions = {},
 ): (span: ReadableSpan) => SegmentDocument | undefined {
-  const tracingName = options.tracingName === undefined ? undefined : sanitizeName(options.tracingName);
-  const matchHost =
-    options.namePattern === undefined || options.namePattern === ''
-      ? undefined
-      : compileHostPattern(options.namePattern);
+  const ctx: TranslatorContext = { naming: namingContext(options), annotations: annotationContext(options) };
+  const toTraceId = createTraceIdConverter();
+  const fragmentFor = createFragmentCache(options.resourceMetadata === true);
+  return function translateSpan(span: ReadableSpan): SegmentDocument | undefined {
+    const doc = startDocument(span, toTraceId);
+    if (doc === undefined) return undefined;
+    addStages(doc, span, doc.type === undefined, fragmentFor(span.resource), ctx);
+    return doc;
+  };
+}
+
+function namingContext(options: TranslatorOptions): NamingContext {
+  return {
+    tracingName: options.tracingName === undefined ? undefined : sanitizeName(options.tracingName),
+    matchHost:
+      options.namePattern === undefined || options.namePattern === '' ? undefined : compileHostPattern(options.namePattern),
+  };
+}
+
+function annotationContext(options: TranslatorOptions): AnnotationContext {
   const indexed = [...new Set(options.indexedAttributes ?? [])];
-  const annotationCtx: AnnotationContext = {
+  return {
     indexed,
     indexedSet: new Set(indexed),
     indexAll: options.indexAllAttributes === true,
     annotationKey: createAnnotationKeySanitizer(),
   };
-  const withResourceMetadata = options.resourceMetadata === true;
-  const fragments = new WeakMap<Resource, ResourceFragment>();
-  const naming: NamingContext = { tracingName, matchHost };
-  const toTraceId = createTraceIdConverter();
+}
 
-  const fragmentFor = (resource: Resource): ResourceFragment => {
+/** The resource fragment of each Resource object, computed once (see {@link makeResourceFragment}). */
+function createFragmentCache(withResourceMetadata: boolean): (resource: Resource) => ResourceFragment {
+  const fragments = new WeakMap<Resource, ResourceFragment>();
+  return (resource) => {
     let fragment = fragments.get(resource);
     if (fragment === undefined) {
       fragment = makeResourceFragment(resource, withResourceMetadata);
@@ -85,68 +111,92 @@ export function createSegmentTranslator(
     }
     return fragment;
   };
+}
 
-  return function translateSpan(span: ReadableSpan): SegmentDocument | undefined {
-    const context = span.spanContext();
-    const traceId = toTraceId(context.traceId);
-    const id = toXRaySpanId(context.spanId);
-    if (traceId === undefined || id === undefined) return undefined;
-    const parentId = span.parentSpanContext === undefined ? undefined : toXRaySpanId(span.parentSpanContext.spanId);
-    const startTime = toEpochSeconds(span.startTime);
-    let endTime = toEpochSeconds(span.endTime);
-    if (!Number.isFinite(startTime) || !Number.isFinite(endTime) || startTime < 0) return undefined;
-    // "end_time … must be later than start_time" in spirit; a clock step can invert them, X-Ray would reject it.
-    if (endTime < startTime) endTime = startTime;
+/**
+ * The document's identity: ids, times, and `type` for a subsegment; `name` is filled in by {@link addStages}.
+ * `undefined` when X-Ray would reject the span (an invalid trace or span id, a non-finite or negative time).
+ */
+function startDocument(span: ReadableSpan, toTraceId: (traceId: string) => string | undefined): SegmentDocument | undefined {
+  const context = span.spanContext();
+  const traceId = toTraceId(context.traceId);
+  const id = toXRaySpanId(context.spanId);
+  if (traceId === undefined || id === undefined) return undefined;
+  const parentId = span.parentSpanContext === undefined ? undefined : toXRaySpanId(span.parentSpanContext.spanId);
+  const startTime = toEpochSeconds(span.startTime);
+  let endTime = toEpochSeconds(span.endTime);
+  if (!Number.isFinite(startTime) || !Number.isFinite(endTime) || startTime < 0) return undefined;
+  // "end_time … must be later than start_time" in spirit; a clock step can invert them, X-Ray would reject it.
+  if (endTime < startTime) endTime = startTime;
 
-    const kind = span.kind;
-    const segment = kind === SpanKind.SERVER || parentId === undefined;
-    const attrs = span.attributes;
-    const fragment = fragmentFor(span.resource);
+  // `name` first, so every document keeps the same field order.
+  const doc: SegmentDocument = { name: '', id, trace_id: traceId, start_time: startTime, end_time: endTime };
+  if (parentId !== undefined) doc.parent_id = parentId;
+  if (span.kind !== SpanKind.SERVER && parentId !== undefined) doc.type = 'subsegment';
+  return doc;
+}
 
-    const keys = scanKeys(attrs);
-    const { name, namespace } = makeName(kind, span.name, attrs, segment, naming, fragment.serviceName, keys);
-    const http = makeHttp(kind, attrs);
-    const sql = makeSql(attrs);
-    const aws = makeAws(attrs, keys);
-    const cause = makeCause(kind, span.status, span.events, attrs, http.status, fragment.nodeStacks);
-    const enduser = str(attrs, 'enduser.id');
-    const user = enduser ?? str(attrs, 'user.id');
-    // setUser() writes both keys with one value; a different user.id is kept in metadata.
-    const userConsumed =
-      enduser === undefined ? USER_ID_CONSUMED : user === attrs['user.id'] ? BOTH_USER_KEYS_CONSUMED : ENDUSER_CONSUMED;
-    const consumed: Consumed[] = [userConsumed];
-    // Only non-empty sets: the leftover pass checks every attribute against every set in this list.
-    if (http.consumed !== NOTHING_CONSUMED) consumed.push(http.consumed);
-    if (sql.consumed !== NOTHING_CONSUMED) consumed.push(sql.consumed);
-    if (aws.consumed !== NOTHING_CONSUMED) consumed.push(aws.consumed);
-    if (cause.consumed !== NOTHING_CONSUMED) consumed.push(cause.consumed);
-    const rest = makeAnnotations(
-      attrs,
-      consumed,
-      annotationCtx,
-      segment ? fragment.metadata : undefined,
-    );
+/**
+ * Runs the stages over the span's attributes and adds what they produced. Resource fields (`origin`, `service`, the
+ * resource part of `aws`, resource metadata) go on segments only.
+ */
+function addStages(
+  doc: SegmentDocument,
+  span: ReadableSpan,
+  segment: boolean,
+  fragment: ResourceFragment,
+  ctx: TranslatorContext,
+): void {
+  const kind = span.kind;
+  const attrs = span.attributes;
+  const keys = scanKeys(attrs);
+  const { name, namespace } = makeName(kind, span.name, attrs, segment, ctx.naming, fragment.serviceName, keys);
+  const http = makeHttp(kind, attrs);
+  const sql = makeSql(attrs);
+  const aws = makeAws(attrs, keys);
+  const cause = makeCause(kind, span.status, span.events, attrs, http.status, fragment.nodeStacks);
+  const enduser = str(attrs, 'enduser.id');
+  const user = enduser ?? str(attrs, 'user.id');
+  const consumed = consumedKeys(userKeysConsumed(attrs, enduser, user), http.consumed, sql.consumed, aws.consumed, cause.consumed);
+  const rest = makeAnnotations(attrs, consumed, ctx.annotations, segment ? fragment.metadata : undefined);
 
-    const doc: SegmentDocument = { name, id, trace_id: traceId, start_time: startTime, end_time: endTime };
-    if (parentId !== undefined) doc.parent_id = parentId;
-    if (!segment) doc.type = 'subsegment';
-    if (namespace !== undefined) doc.namespace = namespace;
-    if (segment && fragment.origin !== undefined) doc.origin = fragment.origin;
-    if (user !== undefined) doc.user = user;
-    if (segment && fragment.service !== undefined) doc.service = fragment.service;
-    if (http.http !== undefined) doc.http = http.http;
-    const resourceAws = segment ? fragment.aws : undefined;
-    if (aws.aws !== undefined) doc.aws = resourceAws === undefined ? aws.aws : { ...resourceAws, ...aws.aws };
-    else if (resourceAws !== undefined) doc.aws = resourceAws;
-    if (sql.sql !== undefined) doc.sql = sql.sql;
-    if (cause.fault) doc.fault = true;
-    if (cause.error) doc.error = true;
-    if (cause.throttle) doc.throttle = true;
-    if (cause.cause !== undefined) doc.cause = cause.cause;
-    if (rest.annotations !== undefined) doc.annotations = rest.annotations;
-    if (rest.metadata !== undefined) doc.metadata = rest.metadata;
-    const links = makeLinks(span.links);
-    if (links !== undefined) doc.links = links;
-    return doc;
-  };
+  doc.name = name;
+  if (namespace !== undefined) doc.namespace = namespace;
+  if (segment && fragment.origin !== undefined) doc.origin = fragment.origin;
+  if (user !== undefined) doc.user = user;
+  if (segment && fragment.service !== undefined) doc.service = fragment.service;
+  if (http.http !== undefined) doc.http = http.http;
+  const awsData = mergeAws(aws.aws, segment ? fragment.aws : undefined);
+  if (awsData !== undefined) doc.aws = awsData;
+  if (sql.sql !== undefined) doc.sql = sql.sql;
+  if (cause.fault) doc.fault = true;
+  if (cause.error) doc.error = true;
+  if (cause.throttle) doc.throttle = true;
+  if (cause.cause !== undefined) doc.cause = cause.cause;
+  if (rest.annotations !== undefined) doc.annotations = rest.annotations;
+  if (rest.metadata !== undefined) doc.metadata = rest.metadata;
+  const links = makeLinks(span.links);
+  if (links !== undefined) doc.links = links;
+}
+
+/** `setUser()` writes `enduser.id` and `user.id` with one value; a different `user.id` is kept in metadata. */
+function userKeysConsumed(attrs: Attributes, enduser: string | undefined, user: string | undefined): Consumed {
+  if (enduser === undefined) return USER_ID_CONSUMED;
+  return user === attrs['user.id'] ? BOTH_USER_KEYS_CONSUMED : ENDUSER_CONSUMED;
+}
+
+/** The stages' consumed keys, empty sets left out: the leftover pass checks every attribute against every set. */
+function consumedKeys(user: Consumed, http: Consumed, sql: Consumed, aws: Consumed, cause: Consumed): Consumed[] {
+  const consumed: Consumed[] = [user];
+  if (http !== NOTHING_CONSUMED) consumed.push(http);
+  if (sql !== NOTHING_CONSUMED) consumed.push(sql);
+  if (aws !== NOTHING_CONSUMED) consumed.push(aws);
+  if (cause !== NOTHING_CONSUMED) consumed.push(cause);
+  return consumed;
+}
+
+/** The call's `aws` fields over the resource's (shared, frozen: copied only when both exist). */
+function mergeAws(call: AwsData | undefined, resource: AwsData | undefined): AwsData | undefined {
+  if (call === undefined) return resource;
+  return resource === undefined ? call : { ...resource, ...call };
 }
