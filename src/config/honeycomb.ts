@@ -26,59 +26,15 @@ export function honeycombKeyKind(key: string | undefined): 'classic' | 'environm
 /** Resolves the Honeycomb half of the config. Pure apart from the `warnings` it appends to. */
 export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: string[]): ResolvedHoneycomb {
   const hc = options.honeycomb ?? {};
-  // Show only the header name of a bad pair: its value may be the key or a token.
-  const badHeader = (name: string) => (pair: string) =>
-    warnings.push(warnBadEnv(name, pair.includes('=') ? `${pair.slice(0, pair.indexOf('=') + 1)}…` : `${pair.slice(0, 4)}…`, 'key=value pairs separated by commas'));
-  const envHeaders = {
-    ...lowerKeys(parseKeyValueList(env.OTEL_EXPORTER_OTLP_HEADERS, badHeader('OTEL_EXPORTER_OTLP_HEADERS'))),
-    ...lowerKeys(parseKeyValueList(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS, badHeader('OTEL_EXPORTER_OTLP_TRACES_HEADERS'))),
-  };
-  const optionHeaders = lowerKeys(hc.headers ?? {});
-
-  const apiKey = checkHeaderValue(
-    first([
-      ['honeycombKey', nonEmpty(options.honeycombKey)],
-      ['HONEYCOMB_API_KEY', nonEmpty(env.HONEYCOMB_API_KEY)],
-      ['honeycomb.headers', nonEmpty(optionHeaders[HONEYCOMB_TEAM_HEADER])],
-      ['OTEL_EXPORTER_OTLP_HEADERS', nonEmpty(envHeaders[HONEYCOMB_TEAM_HEADER])],
-    ]),
-  );
+  const headers = collectHeaders(hc.headers, env, warnings);
+  const apiKey = resolveApiKey(options.honeycombKey, env, headers);
   const keyKind = honeycombKeyKind(apiKey);
-  const datasetGiven = checkHeaderValue(
-    first([
-      ['honeycomb.dataset', nonEmpty(hc.dataset)],
-      ['HONEYCOMB_DATASET', nonEmpty(env.HONEYCOMB_DATASET)],
-      ['honeycomb.headers', nonEmpty(optionHeaders[HONEYCOMB_DATASET_HEADER])],
-      ['OTEL_EXPORTER_OTLP_HEADERS', nonEmpty(envHeaders[HONEYCOMB_DATASET_HEADER])],
-    ]),
-  );
-
   const enabled = hc.enabled ?? (apiKey !== undefined);
   if (hc.enabled === undefined && apiKey === undefined) warnings.push(WARN_NO_HONEYCOMB_KEY);
-
-  let dataset: string | undefined;
-  if (keyKind === 'classic') {
-    if (datasetGiven === undefined && enabled) {
-      throw new ConfigError(
-        ConfigErrorCode.DATASET_REQUIRED,
-        'honeycomb.dataset',
-        'is missing, and the Honeycomb key is a Classic key, which needs one',
-        'Set `honeycomb: { dataset: "my-dataset" }` or HONEYCOMB_DATASET, or use an environment ingest key.',
-      );
-    }
-    dataset = datasetGiven;
-  } else if (datasetGiven !== undefined && keyKind === 'environment') {
-    warnings.push(WARN_DATASET_IGNORED);
-  }
+  const dataset = resolveDataset(hc.dataset, env, headers, keyKind, enabled, warnings);
 
   const protocol = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL);
   if (protocol !== undefined && protocol !== 'http/protobuf' && enabled) warnings.push(WARN_GRPC_NOT_SUPPORTED);
-
-  const headers: Record<string, string> = { ...envHeaders, ...optionHeaders };
-  delete headers[HONEYCOMB_TEAM_HEADER];
-  delete headers[HONEYCOMB_DATASET_HEADER];
-  if (apiKey !== undefined) headers[HONEYCOMB_TEAM_HEADER] = apiKey;
-  if (dataset !== undefined) headers[HONEYCOMB_DATASET_HEADER] = dataset;
 
   return {
     enabled,
@@ -86,9 +42,87 @@ export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: 
     apiKey,
     keyKind,
     dataset,
-    headers,
+    headers: exportHeaders(headers, apiKey, dataset),
     timeoutMillis: resolveTimeout(hc.timeoutMillis, env, warnings),
   };
+}
+
+/** Extra headers by source, names lower-cased and values trimmed. */
+interface HeaderSources {
+  /** `OTEL_EXPORTER_OTLP_HEADERS`, overridden by `OTEL_EXPORTER_OTLP_TRACES_HEADERS`. */
+  readonly env: Record<string, string>;
+  /** The `honeycomb.headers` option. */
+  readonly options: Record<string, string>;
+}
+
+function collectHeaders(option: Record<string, string> | undefined, env: Env, warnings: string[]): HeaderSources {
+  // Show only the header name of a bad pair: its value may be the key or a token.
+  const badHeader = (name: string) => (pair: string) =>
+    warnings.push(warnBadEnv(name, pair.includes('=') ? `${pair.slice(0, pair.indexOf('=') + 1)}…` : `${pair.slice(0, 4)}…`, 'key=value pairs separated by commas'));
+  return {
+    env: {
+      ...lowerKeys(parseKeyValueList(env.OTEL_EXPORTER_OTLP_HEADERS, badHeader('OTEL_EXPORTER_OTLP_HEADERS'))),
+      ...lowerKeys(parseKeyValueList(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS, badHeader('OTEL_EXPORTER_OTLP_TRACES_HEADERS'))),
+    },
+    options: lowerKeys(option ?? {}),
+  };
+}
+
+/** The key: the option, `HONEYCOMB_API_KEY`, then an `x-honeycomb-team` header from the options or the environment. */
+function resolveApiKey(option: string | undefined, env: Env, headers: HeaderSources): string | undefined {
+  return checkHeaderValue(
+    first([
+      ['honeycombKey', nonEmpty(option)],
+      ['HONEYCOMB_API_KEY', nonEmpty(env.HONEYCOMB_API_KEY)],
+      ['honeycomb.headers', nonEmpty(headers.options[HONEYCOMB_TEAM_HEADER])],
+      ['OTEL_EXPORTER_OTLP_HEADERS', nonEmpty(headers.env[HONEYCOMB_TEAM_HEADER])],
+    ]),
+  );
+}
+
+/**
+ * The dataset to send, found in the same order as the key. A Classic key needs one (`ConfigError` when export is on
+ * without it); an environment key must not send one, so a given dataset is ignored with a warning.
+ */
+function resolveDataset(
+  option: string | undefined,
+  env: Env,
+  headers: HeaderSources,
+  keyKind: ReturnType<typeof honeycombKeyKind>,
+  enabled: boolean,
+  warnings: string[],
+): string | undefined {
+  const given = checkHeaderValue(
+    first([
+      ['honeycomb.dataset', nonEmpty(option)],
+      ['HONEYCOMB_DATASET', nonEmpty(env.HONEYCOMB_DATASET)],
+      ['honeycomb.headers', nonEmpty(headers.options[HONEYCOMB_DATASET_HEADER])],
+      ['OTEL_EXPORTER_OTLP_HEADERS', nonEmpty(headers.env[HONEYCOMB_DATASET_HEADER])],
+    ]),
+  );
+  if (keyKind === 'classic') {
+    if (given === undefined && enabled) {
+      throw new ConfigError(
+        ConfigErrorCode.DATASET_REQUIRED,
+        'honeycomb.dataset',
+        'is missing, and the Honeycomb key is a Classic key, which needs one',
+        'Set `honeycomb: { dataset: "my-dataset" }` or HONEYCOMB_DATASET, or use an environment ingest key.',
+      );
+    }
+    return given;
+  }
+  if (given !== undefined && keyKind === 'environment') warnings.push(WARN_DATASET_IGNORED);
+  return undefined;
+}
+
+/** The environment's headers, then the options', with the team and dataset headers set from the resolved values only. */
+function exportHeaders(headers: HeaderSources, apiKey: string | undefined, dataset: string | undefined): Record<string, string> {
+  const out: Record<string, string> = { ...headers.env, ...headers.options };
+  delete out[HONEYCOMB_TEAM_HEADER];
+  delete out[HONEYCOMB_DATASET_HEADER];
+  if (apiKey !== undefined) out[HONEYCOMB_TEAM_HEADER] = apiKey;
+  if (dataset !== undefined) out[HONEYCOMB_DATASET_HEADER] = dataset;
+  return out;
 }
 
 function resolveTracesUrl(option: string | undefined, env: Env): string {
