@@ -4,7 +4,7 @@
  *
  * @see docs/outgoing.md
  */
-import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { recordError } from '../trace/record-error';
 import { VERSION } from '../version';
@@ -48,6 +48,7 @@ const SPAN_MIDDLEWARE = 'dualtraceAwsSpan';
 const HEADERS_MIDDLEWARE = 'dualtraceAwsTraceHeaders';
 
 type Handler = (args: { input?: unknown; request?: unknown }) => Promise<{ output?: unknown; response?: unknown }>;
+type Middleware = (next: Handler, executionContext: ExecutionContext) => Handler;
 type ExecutionContext = { clientName?: unknown; commandName?: unknown; [SPAN]?: Span };
 interface Metadata {
   httpStatusCode?: number;
@@ -78,25 +79,20 @@ interface Metadata {
 export function instrumentAwsClient<T extends AwsClientLike>(client: T, options: AwsClientOptions = {}): T {
   const marked = client as T & { [INSTRUMENTED]?: true };
   if (marked[INSTRUMENTED]) return client;
-  const requireParent = options.requireParent ?? true;
   const tracer = trace.getTracer('dualtrace/aws-sdk', VERSION);
+  const spanMiddleware = createSpanMiddleware(client, tracer, options.requireParent ?? true);
+  client.middlewareStack.add(spanMiddleware, { step: 'initialize', name: SPAN_MIDDLEWARE, priority: 'high', override: true });
+  client.middlewareStack.add(headersMiddleware, { step: 'deserialize', name: HEADERS_MIDDLEWARE, priority: 'low', override: true });
+  marked[INSTRUMENTED] = true;
+  return client;
+}
 
-  const spanMiddleware = (next: Handler, executionContext: ExecutionContext): Handler => async (args) => {
+/** Initialize step (outermost): one CLIENT span per command, active while the rest of the stack runs. */
+function createSpanMiddleware(client: AwsClientLike, tracer: Tracer, requireParent: boolean): Middleware {
+  return (next, executionContext) => async (args) => {
     const active = context.active();
-    const parent = trace.getSpanContext(active);
-    if (isTracingSuppressed(active) || (requireParent && (parent === undefined || !isSpanContextValid(parent)))) {
-      return next(args);
-    }
-    const service = client.config.serviceId ?? serviceFromClientName(executionContext.clientName) ?? 'AWS';
-    const operation = operationFromCommandName(executionContext.commandName) ?? 'Unknown';
-    const span = tracer.startSpan(
-      `${service}.${operation}`,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: { 'rpc.system': 'aws-api', 'rpc.service': service, 'rpc.method': operation, ...commandAttributes(service, args.input) },
-      },
-      active,
-    );
+    if (!shouldTrace(active, requireParent)) return next(args);
+    const span = startCommandSpan(tracer, client, executionContext, args.input, active);
     executionContext[SPAN] = span;
     await setRegion(span, client.config.region);
     try {
@@ -111,35 +107,59 @@ export function instrumentAwsClient<T extends AwsClientLike>(client: T, options:
       span.end();
     }
   };
+}
 
-  // After signing (deserialize step, innermost): headers added here are not part of the SigV4 signature.
-  const headersMiddleware = (next: Handler, executionContext: ExecutionContext): Handler => async (args) => {
+function shouldTrace(active: Context, requireParent: boolean): boolean {
+  if (isTracingSuppressed(active)) return false;
+  if (!requireParent) return true;
+  const parent = trace.getSpanContext(active);
+  return parent !== undefined && isSpanContextValid(parent);
+}
+
+/** `<Service>.<Operation>` with the RPC attributes and the command's own (table names, queue URL). */
+function startCommandSpan(tracer: Tracer, client: AwsClientLike, executionContext: ExecutionContext, input: unknown, active: Context): Span {
+  const service = client.config.serviceId ?? serviceFromClientName(executionContext.clientName) ?? 'AWS';
+  const operation = operationFromCommandName(executionContext.commandName) ?? 'Unknown';
+  return tracer.startSpan(
+    `${service}.${operation}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'rpc.system': 'aws-api', 'rpc.service': service, 'rpc.method': operation, ...commandAttributes(service, input) },
+    },
+    active,
+  );
+}
+
+/** Deserialize step (innermost, after signing): headers added here are not part of the SigV4 signature. */
+function headersMiddleware(next: Handler, executionContext: ExecutionContext): Handler {
+  return async (args) => {
     const span = executionContext[SPAN];
     const headers = (args.request as { headers?: Record<string, string> } | undefined)?.headers;
-    if (span !== undefined && headers !== undefined && typeof headers === 'object') {
-      try {
-        const injected: Record<string, string> = {};
-        propagation.inject(trace.setSpan(context.active(), span), injected);
-        for (const existing of Object.keys(headers)) if (existing.toLowerCase() in injected) delete headers[existing];
-        Object.assign(headers, injected);
-      } catch {
-        // Never break the call for the sake of propagation.
-      }
-    }
+    if (span !== undefined && headers !== undefined && typeof headers === 'object') injectTraceHeaders(span, headers);
     const result = await next(args);
     const response = result.response as { statusCode?: number; headers?: Record<string, string> } | undefined;
-    if (span !== undefined && response !== undefined) {
-      if (typeof response.statusCode === 'number') span.setAttribute('http.response.status_code', response.statusCode);
-      const requestId = response.headers?.['x-amzn-requestid'] ?? response.headers?.['x-amz-request-id'];
-      if (typeof requestId === 'string') span.setAttribute('aws.request_id', requestId);
-    }
+    if (span !== undefined && response !== undefined) recordResponse(span, response);
     return result;
   };
+}
 
-  client.middlewareStack.add(spanMiddleware, { step: 'initialize', name: SPAN_MIDDLEWARE, priority: 'high', override: true });
-  client.middlewareStack.add(headersMiddleware, { step: 'deserialize', name: HEADERS_MIDDLEWARE, priority: 'low', override: true });
-  marked[INSTRUMENTED] = true;
-  return client;
+/** Sets the propagation headers for `span`, replacing those of the same name (in any case) the request already had. */
+function injectTraceHeaders(span: Span, headers: Record<string, string>): void {
+  try {
+    const injected: Record<string, string> = {};
+    propagation.inject(trace.setSpan(context.active(), span), injected);
+    for (const existing of Object.keys(headers)) if (existing.toLowerCase() in injected) delete headers[existing];
+    Object.assign(headers, injected);
+  } catch {
+    // Never break the call for the sake of propagation.
+  }
+}
+
+/** The status and request id of each HTTP attempt; the command's `$metadata` sets the final ones. */
+function recordResponse(span: Span, response: { statusCode?: number; headers?: Record<string, string> }): void {
+  if (typeof response.statusCode === 'number') span.setAttribute('http.response.status_code', response.statusCode);
+  const requestId = response.headers?.['x-amzn-requestid'] ?? response.headers?.['x-amz-request-id'];
+  if (typeof requestId === 'string') span.setAttribute('aws.request_id', requestId);
 }
 
 /** `config.region` is a string or (after the SDK resolves its config) an async provider. */
