@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Span } from '@opentelemetry/api';
-import { recordNetworkError, setResponseStatus } from './client-attributes';
+import { recordNetworkError, setResponseStatus, type ClientRequestInfo } from './client-attributes';
 import { startClientSpan, type OutgoingSpanOptions } from './client-span';
 
 /**
@@ -33,75 +33,83 @@ const HEADERS = 'undici:request:headers';
 const TRAILERS = 'undici:request:trailers';
 const ERROR = 'undici:request:error';
 
+type Spans = WeakMap<object, Span>;
+
 /**
  * Subscribes to undici's request channels; returns the function that unsubscribes. Spans of requests still in flight
  * at that moment are not exported. Spans are held in a WeakMap keyed by undici's request object, so a response body
  * that is never read (its span never ends) costs no memory once the request is gone.
  */
 export function instrumentUndici(options: OutgoingSpanOptions): () => void {
-  const spans = new WeakMap<object, Span>();
-
-  const onCreate = (message: unknown): void => {
-    const request = (message as { request?: UndiciRequest }).request;
-    if (request === undefined || request.method === 'CONNECT') return; // CONNECT: a proxy tunnel, not a request.
-    let url: URL;
-    try {
-      url = new URL(String(request.origin));
-    } catch {
-      return;
-    }
-    const started = startClientSpan(
-      {
-        method: request.method,
-        protocol: url.protocol,
-        host: url.hostname,
-        port: url.port === '' ? undefined : Number(url.port),
-        path: request.path,
-      },
-      options,
-    );
-    if (started === undefined) return;
-    spans.set(request, started.span);
-    try {
-      removeHeaders(request, new Set(Object.keys(started.headers)));
-      for (const [name, value] of Object.entries(started.headers)) addHeader(request, name, value);
-    } catch {
-      // A frozen or unusual request object: trace it without propagation rather than break the call.
-    }
-  };
-  const onHeaders = (message: unknown): void => {
-    const { request, response } = message as { request: object; response?: UndiciResponse };
-    const span = spans.get(request);
-    if (span !== undefined && typeof response?.statusCode === 'number') setResponseStatus(span, response.statusCode);
-  };
-  const onTrailers = (message: unknown): void => {
-    const { request } = message as { request: object };
-    end(request);
-  };
-  const onError = (message: unknown): void => {
-    const { request, error } = message as { request: object; error: unknown };
-    const span = spans.get(request);
-    if (span === undefined) return;
-    recordNetworkError(span, error);
-    end(request);
-  };
-  const end = (request: object): void => {
-    const span = spans.get(request);
-    if (span === undefined) return;
-    spans.delete(request);
-    span.end();
-  };
-
-  subscribe(CREATE, onCreate);
-  subscribe(HEADERS, onHeaders);
-  subscribe(TRAILERS, onTrailers);
-  subscribe(ERROR, onError);
+  const spans: Spans = new WeakMap();
+  const listeners: readonly (readonly [string, (message: unknown) => void])[] = [
+    [CREATE, (message) => onCreate(spans, options, message)],
+    [HEADERS, (message) => onHeaders(spans, message)],
+    [TRAILERS, (message) => endSpan(spans, (message as { request: object }).request)],
+    [ERROR, (message) => onError(spans, message)],
+  ];
+  for (const [name, listener] of listeners) subscribe(name, listener);
   return () => {
-    unsubscribe(CREATE, onCreate);
-    unsubscribe(HEADERS, onHeaders);
-    unsubscribe(TRAILERS, onTrailers);
-    unsubscribe(ERROR, onError);
+    for (const [name, listener] of listeners) unsubscribe(name, listener);
   };
+}
+
+/** `undici:request:create`: starts the span and puts the trace headers on the request. */
+function onCreate(spans: Spans, options: OutgoingSpanOptions, message: unknown): void {
+  const request = (message as { request?: UndiciRequest }).request;
+  if (request === undefined || request.method === 'CONNECT') return; // CONNECT: a proxy tunnel, not a request.
+  const info = requestInfo(request);
+  if (info === undefined) return;
+  const started = startClientSpan(info, options);
+  if (started === undefined) return;
+  spans.set(request, started.span);
+  try {
+    removeHeaders(request, new Set(Object.keys(started.headers)));
+    for (const [name, value] of Object.entries(started.headers)) addHeader(request, name, value);
+  } catch {
+    // A frozen or unusual request object: trace it without propagation rather than break the call.
+  }
+}
+
+/** Method, scheme, host and port of the request's origin, and its path; `undefined` when the origin is no URL. */
+function requestInfo(request: UndiciRequest): ClientRequestInfo | undefined {
+  let url: URL;
+  try {
+    url = new URL(String(request.origin));
+  } catch {
+    return undefined;
+  }
+  return {
+    method: request.method,
+    protocol: url.protocol,
+    host: url.hostname,
+    port: url.port === '' ? undefined : Number(url.port),
+    path: request.path,
+  };
+}
+
+/** `undici:request:headers`: the response status. */
+function onHeaders(spans: Spans, message: unknown): void {
+  const { request, response } = message as { request: object; response?: UndiciResponse };
+  const span = spans.get(request);
+  if (span !== undefined && typeof response?.statusCode === 'number') setResponseStatus(span, response.statusCode);
+}
+
+/** `undici:request:error`: a network error ends the span. */
+function onError(spans: Spans, message: unknown): void {
+  const { request, error } = message as { request: object; error: unknown };
+  const span = spans.get(request);
+  if (span === undefined) return;
+  recordNetworkError(span, error);
+  endSpan(spans, request);
+}
+
+/** Ends the request's span, once (`undici:request:trailers`: the body has been read to the end; or an error). */
+function endSpan(spans: Spans, request: object): void {
+  const span = spans.get(request);
+  if (span === undefined) return;
+  spans.delete(request);
+  span.end();
 }
 
 /** `request.addHeader` where it exists; undici 6.11.0 briefly lacked it, so fall back to the raw headers. */
