@@ -93,60 +93,71 @@ export function determineOrigin(attrs: Attributes): string | undefined {
 function makeResourceAws(attrs: Attributes): AwsData | undefined {
   if (!isAws(attrs)) return undefined;
   const platform = str(attrs, 'cloud.platform');
-  const aws: AwsData = {};
-  const account = str(attrs, 'cloud.account.id');
-  if (account !== undefined) aws.account_id = account;
   const zone = str(attrs, 'cloud.availability_zone');
+  return compact<AwsData>({
+    account_id: str(attrs, 'cloud.account.id'),
+    ec2: ec2Fields(attrs, platform, zone),
+    ecs: ecsFields(attrs, platform, zone),
+    eks: eksFields(attrs, platform),
+    elastic_beanstalk: beanstalkFields(attrs, platform),
+    cloudwatch_logs: cloudwatchLogs(attrs),
+    xray: xrayFields(attrs),
+  });
+}
+
+function ec2Fields(attrs: Attributes, platform: string | undefined, zone: string | undefined): AwsData['ec2'] {
   const hostId = str(attrs, 'host.id');
   // host.id alone is also set by the generic host detector (machine-id), so it counts only on a known-AWS host.
-  if (platform === 'aws_ec2' || (hostId !== undefined && str(attrs, 'cloud.provider') === 'aws')) {
-    aws.ec2 = compact({
-      instance_id: hostId,
-      availability_zone: zone,
-      instance_size: str(attrs, 'host.type'),
-      ami_id: str(attrs, 'host.image.id'),
-    });
-  }
-  if (platform === 'aws_ecs') {
-    aws.ecs = compact({
-      container: str(attrs, 'container.name'),
-      container_id: str(attrs, 'container.id'),
-      availability_zone: zone,
-      container_arn: str(attrs, 'aws.ecs.container.arn'),
-      cluster_arn: str(attrs, 'aws.ecs.cluster.arn'),
-      task_arn: str(attrs, 'aws.ecs.task.arn'),
-      task_family: str(attrs, 'aws.ecs.task.family'),
-      launch_type: str(attrs, 'aws.ecs.launchtype'),
-    });
-  }
-  if (platform === 'aws_eks' || str(attrs, 'k8s.cluster.name') !== undefined) {
-    aws.eks = compact({
-      cluster_name: str(attrs, 'k8s.cluster.name'),
-      pod: str(attrs, 'k8s.pod.name'),
-      container_id: str(attrs, 'container.id'),
-    });
-  }
-  if (platform === 'aws_elastic_beanstalk' && str(attrs, 'service.instance.id') !== undefined) {
-    aws.elastic_beanstalk = compact({
-      environment_name: str(attrs, 'service.namespace'),
-      version_label: str(attrs, 'service.version'),
-      deployment_id: int(attrs, 'service.instance.id'),
-    });
-  }
-  const logs = cloudwatchLogs(attrs);
-  if (logs !== undefined) aws.cloudwatch_logs = logs;
+  if (platform !== 'aws_ec2' && (hostId === undefined || str(attrs, 'cloud.provider') !== 'aws')) return undefined;
+  return compact({
+    instance_id: hostId,
+    availability_zone: zone,
+    instance_size: str(attrs, 'host.type'),
+    ami_id: str(attrs, 'host.image.id'),
+  });
+}
+
+function ecsFields(attrs: Attributes, platform: string | undefined, zone: string | undefined): AwsData['ecs'] {
+  if (platform !== 'aws_ecs') return undefined;
+  return compact({
+    container: str(attrs, 'container.name'),
+    container_id: str(attrs, 'container.id'),
+    availability_zone: zone,
+    container_arn: str(attrs, 'aws.ecs.container.arn'),
+    cluster_arn: str(attrs, 'aws.ecs.cluster.arn'),
+    task_arn: str(attrs, 'aws.ecs.task.arn'),
+    task_family: str(attrs, 'aws.ecs.task.family'),
+    launch_type: str(attrs, 'aws.ecs.launchtype'),
+  });
+}
+
+function eksFields(attrs: Attributes, platform: string | undefined): AwsData['eks'] {
+  const cluster = str(attrs, 'k8s.cluster.name');
+  if (platform !== 'aws_eks' && cluster === undefined) return undefined;
+  return compact({ cluster_name: cluster, pod: str(attrs, 'k8s.pod.name'), container_id: str(attrs, 'container.id') });
+}
+
+function beanstalkFields(attrs: Attributes, platform: string | undefined): AwsData['elastic_beanstalk'] {
+  if (platform !== 'aws_elastic_beanstalk' || str(attrs, 'service.instance.id') === undefined) return undefined;
+  return compact({
+    environment_name: str(attrs, 'service.namespace'),
+    version_label: str(attrs, 'service.version'),
+    deployment_id: int(attrs, 'service.instance.id'),
+  });
+}
+
+/** `sdk` is "<telemetry.sdk.name> for <telemetry.sdk.language>", e.g. `opentelemetry for nodejs`. */
+function xrayFields(attrs: Attributes): AwsData['xray'] {
   const sdkName = str(attrs, 'telemetry.sdk.name');
   const language = str(attrs, 'telemetry.sdk.language');
   const sdkVersion = str(attrs, 'telemetry.sdk.version');
   const auto = str(attrs, 'telemetry.auto.version') ?? str(attrs, 'telemetry.distro.version');
-  if (sdkName !== undefined || sdkVersion !== undefined || auto !== undefined) {
-    aws.xray = compact({
-      sdk: sdkName === undefined ? undefined : language === undefined ? sdkName : `${sdkName} for ${language}`,
-      sdk_version: sdkVersion,
-      auto_instrumentation: auto === undefined ? undefined : true,
-    });
-  }
-  return compact(aws);
+  if (sdkName === undefined && sdkVersion === undefined && auto === undefined) return undefined;
+  return compact({
+    sdk: sdkName === undefined ? undefined : language === undefined ? sdkName : `${sdkName} for ${language}`,
+    sdk_version: sdkVersion,
+    auto_instrumentation: auto === undefined ? undefined : true,
+  });
 }
 
 /** ARNs (`arn:aws:logs:region:account:log-group:NAME`) win over names; a single string may join several with `&`. */
