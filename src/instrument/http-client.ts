@@ -41,49 +41,14 @@ export function hasRequestCreatedChannel(version: string = process.versions.node
 type RequestFn = typeof http.request;
 type Target = { request: RequestFn; get: RequestFn };
 
-export function instrumentHttpClient(options: OutgoingSpanOptions, useChannel = hasRequestCreatedChannel()): () => void {
-  const spans = new WeakMap<ClientRequest, Span>();
+type Spans = WeakMap<ClientRequest, Span>;
 
-  const end = (request: ClientRequest): void => {
-    const span = spans.get(request);
-    if (span === undefined) return;
-    spans.delete(request);
-    span.end();
-  };
-  const onRequest = (request: ClientRequest): void => {
-    if (spans.has(request)) return;
-    const started = startClientSpan(describe(request), options);
-    if (started === undefined) return;
-    spans.set(request, started.span);
-    for (const [name, value] of Object.entries(started.headers)) {
-      try {
-        request.setHeader(name, value);
-      } catch {
-        // Headers already flushed (e.g. given as a raw array): trace without propagation.
-      }
-    }
-    request.once('close', () => end(request));
-  };
-  const onCreated = (message: unknown): void => {
-    const { request } = message as { request: ClientRequest };
-    onRequest(request);
-  };
-  const onResponse = (message: unknown): void => {
-    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
-    const span = spans.get(request);
-    if (span === undefined) return;
-    if (typeof response.statusCode === 'number') setResponseStatus(span, response.statusCode);
-    const done = (): void => end(request);
-    response.once('end', done);
-    response.once('close', done);
-  };
-  const onError = (message: unknown): void => {
-    const { request, error } = message as { request: ClientRequest; error: unknown };
-    const span = spans.get(request);
-    if (span === undefined) return;
-    recordNetworkError(span, error);
-    end(request);
-  };
+export function instrumentHttpClient(options: OutgoingSpanOptions, useChannel = hasRequestCreatedChannel()): () => void {
+  const spans: Spans = new WeakMap();
+  const onRequest = (request: ClientRequest): void => startSpan(spans, options, request);
+  const onCreated = (message: unknown): void => onRequest((message as { request: ClientRequest }).request);
+  const onResponse = (message: unknown): void => recordResponse(spans, message);
+  const onError = (message: unknown): void => recordRequestError(spans, message);
 
   subscribe(RESPONSE, onResponse);
   subscribe(ERROR, onError);
@@ -97,6 +62,50 @@ export function instrumentHttpClient(options: OutgoingSpanOptions, useChannel = 
     unsubscribe(RESPONSE, onResponse);
     unsubscribe(ERROR, onError);
   };
+}
+
+/** A new request (from the channel or a wrapper): starts its span, sets the trace headers, ends it on `close`. */
+function startSpan(spans: Spans, options: OutgoingSpanOptions, request: ClientRequest): void {
+  if (spans.has(request)) return;
+  const started = startClientSpan(describe(request), options);
+  if (started === undefined) return;
+  spans.set(request, started.span);
+  for (const [name, value] of Object.entries(started.headers)) {
+    try {
+      request.setHeader(name, value);
+    } catch {
+      // Headers already flushed (e.g. given as a raw array): trace without propagation.
+    }
+  }
+  request.once('close', () => endSpan(spans, request));
+}
+
+/** `http.client.response.finish`: the status; the span ends with the response body. */
+function recordResponse(spans: Spans, message: unknown): void {
+  const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+  const span = spans.get(request);
+  if (span === undefined) return;
+  if (typeof response.statusCode === 'number') setResponseStatus(span, response.statusCode);
+  const done = (): void => endSpan(spans, request);
+  response.once('end', done);
+  response.once('close', done);
+}
+
+/** `http.client.request.error`: a network error ends the span. */
+function recordRequestError(spans: Spans, message: unknown): void {
+  const { request, error } = message as { request: ClientRequest; error: unknown };
+  const span = spans.get(request);
+  if (span === undefined) return;
+  recordNetworkError(span, error);
+  endSpan(spans, request);
+}
+
+/** Ends the request's span, once. */
+function endSpan(spans: Spans, request: ClientRequest): void {
+  const span = spans.get(request);
+  if (span === undefined) return;
+  spans.delete(request);
+  span.end();
 }
 
 /** Method, scheme, host, port and path as the request will send them (port from the Host header it computed). */
