@@ -15,12 +15,13 @@ import {
   type Context,
   type Link,
   type Span,
+  type Tracer,
 } from '@opentelemetry/api';
 import { recordError } from '../trace/record-error';
 import { getTracing } from '../handle';
 import { VERSION } from '../version';
 import { headersOf, httpRequestOf, recordTraceHeaders, triggerOf, type FaasTrigger } from './shared/lambda-events';
-import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
+import { createServerSpans, type ServerSpan, type ServerSpans, type ServerTracingOptions } from './shared/server-span';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
@@ -103,12 +104,15 @@ export function traced<E = unknown, R = unknown>(
   options: LambdaTracingOptions = {},
 ): (event: E, context: LambdaContextLike) => Promise<R> {
   if (typeof handler !== 'function') throw new TypeError('dualtrace: traced(handler) needs a function');
-  const spans = createServerSpans('lambda', options);
-  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer('dualtrace/lambda', VERSION);
+  const starter: InvocationStarter = {
+    spans: createServerSpans('lambda', options),
+    tracer: (options.tracerProvider ?? trace.getTracerProvider()).getTracer('dualtrace/lambda', VERSION),
+    options,
+  };
   const flushBound = options.flushTimeoutMillis ?? 2000;
 
   return async function tracedHandler(event: E, lambdaContext: LambdaContextLike): Promise<R> {
-    const started = startInvocation(event, lambdaContext ?? {});
+    const started = startInvocation(starter, event, lambdaContext ?? {});
     if (started === undefined) return invoke(handler, event, lambdaContext);
     let result: R;
     try {
@@ -122,36 +126,47 @@ export function traced<E = unknown, R = unknown>(
     await flush(lambdaContext, flushBound);
     return result;
   };
+}
 
-  function startInvocation(event: E, ctx: LambdaContextLike): Invocation | undefined {
-    try {
-      const base = environmentParent();
-      const attrs = faasAttributes(ctx);
-      const request = httpRequestOf(event);
-      if (request !== undefined) {
-        let server: ServerSpan | undefined;
-        try {
-          const fetchRequest = new Request(request.url, { method: request.method, headers: request.headers });
-          server = context.with(base, () => spans.startFetch(fetchRequest, request.route));
-        } catch {
-          server = undefined; // A method or URL Fetch refuses (e.g. CONNECT): traced as a plain invocation below.
-        }
-        if (server !== undefined) {
-          server.span.setAttributes({ ...attrs, 'faas.trigger': 'http' });
-          return httpInvocation(server);
-        }
-        if (spans.options.ignore?.(new URL(request.url).pathname) === true) return undefined;
+/** What starting an invocation's span needs, built once per {@link traced} call. */
+interface InvocationStarter {
+  readonly spans: ServerSpans;
+  readonly tracer: Tracer;
+  readonly options: LambdaTracingOptions;
+}
+
+/**
+ * Starts the invocation's span: through the shared server-span module for an HTTP event (unless its path is
+ * ignored), else a SERVER span named after the function; `undefined` when it is ignored or tracing failed.
+ */
+function startInvocation(starter: InvocationStarter, event: unknown, ctx: LambdaContextLike): Invocation | undefined {
+  try {
+    const base = environmentParent();
+    const attrs = faasAttributes(ctx);
+    const request = httpRequestOf(event);
+    if (request !== undefined) {
+      let server: ServerSpan | undefined;
+      try {
+        const fetchRequest = new Request(request.url, { method: request.method, headers: request.headers });
+        server = context.with(base, () => starter.spans.startFetch(fetchRequest, request.route));
+      } catch {
+        server = undefined; // A method or URL Fetch refuses (e.g. CONNECT): traced as a plain invocation below.
       }
-      const extracted = propagation.extract(base, headersOf(event));
-      const name = options.name ?? ctx.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'lambda';
-      const trigger: FaasTrigger = request === undefined ? triggerOf(event) : 'http';
-      const span = context.with(extracted, () =>
-        tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { ...attrs, 'faas.trigger': trigger }, links: recordLinks(event) }),
-      );
-      return plainInvocation(span, trace.setSpan(extracted, span));
-    } catch {
-      return undefined; // Never let tracing break an invocation.
+      if (server !== undefined) {
+        server.span.setAttributes({ ...attrs, 'faas.trigger': 'http' });
+        return httpInvocation(server);
+      }
+      if (starter.spans.options.ignore?.(new URL(request.url).pathname) === true) return undefined;
     }
+    const extracted = propagation.extract(base, headersOf(event));
+    const name = starter.options.name ?? ctx.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'lambda';
+    const trigger: FaasTrigger = request === undefined ? triggerOf(event) : 'http';
+    const span = context.with(extracted, () =>
+      starter.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { ...attrs, 'faas.trigger': trigger }, links: recordLinks(event) }),
+    );
+    return plainInvocation(span, trace.setSpan(extracted, span));
+  } catch {
+    return undefined; // Never let tracing break an invocation.
   }
 }
 
