@@ -54,29 +54,6 @@ export function tracing(options?: ServerTracingOptions): TracingPlugin {
     traced[SERVER_SPAN] = span;
     span.run(done);
   }
-  // The body is parsed on stream events, outside the onRequest scope: enter the span's context again right before
-  // the handler so it (and its user spans) see it.
-  function preHandler(request: FastifyRequest, _reply: FastifyReply, done: Done): void {
-    const span = (request as Traced)[SERVER_SPAN];
-    if (span === undefined) return done();
-    span.run(done);
-  }
-  function onError(request: FastifyRequest, _reply: FastifyReply, error: unknown, done: Done): void {
-    (request as Traced)[SERVER_SPAN]?.recordError(error, errorStatus(error));
-    done();
-  }
-  function onResponse(request: FastifyRequest, reply: FastifyReply, done: Done): void {
-    const span = (request as Traced)[SERVER_SPAN];
-    if (span !== undefined) {
-      span.setRoute(routeOf(request as Traced));
-      span.end(reply.statusCode, reply, replyHeader);
-    }
-    done();
-  }
-  function onRequestAbort(request: FastifyRequest, done: Done): void {
-    (request as Traced)[SERVER_SPAN]?.end(undefined);
-    done();
-  }
 
   const plugin = function dualtrace(instance: FastifyInstance, _options: unknown, done: (error?: Error) => void): void {
     instance.addHook('onRequest', onRequest);
@@ -97,6 +74,38 @@ export function tracing(options?: ServerTracingOptions): TracingPlugin {
     [Symbol.for('plugin-meta')]: { fastify: '4.x || 5.x', name: 'dualtrace' },
   });
   return plugin;
+}
+
+/**
+ * The body is parsed on stream events, outside the onRequest scope: enter the span's context again right before the
+ * handler so it (and its user spans) see it.
+ */
+function preHandler(request: FastifyRequest, _reply: FastifyReply, done: Done): void {
+  const span = (request as Traced)[SERVER_SPAN];
+  if (span === undefined) return done();
+  span.run(done);
+}
+
+/** A thrown error, unless it asks for a 4xx status (see `ServerSpan.recordError`). */
+function onError(request: FastifyRequest, _reply: FastifyReply, error: unknown, done: Done): void {
+  (request as Traced)[SERVER_SPAN]?.recordError(error, errorStatus(error));
+  done();
+}
+
+/** The route is known now; the status ends the span. */
+function onResponse(request: FastifyRequest, reply: FastifyReply, done: Done): void {
+  const span = (request as Traced)[SERVER_SPAN];
+  if (span !== undefined) {
+    span.setRoute(routeOf(request as Traced));
+    span.end(reply.statusCode, reply, replyHeader);
+  }
+  done();
+}
+
+/** The client went away before the response: the span ends without a status. */
+function onRequestAbort(request: FastifyRequest, done: Done): void {
+  (request as Traced)[SERVER_SPAN]?.end(undefined);
+  done();
 }
 
 function routeOf(request: Traced): string | undefined {
