@@ -8,7 +8,7 @@ import { createSegmentTranslator, type SegmentDocument } from '../translate';
 import { createTestTracing } from '../../../../test/helpers/translator';
 
 // The packer's fast paths (no tree bookkeeping for batches without subsegments, nesting by re-pointing documents)
-// against the definition in packer-reference.ts.
+// against the definition in test/helpers/reference-packer.ts.
 
 const KEYS = [
   'http.request.method', 'url.path', 'url.full', 'server.address', 'server.port', 'http.response.status_code',

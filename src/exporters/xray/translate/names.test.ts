@@ -29,7 +29,7 @@ describe('sanitizeName', () => {
 });
 
 describe('compileHostPattern', () => {
-  it('should follow the X-Ray SDK wildcard semantics (B.4)', () => {
+  it('should follow the X-Ray SDK wildcard semantics (aws-xray-sdk-node wildcardMatch)', () => {
     const match = compileHostPattern('*4567-abc.gitpod.io*');
     expect(match('4567-abc.gitpod.io')).toBe(true);
     expect(match('4567-ABC.GITPOD.IO:443')).toBe(true);
