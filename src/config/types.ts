@@ -3,8 +3,9 @@ import type { DaemonAddress } from './daemon-address';
 
 /**
  * What `initTracing` (and `resolveConfig`) accepts. Every field is optional; each has an environment variable and a
- * default, listed in docs/configuration.md. Precedence is always options > environment > defaults. A misspelt or
- * mistyped option throws a `ConfigError`.
+ * default, listed in docs/configuration.md. Precedence is options > environment > defaults, with one exception kept
+ * from the X-Ray SDK: `AWS_XRAY_TRACING_NAME` wins over `xray.tracingName`. A misspelt or mistyped option throws a
+ * `ConfigError`.
  *
  * @example
  * import { initTracing, type DualtraceOptions } from 'dualtrace';
@@ -257,7 +258,7 @@ export interface ResolvedXRay {
   readonly resourceMetadata: boolean;
   /** The largest datagram (header line + document) sent, in bytes. */
   readonly maxDocumentBytes: number;
-  /** AWS region from `AWS_REGION` / `AWS_DEFAULT_REGION` (console links; the OTLP transport's endpoint). */
+  /** AWS region from `AWS_REGION` / `AWS_DEFAULT_REGION` (the X-Ray console links of `traceLinks()`). */
   readonly region: string | undefined;
 }
 
