@@ -36,25 +36,31 @@ export interface BackendsFixture {
   /** The handle the test's last {@link BackendsFixture.init} returned; throws if there is none yet. */
   readonly tracing: Tracing;
   /**
-   * `initTracing` with `service: 'backend-flask'`, {@link TEST_KEY}, `flushOnExit: false`, `logLevel: 'none'`, both
-   * sinks as endpoints, then the fixture's defaults, then `overrides` (`honeycomb`, `xray`, `batch` and
+   * `initTracing` with `service: 'backend-flask'`, {@link TEST_KEY}, `flushOnExit: false`, `logLevel: 'none'` and both
+   * sinks as endpoints, then the fixture's defaults, then `overrides` on top (`honeycomb`, `xray`, `batch` and
    * `instrumentation` are merged field by field). Throws if the result would send anywhere but loopback.
    */
   init(overrides?: DualtraceOptions): Tracing;
 }
 
+interface Sinks {
+  honeycomb: OtlpSink;
+  xray: UdpSink;
+}
+
 /**
  * Registers the backends for every test of the enclosing `describe` (or file): before each test both sinks start (and,
  * with `init: true`, `init()` runs); after it, the running tracing handle (made by `init()` or by the test itself) is
- * shut down and both sinks close. Call it before the suite's own hooks: vitest runs `afterEach` hooks in reverse, so
- * what those hooks build on top of the backends (servers, child processes) is torn down first.
+ * shut down and both sinks close. vitest runs `afterEach` hooks in reverse order of registration: what the suite's
+ * own hooks, registered after this call, build on the backends (servers, child processes) is torn down before them;
+ * hooks registered before it (a log or rejection capture) outlast the shutdown.
  */
 export function useBackends(defaults: DualtraceOptions = {}, { init = false }: { init?: boolean } = {}): BackendsFixture {
-  let current: Backends | undefined;
+  let sinks: Sinks | undefined;
   let handle: Tracing | undefined;
-  const live = (): Backends => {
-    if (current === undefined) throw new Error('useBackends: the backends exist only while a test (or its hooks) runs');
-    return current;
+  const live = (): Sinks => {
+    if (sinks === undefined) throw new Error('useBackends: the backends exist only while a test (or its hooks) runs');
+    return sinks;
   };
   const fixture: BackendsFixture = {
     get honeycomb() {
@@ -68,45 +74,68 @@ export function useBackends(defaults: DualtraceOptions = {}, { init = false }: {
       return handle;
     },
     init(overrides = {}) {
-      handle = live().init(withDefaults(defaults, overrides));
+      const options = [testOptions(live()), defaults, overrides].reduce(merge);
+      assertLoopbackOnly(options);
+      handle = initTracing(options);
       return handle;
     },
   };
   beforeEach(async () => {
-    current = await startBackends();
+    sinks = await startSinks();
     if (init) fixture.init();
   });
   afterEach(async () => {
-    const backends = current;
-    current = undefined;
+    const started = sinks;
+    sinks = undefined;
     handle = undefined;
-    await backends?.close();
+    // The process-wide handle, whoever made it: left running, it would be what the next test's initTracing returns.
+    await getTracing()?.shutdown();
+    await started?.honeycomb.close();
+    await started?.xray.close();
   });
   return fixture;
 }
 
-type NestedOption = 'honeycomb' | 'xray' | 'batch' | 'instrumentation';
-const NESTED: readonly NestedOption[] = ['honeycomb', 'xray', 'batch', 'instrumentation'];
+async function startSinks(): Promise<Sinks> {
+  const honeycomb = await new OtlpSink().start();
+  const xray = await startUdpSink().catch(async (error: unknown) => {
+    await honeycomb.close();
+    throw error;
+  });
+  return { honeycomb, xray };
+}
 
-function withDefaults(defaults: DualtraceOptions, overrides: DualtraceOptions): DualtraceOptions {
-  const merged: DualtraceOptions = { ...defaults, ...overrides };
+function testOptions(sinks: Sinks): DualtraceOptions {
+  return {
+    service: 'backend-flask',
+    honeycombKey: TEST_KEY,
+    flushOnExit: false,
+    logLevel: 'none',
+    honeycomb: { endpoint: sinks.honeycomb.url },
+    xray: { daemonAddress: sinks.xray.daemonAddress },
+  };
+}
+
+const NESTED = ['honeycomb', 'xray', 'batch', 'instrumentation'] as const;
+
+/** `over` on top of `base`; the option groups in {@link NESTED} are merged field by field. */
+function merge(base: DualtraceOptions, over: DualtraceOptions): DualtraceOptions {
+  const merged: DualtraceOptions = { ...base, ...over };
   for (const key of NESTED) {
-    if (defaults[key] !== undefined && overrides[key] !== undefined) {
-      Object.assign(merged, { [key]: { ...defaults[key], ...overrides[key] } });
-    }
+    if (base[key] !== undefined || over[key] !== undefined) Object.assign(merged, { [key]: { ...base[key], ...over[key] } });
   }
   return merged;
 }
 
-export interface Backends {
-  honeycomb: OtlpSink;
-  xray: UdpSink;
-  init(options: DualtraceOptions): Tracing;
-  /** Shuts down the running tracing handle (made by `init` or by the test itself), then closes both sinks. */
-  close(): Promise<void>;
-}
-
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|localhost|::1|\[::1\])$/i;
+
+function assertLoopbackOnly(options: DualtraceOptions): void {
+  const endpoint = options.honeycomb?.endpoint;
+  assertLoopback('honeycomb.endpoint', endpoint === undefined ? undefined : new URL(endpoint).hostname);
+  const daemonAddress = options.xray?.daemonAddress;
+  if (daemonAddress === undefined) assertLoopback('xray.daemonAddress', undefined);
+  else for (const host of daemonHosts(daemonAddress)) assertLoopback('xray.daemonAddress', host);
+}
 
 function assertLoopback(what: string, host: string | undefined): void {
   if (host === undefined || !LOOPBACK.test(host)) throw new Error(`useBackends: ${what} must be on loopback in tests, got ${JSON.stringify(host)}`);
@@ -119,39 +148,4 @@ function daemonHosts(address: string): string[] {
     .split(/\s+/)
     .map((part) => part.replace(/^(tcp|udp):/i, ''))
     .map((part) => (part.startsWith('[') ? part.slice(0, part.indexOf(']') + 1) : part.slice(0, part.lastIndexOf(':'))));
-}
-
-export async function startBackends(): Promise<Backends> {
-  const honeycomb = await new OtlpSink().start();
-  const xray = await startUdpSink().catch(async (error: unknown) => {
-    await honeycomb.close();
-    throw error;
-  });
-  return {
-    honeycomb,
-    xray,
-    init(options: DualtraceOptions = {}): Tracing {
-      const merged: DualtraceOptions = {
-        service: 'backend-flask',
-        honeycombKey: TEST_KEY,
-        flushOnExit: false,
-        logLevel: 'none',
-        ...options,
-        honeycomb: { endpoint: honeycomb.url, ...options.honeycomb },
-        xray: { daemonAddress: xray.daemonAddress, ...options.xray },
-      };
-      const endpoint = merged.honeycomb?.endpoint;
-      assertLoopback('honeycomb.endpoint', endpoint === undefined ? undefined : new URL(endpoint).hostname);
-      const daemonAddress = merged.xray?.daemonAddress;
-      if (daemonAddress === undefined) assertLoopback('xray.daemonAddress', undefined);
-      else for (const host of daemonHosts(daemonAddress)) assertLoopback('xray.daemonAddress', host);
-      return initTracing(merged);
-    },
-    async close(): Promise<void> {
-      // The process-wide handle, whoever made it: left running, it would be what the next test's initTracing returns.
-      await getTracing()?.shutdown();
-      await honeycomb.close();
-      await xray.close();
-    },
-  };
 }
