@@ -3,9 +3,8 @@
 // both sinks. Configuration comes from the environment, as in production.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OtlpSink } from '../helpers/otlp-sink';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useBackends } from '../helpers/backends';
 import { HOST, KEY, send, SPAN_KIND_SERVER, XRAY_URL } from '../fixtures/adapter-harness';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -47,13 +46,8 @@ function startExample(name: string, env: Record<string, string>): Promise<{ chil
 }
 
 describe('examples', () => {
-  let otlp: OtlpSink;
-  let udp: UdpSink;
+  const backends = useBackends();
   let running: ChildProcess | undefined;
-  beforeEach(async () => {
-    otlp = await new OtlpSink().start();
-    udp = await startUdpSink();
-  });
   afterEach(async () => {
     if (running && running.exitCode === null && running.signalCode === null) {
       const exited = new Promise((resolve) => running!.once('exit', resolve));
@@ -61,16 +55,14 @@ describe('examples', () => {
       await exited;
     }
     running = undefined;
-    await otlp.close();
-    await udp.close();
   });
 
   it.each(CASES)('should serve and trace examples/%s', async (name, spanName) => {
     const app = await startExample(name, {
       PORT: '0',
       HONEYCOMB_API_KEY: KEY,
-      HONEYCOMB_API_ENDPOINT: otlp.url,
-      AWS_XRAY_DAEMON_ADDRESS: udp.daemonAddress,
+      HONEYCOMB_API_ENDPOINT: backends.honeycomb.url,
+      AWS_XRAY_DAEMON_ADDRESS: backends.xray.daemonAddress,
       AWS_XRAY_URL: XRAY_URL,
       OTEL_BSP_SCHEDULE_DELAY: '50',
     });
@@ -80,13 +72,13 @@ describe('examples', () => {
     expect(JSON.parse(reply.body)).toEqual({ greeting: 'hello ada' });
     expect((await send(app.url, '/healthz')).status).toBe(200);
 
-    const spans = await otlp.waitFor((all) => all.length >= 2, 5000);
+    const spans = await backends.honeycomb.waitFor((all) => all.length >= 2, 5000);
     const server = spans.find((s) => s.kind === SPAN_KIND_SERVER)!;
     expect(server.name).toBe(spanName);
     expect(server.resource['service.name']).toBe(`example-${name}`);
     expect(spans.find((s) => s.name === 'compose-greeting')!.parentSpanId).toBe(server.spanId);
-    await udp.waitFor(() => udp.segmentsFlat().some((s) => s.id === server.spanId), 5000);
-    const segment = udp.segmentsFlat().find((s) => s.id === server.spanId)!;
+    await backends.xray.waitFor(() => backends.xray.segmentsFlat().some((s) => s.id === server.spanId), 5000);
+    const segment = backends.xray.segmentsFlat().find((s) => s.id === server.spanId)!;
     expect(segment.doc.name).toBe(HOST);
     expect(segment.doc.http).toMatchObject({ request: { method: 'GET', url: `http://${HOST}/hello/ada` }, response: { status: 200 } });
     expect(spans.some((s) => s.attributes['url.path'] === '/healthz')).toBe(false);

@@ -120,7 +120,7 @@ for (const [label, Koa] of [['koa 3', Koa3], ['koa 2', Koa2]] as const) {
         expect((await send(app.url, '/throw')).status).toBe(500);
         const spans = await otlpSpans(s, 2);
         await new Promise((resolve) => setTimeout(resolve, 50));
-        expect(s.otlp.spans.filter((sp) => sp.kind === 2)).toHaveLength(2); // one per request
+        expect(s.honeycomb.spans.filter((sp) => sp.kind === 2)).toHaveLength(2); // one per request
         const byPath = (p: string) => spans.find((sp) => sp.attributes['url.path'] === p)!;
         expect(byPath('/api/items/3').name).toBe('GET /api/items/:item');
         expect(byPath('/throw').name).toBe('GET /throw');

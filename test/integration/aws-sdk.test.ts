@@ -6,11 +6,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentAwsClient } from '../../src/adapters/aws-sdk';
-import type { DualtraceOptions } from '../../src/config/types';
-import type { Tracing } from '../../src/handle';
-import { startBackends, type Backends } from '../helpers/backends';
-import type { OtlpSink } from '../helpers/otlp-sink';
-import type { UdpSink } from '../helpers/udp-sink';
+import { useBackends } from '../helpers/backends';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
@@ -40,28 +36,19 @@ function startFakeAws(received: IncomingHttpHeaders[]): Promise<Server> {
 }
 
 describe('dualtrace/aws-sdk with the real AWS SDK v3 clients', () => {
-  let backends: Backends;
-  let sink: OtlpSink;
-  let udp: UdpSink;
-  let tracing: Tracing;
+  const backends = useBackends({ service: 'backend' }, { init: true });
   let aws: Server;
   let endpoint: string;
   let received: IncomingHttpHeaders[];
-  const init = (options: DualtraceOptions = {}) => backends.init({ service: 'backend', ...options });
 
   beforeEach(async () => {
-    backends = await startBackends();
-    ({ honeycomb: sink, xray: udp } = backends);
-    tracing = init();
     received = [];
     aws = await startFakeAws(received);
     endpoint = `http://127.0.0.1:${(aws.address() as AddressInfo).port}`;
   });
   afterEach(async () => {
-    await tracing.shutdown();
     aws.closeAllConnections();
     await new Promise<void>((resolve) => aws.close(() => resolve()));
-    await backends.close();
   });
 
   const inSpan = <T>(fn: () => Promise<T>) =>
@@ -80,8 +67,8 @@ describe('dualtrace/aws-sdk with the real AWS SDK v3 clients', () => {
       await ddb.send(new PutItemCommand({ TableName: 'activities', Item: { uuid: { S: 'a-1' } } }));
       await ddb.send(new GetItemCommand({ TableName: 'missing', Key: { uuid: { S: 'x' } } })).catch(() => undefined);
     });
-    await tracing.forceFlush();
-    const spans = await sink.waitFor((s) => s.length === 5); // handler, 2 AWS calls, 2 HTTP attempts (node:http on)
+    await backends.tracing.forceFlush();
+    const spans = await backends.honeycomb.waitFor((s) => s.length === 5); // handler, 2 AWS calls, 2 HTTP attempts (node:http on)
     const put = spans.find((s) => s.name === 'DynamoDB.PutItem')!;
     const get = spans.find((s) => s.name === 'DynamoDB.GetItem')!;
     expect(put.attributes).toMatchObject({
@@ -97,8 +84,8 @@ describe('dualtrace/aws-sdk with the real AWS SDK v3 clients', () => {
     expect(received[0]!.authorization).toContain('SignedHeaders=');
     expect(String(received[0]!.authorization)).not.toContain('x-amzn-trace-id');
 
-    await udp.waitFor(() => udp.segmentsFlat().length >= 5);
-    const docs = udp.segmentsFlat();
+    await backends.xray.waitFor(() => backends.xray.segmentsFlat().length >= 5);
+    const docs = backends.xray.segmentsFlat();
     const putDoc = docs.find((d) => d.id === put.spanId)!.doc;
     expect(putDoc).toMatchObject({
       name: 'DynamoDB',
@@ -110,18 +97,18 @@ describe('dualtrace/aws-sdk with the real AWS SDK v3 clients', () => {
   });
 
   it('should trace SQS SendMessage with the queue url and name (node:http tracing off: the header names the AWS span)', async () => {
-    await tracing.shutdown();
-    tracing = init({ instrumentation: { http: false } });
+    await backends.tracing.shutdown();
+    backends.init({ instrumentation: { http: false } });
     const sqs = instrumentAwsClient(new SQSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 }));
     const queueUrl = `${endpoint}/123456789012/orders`;
     await inSpan(() => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'hello' })));
-    await tracing.forceFlush();
-    const spans = await sink.waitFor((s) => s.length === 2);
+    await backends.tracing.forceFlush();
+    const spans = await backends.honeycomb.waitFor((s) => s.length === 2);
     const send = spans.find((s) => s.name === 'SQS.SendMessage')!;
     expect(send.attributes).toMatchObject({ 'aws.sqs.queue.url': queueUrl, 'messaging.destination.name': 'orders', 'aws.request_id': 'req-1' });
     expect(String(received[0]!['x-amzn-trace-id'])).toContain(`;Parent=${send.spanId};`);
-    await udp.waitFor(() => udp.segmentsFlat().length >= 2);
-    expect(udp.segmentsFlat().find((d) => d.id === send.spanId)!.doc).toMatchObject({
+    await backends.xray.waitFor(() => backends.xray.segmentsFlat().length >= 2);
+    expect(backends.xray.segmentsFlat().find((d) => d.id === send.spanId)!.doc).toMatchObject({
       name: 'SQS',
       namespace: 'aws',
       aws: { operation: 'SendMessage', region: 'us-east-1', request_id: 'req-1', queue_url: queueUrl },
@@ -132,7 +119,7 @@ describe('dualtrace/aws-sdk with the real AWS SDK v3 clients', () => {
     const ddb = instrumentAwsClient(new DynamoDBClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 }));
     await ddb.send(new PutItemCommand({ TableName: 'activities', Item: { uuid: { S: 'a-1' } } }));
     expect(received[0]!['x-amzn-trace-id']).toBeUndefined();
-    await tracing.forceFlush();
-    expect(sink.spans).toHaveLength(0);
+    await backends.tracing.forceFlush();
+    expect(backends.honeycomb.spans).toHaveLength(0);
   });
 });

@@ -5,10 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tracing as expressTracing } from '../../src/adapters/express';
 import { tracing as fastifyTracing } from '../../src/adapters/fastify';
-import type { Tracing } from '../../src/handle';
-import { startBackends, type Backends } from '../helpers/backends';
-import type { OtlpSink } from '../helpers/otlp-sink';
-import type { UdpSink } from '../helpers/udp-sink';
+import { useBackends } from '../helpers/backends';
 
 const SERVER = 2;
 const CLIENT = 3; // OTLP span kinds
@@ -20,21 +17,18 @@ const CLIENT = 3; // OTLP span kinds
  * resources. The X-Ray host pattern names each SERVER segment after the host:port it was called on.
  */
 describe('a trace across two services (Express → fetch → Fastify)', () => {
-  let backends: Backends;
-  let sink: OtlpSink;
-  let udp: UdpSink;
-  let tracing: Tracing;
+  const backends = useBackends(
+    {
+      service: 'chain',
+      xrayUrl: '127.0.0.1:*',
+      // instrumentation defaults: fetch and node:http on, only inside a span
+    },
+    { init: true },
+  );
   let activities: FastifyInstance;
   let frontend: Server;
 
   beforeEach(async () => {
-    backends = await startBackends();
-    ({ honeycomb: sink, xray: udp } = backends);
-    tracing = backends.init({
-      service: 'chain',
-      xrayUrl: '127.0.0.1:*',
-      // instrumentation defaults: fetch and node:http on, only inside a span
-    });
     activities = Fastify();
     await activities.register(fastifyTracing());
     activities.get('/activities/:id', async (request) => ({ id: (request.params as { id: string }).id, message: 'hi' }));
@@ -51,11 +45,9 @@ describe('a trace across two services (Express → fetch → Fastify)', () => {
     });
   });
   afterEach(async () => {
-    await tracing.shutdown();
     frontend.closeAllConnections();
     await new Promise<void>((resolve) => frontend.close(() => resolve()));
     await activities.close();
-    await backends.close();
   });
 
   it('should give one trace with the right parents in Honeycomb and in X-Ray', async () => {
@@ -68,9 +60,9 @@ describe('a trace across two services (Express → fetch → Fastify)', () => {
       }).on('error', reject);
     });
     expect(JSON.parse(body)).toEqual([{ id: '42', message: 'hi' }]);
-    await tracing.forceFlush();
+    await backends.tracing.forceFlush();
 
-    const spans = await sink.waitFor((s) => s.length === 3);
+    const spans = await backends.honeycomb.waitFor((s) => s.length === 3);
     const front = spans.find((s) => s.kind === SERVER && s.name === 'GET /api/activities/home')!;
     const call = spans.find((s) => s.kind === CLIENT)!;
     const back = spans.find((s) => s.kind === SERVER && s.name === 'GET /activities/:id')!;
@@ -80,8 +72,8 @@ describe('a trace across two services (Express → fetch → Fastify)', () => {
     expect(back.parentSpanId).toBe(call.spanId);
     expect(call.attributes['url.full']).toMatch(/\/activities\/42$/);
 
-    await udp.waitFor(() => udp.segmentsFlat().length === 3);
-    const xray = udp.segmentsFlat();
+    await backends.xray.waitFor(() => backends.xray.segmentsFlat().length === 3);
+    const xray = backends.xray.segmentsFlat();
     const traceIds = new Set(xray.map((s) => s.traceId));
     expect([...traceIds]).toEqual([`1-${front.traceId.slice(0, 8)}-${front.traceId.slice(8)}`]);
     const byId = new Map(xray.map((s) => [s.id, s]));

@@ -1,26 +1,15 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { initTracingWith } from '../../src/init-tracing';
-import type { Tracing } from '../../src/handle';
-import { TEST_KEY as KEY } from '../helpers/backends';
-import { OtlpSink } from '../helpers/otlp-sink';
+import { TEST_KEY as KEY, useBackends } from '../helpers/backends';
 
 describe('Honeycomb export', () => {
-  let sink: OtlpSink;
-  let tracing: Tracing | undefined;
-
-  beforeEach(async () => {
-    sink = await new OtlpSink().start();
-  });
-  afterEach(async () => {
-    await tracing?.shutdown();
-    tracing = undefined;
-    await sink.close();
-  });
+  // Not backends.init(): the test resolves its options against an empty environment. The fixture still shuts it down.
+  const backends = useBackends();
 
   it('should deliver spans to <endpoint>/v1/traces with the team header and service.name', async () => {
-    tracing = initTracingWith(
-      { service: 'backend-flask', honeycombKey: KEY, honeycomb: { endpoint: sink.url }, xray: { enabled: false }, flushOnExit: false },
+    const tracing = initTracingWith(
+      { service: 'backend-flask', honeycombKey: KEY, honeycomb: { endpoint: backends.honeycomb.url }, xray: { enabled: false }, flushOnExit: false },
       {},
     );
     const started = Math.floor(Date.now() / 1000);
@@ -29,8 +18,8 @@ describe('Honeycomb export', () => {
       span.end();
     });
     await tracing.forceFlush();
-    const [span] = await sink.waitFor((s) => s.length === 1);
-    const request = sink.requests[0]!;
+    const [span] = await backends.honeycomb.waitFor((s) => s.length === 1);
+    const request = backends.honeycomb.requests[0]!;
     expect(request.path).toBe('/v1/traces');
     expect(request.headers['x-honeycomb-team']).toBe(KEY);
     expect(request.headers['x-honeycomb-dataset']).toBeUndefined();

@@ -6,10 +6,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initTracing } from '../../src/init-tracing';
 import type { Tracing } from '../../src/handle';
-import { startBackends, TEST_KEY as KEY, type Backends } from '../helpers/backends';
-import type { OtlpSink } from '../helpers/otlp-sink';
-import type { UdpSink } from '../helpers/udp-sink';
-import type { DualtraceOptions } from '../../src/config/types';
+import { TEST_KEY as KEY, useBackends } from '../helpers/backends';
 
 const CLASSIC_KEY = '0123456789abcdef0123456789abcdef';
 
@@ -23,43 +20,34 @@ function captureDiag(): string[] {
 }
 
 describe('initTracing', () => {
-  let backends: Backends;
-  let sink: OtlpSink;
-  let udp: UdpSink;
-  let tracing: Tracing | undefined;
   let logs: string[];
   let rejections: unknown[];
   const onRejection = (reason: unknown) => rejections.push(reason);
 
-  const init = (options: DualtraceOptions = {}) => (tracing = backends.init(options));
-
-  beforeEach(async () => {
-    backends = await startBackends();
-    ({ honeycomb: sink, xray: udp } = backends);
+  // Registered before useBackends, so they run around it: the log and the rejection check cover the shutdown too.
+  beforeEach(() => {
     logs = captureDiag();
     rejections = [];
     process.on('unhandledRejection', onRejection);
   });
-  afterEach(async () => {
-    await tracing?.shutdown();
-    tracing = undefined;
-    await backends.close();
+  afterEach(() => {
     process.off('unhandledRejection', onRejection);
     diag.disable();
     expect(rejections).toEqual([]);
   });
+  const backends = useBackends();
 
   it('should send the same trace to Honeycomb and to X-Ray', async () => {
-    init({ xrayUrl: '*4567-abc.ws-us89.gitpod.io*' });
+    backends.init({ xrayUrl: '*4567-abc.ws-us89.gitpod.io*' });
     const tracer = trace.getTracer('app');
     tracer.startActiveSpan('GET /api/activities/home', { kind: SpanKind.SERVER, attributes: { 'server.address': '4567-abc.ws-us89.gitpod.io' } }, (server) => {
       tracer.startActiveSpan('db', (child) => child.end());
       server.end();
     });
-    await tracing!.forceFlush();
-    const spans = await sink.waitFor((s) => s.length === 2);
-    await udp.waitFor(() => udp.segmentsFlat().length >= 2);
-    const xray = udp.segmentsFlat();
+    await backends.tracing.forceFlush();
+    const spans = await backends.honeycomb.waitFor((s) => s.length === 2);
+    await backends.xray.waitFor(() => backends.xray.segmentsFlat().length >= 2);
+    const xray = backends.xray.segmentsFlat();
     const traceId = spans[0]!.traceId;
     expect(xray.map((s) => s.traceId)).toEqual([`1-${traceId.slice(0, 8)}-${traceId.slice(8)}`, `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`]);
     expect(new Set(xray.map((s) => s.id))).toEqual(new Set(spans.map((s) => s.spanId)));
@@ -68,7 +56,8 @@ describe('initTracing', () => {
 
   it('should deliver every span to both backends with the three options and the environment (the README set-up)', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { HONEYCOMB_API_ENDPOINT: sink.url, AWS_XRAY_DAEMON_ADDRESS: udp.daemonAddress, OTEL_LOG_LEVEL: 'none', DUALTRACE_FLUSH_ON_EXIT: 'false' });
+    Object.assign(process.env, { HONEYCOMB_API_ENDPOINT: backends.honeycomb.url, AWS_XRAY_DAEMON_ADDRESS: backends.xray.daemonAddress, OTEL_LOG_LEVEL: 'none', DUALTRACE_FLUSH_ON_EXIT: 'false' });
+    let tracing: Tracing;
     try {
       tracing = initTracing({ service: 'backend-flask', xrayUrl: '*4567-abc.ws-us89.gitpod.io*', honeycombKey: KEY });
     } finally {
@@ -82,25 +71,25 @@ describe('initTracing', () => {
       });
     }
     await tracing.forceFlush();
-    const spans = await sink.waitFor((s) => s.length === 40);
-    await udp.waitFor(() => udp.segmentsFlat().length === 40);
-    const xrayIds = new Set(udp.segmentsFlat().map((s) => `${s.traceId}/${s.id}`));
+    const spans = await backends.honeycomb.waitFor((s) => s.length === 40);
+    await backends.xray.waitFor(() => backends.xray.segmentsFlat().length === 40);
+    const xrayIds = new Set(backends.xray.segmentsFlat().map((s) => `${s.traceId}/${s.id}`));
     for (const span of spans) expect(xrayIds.has(`1-${span.traceId.slice(0, 8)}-${span.traceId.slice(8)}/${span.spanId}`)).toBe(true);
-    expect(udp.rejected).toEqual([]);
-    expect(Math.max(...udp.sizes)).toBeLessThanOrEqual(64_000);
+    expect(backends.xray.rejected).toEqual([]);
+    expect(Math.max(...backends.xray.sizes)).toBeLessThanOrEqual(64_000);
   });
 
   it('should send x-honeycomb-dataset for a classic key only', async () => {
-    init({ honeycombKey: CLASSIC_KEY, honeycomb: { dataset: 'backend' } });
+    backends.init({ honeycombKey: CLASSIC_KEY, honeycomb: { dataset: 'backend' } });
     trace.getTracer('app').startSpan('classic').end();
-    await tracing!.forceFlush();
-    await sink.waitFor((s) => s.length === 1);
-    expect(sink.requests[0]!.headers['x-honeycomb-team']).toBe(CLASSIC_KEY);
-    expect(sink.requests[0]!.headers['x-honeycomb-dataset']).toBe('backend');
+    await backends.tracing.forceFlush();
+    await backends.honeycomb.waitFor((s) => s.length === 1);
+    expect(backends.honeycomb.requests[0]!.headers['x-honeycomb-team']).toBe(CLASSIC_KEY);
+    expect(backends.honeycomb.requests[0]!.headers['x-honeycomb-dataset']).toBe('backend');
   });
 
   it('should return the first handle on a second call and warn once', () => {
-    const first = init();
+    const first = backends.init();
     expect(initTracing({ service: 'other' })).toBe(first);
     expect(initTracing()).toBe(first);
     expect(logs.filter((l) => l.includes('initTracing was called again'))).toHaveLength(1);
@@ -113,27 +102,27 @@ describe('initTracing', () => {
     trace.getTracer('app').startSpan('nothing either').end();
     await handle.forceFlush();
     await handle.shutdown();
-    expect(sink.requests).toHaveLength(0);
+    expect(backends.honeycomb.requests).toHaveLength(0);
     expect(trace.getTracer('x').startSpan('y').isRecording()).toBe(false);
     expect(handle.config.honeycomb.apiKey).toBe('hcxi…');
   });
 
   it('should finish shutdown within its bound while Honeycomb hangs', async () => {
-    sink.respond = () => 'hang';
-    init({ shutdownTimeoutMillis: 300 });
+    backends.honeycomb.respond = () => 'hang';
+    backends.init({ shutdownTimeoutMillis: 300 });
     trace.getTracer('app').startSpan('hanging').end();
     const started = Date.now();
-    await tracing!.shutdown();
+    await backends.tracing.shutdown();
     expect(Date.now() - started).toBeLessThan(2000);
-    await tracing!.shutdown(); // idempotent
+    await backends.tracing.shutdown(); // idempotent
   });
 
   it('should log a rejected key once, clearly, without the key', async () => {
-    sink.respond = () => 401;
-    init();
+    backends.honeycomb.respond = () => 401;
+    backends.init();
     for (let i = 0; i < 3; i++) {
       trace.getTracer('app').startSpan(`s${i}`).end();
-      await tracing!.forceFlush();
+      await backends.tracing.forceFlush();
     }
     const keyLines = logs.filter((l) => l.includes('rejected the API key'));
     expect(keyLines).toHaveLength(1);
@@ -143,10 +132,10 @@ describe('initTracing', () => {
 
   it('should keep working, without unhandled rejections, when Honeycomb refuses connections', async () => {
     const closed = await freePort();
-    init({ honeycomb: { endpoint: `http://127.0.0.1:${closed}`, timeoutMillis: 500 } });
+    backends.init({ honeycomb: { endpoint: `http://127.0.0.1:${closed}`, timeoutMillis: 500 } });
     for (let i = 0; i < 5; i++) trace.getTracer('app').startSpan(`s${i}`).end();
-    await tracing!.forceFlush();
-    await udp.waitFor(5); // X-Ray still gets every span
+    await backends.tracing.forceFlush();
+    await backends.xray.waitFor(5); // X-Ray still gets every span
     const failures = logs.filter((l) => l.includes('honeycomb export failed'));
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain('5 spans dropped');
@@ -157,9 +146,9 @@ describe('initTracing', () => {
     const original = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
     try {
-      init({ console: true });
+      backends.init({ console: true });
       trace.getTracer('app').startSpan('GET /x', { attributes: { 'http.request.header.authorization': 'Bearer t0p', 'http.route': '/x' } }).end();
-      await tracing!.forceFlush();
+      await backends.tracing.forceFlush();
     } finally {
       process.stdout.write = original;
     }
@@ -171,16 +160,12 @@ describe('initTracing', () => {
 });
 
 describe('initTracing: outgoing calls', () => {
-  let backends: Backends;
-  let sink: OtlpSink;
-  let tracing: Tracing | undefined;
+  const backends = useBackends();
   let seen: Record<string, string | string[] | undefined>[];
   let server: Server;
   let url: string;
 
   beforeEach(async () => {
-    backends = await startBackends();
-    sink = backends.honeycomb;
     seen = [];
     server = createHttpServer((req, res) => {
       seen.push(req.headers);
@@ -190,9 +175,6 @@ describe('initTracing: outgoing calls', () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   });
   afterEach(async () => {
-    await tracing?.shutdown();
-    tracing = undefined;
-    await backends.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
@@ -204,10 +186,10 @@ describe('initTracing: outgoing calls', () => {
     });
 
   it('should trace fetch and inject both trace headers by default', async () => {
-    tracing = backends.init({ service: 's' });
+    backends.init({ service: 's' });
     const parent = await callInsideSpan();
-    await tracing.forceFlush();
-    const spans = await sink.waitFor((s) => s.length === 2);
+    await backends.tracing.forceFlush();
+    const spans = await backends.honeycomb.waitFor((s) => s.length === 2);
     const client = spans.find((s) => s.kind === 3)!; // OTLP SPAN_KIND_CLIENT
     expect(client.parentSpanId).toBe(parent.spanId);
     expect(seen[0]!.traceparent).toBe(`00-${parent.traceId}-${client.spanId}-01`);
@@ -215,12 +197,12 @@ describe('initTracing: outgoing calls', () => {
   });
 
   it('should leave fetch alone with instrumentation.fetch false, and after shutdown', async () => {
-    tracing = backends.init({ service: 's', instrumentation: { fetch: false } });
+    backends.init({ service: 's', instrumentation: { fetch: false } });
     await callInsideSpan();
     expect(seen[0]!.traceparent).toBeUndefined();
-    await tracing.shutdown();
-    tracing = backends.init({ service: 's' });
-    await tracing.shutdown();
+    await backends.tracing.shutdown();
+    backends.init({ service: 's' });
+    await backends.tracing.shutdown();
     await fetch(url);
     expect(seen[1]!.traceparent).toBeUndefined();
   });
@@ -235,13 +217,14 @@ async function freePort(): Promise<number> {
 }
 
 describe('initTracing next to another OpenTelemetry SDK', () => {
+  const backends = useBackends();
+
   it('should warn, and leave the other SDK registered after its own shutdown', async () => {
     const other = new BasicTracerProvider();
     const otherPropagator = new W3CTraceContextPropagator();
     expect(trace.setGlobalTracerProvider(other)).toBe(true);
     expect(propagation.setGlobalPropagator(otherPropagator)).toBe(true);
     const lines = captureDiag();
-    const backends = await startBackends();
     try {
       const tracing = backends.init();
       expect(lines.some((l) => l.includes('Another OpenTelemetry SDK is already registered'))).toBe(true);
@@ -249,7 +232,6 @@ describe('initTracing next to another OpenTelemetry SDK', () => {
       expect((trace.getTracerProvider() as ProxyTracerProvider).getDelegate()).toBe(other);
       expect(propagation.fields()).toEqual(otherPropagator.fields());
     } finally {
-      await backends.close();
       trace.disable();
       propagation.disable();
       diag.disable();

@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBackends, TEST_KEY as KEY, type Backends } from '../helpers/backends';
+import { describe, expect, it } from 'vitest';
+import { TEST_KEY as KEY, useBackends } from '../helpers/backends';
 import { FIXTURES } from '../helpers/child';
-import type { OtlpSink } from '../helpers/otlp-sink';
-import type { UdpSink } from '../helpers/udp-sink';
 
 // Runs examples/lambda/handler.mjs against the BUILT package (by name), as the Lambda runtime would: import the
 // module, call `handler(event, context)` once, await it. Needs `npx tsup` (npm test builds first).
@@ -21,15 +19,7 @@ setInterval(() => {}, 1000); // stay alive (frozen, as far as the test is concer
 `;
 
 describe('examples/lambda/handler.mjs', () => {
-  let backends: Backends;
-  let sink: OtlpSink;
-  let udp: UdpSink;
-
-  beforeEach(async () => {
-    backends = await startBackends();
-    ({ honeycomb: sink, xray: udp } = backends);
-  });
-  afterEach(() => backends.close());
+  const backends = useBackends();
 
   it('should answer and have both backends hold its spans by the time the handler resolved', async () => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', INVOKE], {
@@ -39,8 +29,8 @@ describe('examples/lambda/handler.mjs', () => {
         PATH: process.env.PATH ?? '',
         EVENT_FILE: `${FIXTURES}lambda/api-gateway-http.json`,
         HONEYCOMB_API_KEY: KEY,
-        HONEYCOMB_API_ENDPOINT: sink.url,
-        AWS_XRAY_DAEMON_ADDRESS: udp.daemonAddress,
+        HONEYCOMB_API_ENDPOINT: backends.honeycomb.url,
+        AWS_XRAY_DAEMON_ADDRESS: backends.xray.daemonAddress,
         OTEL_BSP_SCHEDULE_DELAY: '60000', // only the wrapper's flush can send anything
       },
     });
@@ -63,12 +53,12 @@ describe('examples/lambda/handler.mjs', () => {
       expect(result.statusCode).toBe(200);
       expect(JSON.parse(result.body)).toHaveLength(2);
       // The process is still running (as if frozen): the spans were sent by the wrapper's flush, not at exit.
-      const spans = await sink.waitFor((s) => s.length === 2, 2000);
+      const spans = await backends.honeycomb.waitFor((s) => s.length === 2, 2000);
       const server = spans.find((s) => s.name === 'POST /api/activities')!;
       expect(server.attributes).toMatchObject({ 'faas.trigger': 'http', 'enduser.id': 'andrew', 'activity.count': 2 });
       expect(spans.find((s) => s.name === 'load activities')!.parentSpanId).toBe(server.spanId);
-      await udp.waitFor(1);
-      expect(udp.documents[0]).toMatchObject({ user: 'andrew', annotations: { 'activity.count': 2 } });
+      await backends.xray.waitFor(1);
+      expect(backends.xray.documents[0]).toMatchObject({ user: 'andrew', annotations: { 'activity.count': 2 } });
     } finally {
       child.kill('SIGKILL');
     }

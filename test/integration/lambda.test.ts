@@ -2,34 +2,29 @@ import { readFileSync } from 'node:fs';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { traced, type LambdaContextLike } from '../../src/adapters/lambda';
-import { startBackends, type Backends } from '../helpers/backends';
+import { useBackends } from '../helpers/backends';
 import { FIXTURES } from '../helpers/child';
-import type { OtlpSink } from '../helpers/otlp-sink';
-import type { UdpSink } from '../helpers/udp-sink';
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(`${FIXTURES}lambda/${name}.json`, 'utf8')) as Record<string, unknown>;
 const lambdaContext = (): LambdaContextLike => ({ ...(fixture('context') as LambdaContextLike), getRemainingTimeInMillis: () => 3000 });
 const SERVER = 2; // OTLP SpanKind SERVER
 
 describe('dualtrace/lambda traced()', () => {
-  let backends: Backends;
-  let sink: OtlpSink;
-  let udp: UdpSink;
-  const savedTraceEnv = process.env._X_AMZN_TRACE_ID;
-
-  beforeEach(async () => {
-    backends = await startBackends();
-    ({ honeycomb: sink, xray: udp } = backends);
-    backends.init({
+  const backends = useBackends(
+    {
       service: 'activities-api',
       batch: { scheduledDelayMillis: 60_000 }, // only the wrapper's flush can send before the handler returns
-    });
+    },
+    { init: true },
+  );
+  const savedTraceEnv = process.env._X_AMZN_TRACE_ID;
+
+  beforeEach(() => {
     delete process.env._X_AMZN_TRACE_ID;
   });
-  afterEach(async () => {
+  afterEach(() => {
     if (savedTraceEnv === undefined) delete process.env._X_AMZN_TRACE_ID;
     else process.env._X_AMZN_TRACE_ID = savedTraceEnv;
-    await backends.close();
   });
 
   it('should trace an API Gateway REST event like the server adapters, continue its X-Ray header, and flush before returning', async () => {
@@ -40,8 +35,8 @@ describe('dualtrace/lambda traced()', () => {
     const result = await handler(fixture('api-gateway-rest'), lambdaContext());
     expect(result).toEqual({ statusCode: 200, body: '[]' });
     // Already in the OTLP sink when the handler's promise resolved (the batch delay is a minute).
-    expect(sink.spans).toHaveLength(2);
-    const server = sink.spans.find((s) => s.kind === SERVER)!;
+    expect(backends.honeycomb.spans).toHaveLength(2);
+    const server = backends.honeycomb.spans.find((s) => s.kind === SERVER)!;
     expect(server.name).toBe('GET /api/activities/{uuid}');
     expect(server.traceId).toBe('67891233abcdef012345678912345678');
     expect(server.parentSpanId).toBe('53995c3f42cd8ad8');
@@ -60,15 +55,15 @@ describe('dualtrace/lambda traced()', () => {
       'cloud.account.id': '123456789012',
     });
     expect(typeof server.attributes['faas.coldstart']).toBe('boolean');
-    await udp.waitFor(() => udp.segmentsFlat().length === 2, 1000);
-    const segment = udp.segmentsFlat().find((s) => s.id === server.spanId)!;
+    await backends.xray.waitFor(() => backends.xray.segmentsFlat().length === 2, 1000);
+    const segment = backends.xray.segmentsFlat().find((s) => s.id === server.spanId)!;
     expect(segment.doc).toMatchObject({ trace_id: '1-67891233-abcdef012345678912345678', parent_id: '53995c3f42cd8ad8', http: { response: { status: 200 } } });
   });
 
   it('should use the HTTP API route key, prefer traceparent, and record the status', async () => {
     const handler = traced(async () => ({ statusCode: 201, body: '{}' }));
     await handler(fixture('api-gateway-http'), lambdaContext());
-    const [server] = sink.spans;
+    const [server] = backends.honeycomb.spans;
     expect(server!.name).toBe('POST /api/activities');
     expect(server!.traceId).toBe('5759e988bd862e3fe1be46a994272793');
     expect(server!.parentSpanId).toBe('53995c3f42cd8ad8');
@@ -78,7 +73,7 @@ describe('dualtrace/lambda traced()', () => {
   it('should name a function URL call by method only and mark a 5xx result', async () => {
     const handler = traced(async () => ({ statusCode: 503 }));
     await handler(fixture('function-url'), lambdaContext());
-    const [server] = sink.spans;
+    const [server] = backends.honeycomb.spans;
     expect(server!.name).toBe('GET');
     expect(server!.status.code).toBe(SpanStatusCode.ERROR);
     expect(server!.attributes['server.address']).toBe('abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws');
@@ -87,7 +82,7 @@ describe('dualtrace/lambda traced()', () => {
   it('should join the trace of an ALB Root-only header', async () => {
     const handler = traced(async () => ({ statusCode: 200, statusDescription: '200 OK', body: 'ok' }));
     await handler(fixture('alb'), lambdaContext());
-    const [server] = sink.spans;
+    const [server] = backends.honeycomb.spans;
     expect(server!.traceId).toBe('5759e988bd862e3fe1be46a994272793');
     expect(server!.parentSpanId).toBeUndefined();
     expect(server!.attributes).toMatchObject({ 'url.scheme': 'http', 'url.query': 'query=1234ABCD' });
@@ -98,20 +93,20 @@ describe('dualtrace/lambda traced()', () => {
     const handler = traced(async () => 'done');
     expect(await handler(fixture('sqs'), lambdaContext())).toBe('done');
     expect(await handler(fixture('sqs'), lambdaContext())).toBe('done');
-    const [first, second] = sink.spans;
+    const [first, second] = backends.honeycomb.spans;
     expect(first!.name).toBe('activities-api');
     expect(first!.kind).toBe(SERVER);
     expect(first!.parentSpanId).toBe('1a2b3c4d5e6f7081');
     expect(first!.attributes['faas.trigger']).toBe('pubsub');
-    await udp.waitFor(() => udp.documents.length === 2, 1000);
-    expect(udp.documents[0]!.links).toEqual([{ trace_id: '1-5759e988-bd862e3fe1be46a994272793', id: '53995c3f42cd8ad8' }]);
+    await backends.xray.waitFor(() => backends.xray.documents.length === 2, 1000);
+    expect(backends.xray.documents[0]!.links).toEqual([{ trace_id: '1-5759e988-bd862e3fe1be46a994272793', id: '53995c3f42cd8ad8' }]);
     expect(second!.attributes['faas.coldstart']).toBe(false);
   });
 
   it('should ignore an unsampled _X_AMZN_TRACE_ID (active tracing off) and start a sampled root', async () => {
     process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=1a2b3c4d5e6f7081;Sampled=0';
     await traced(async () => undefined)({}, lambdaContext());
-    const [span] = sink.spans;
+    const [span] = backends.honeycomb.spans;
     expect(span!.parentSpanId).toBeUndefined();
     expect(span!.traceId).not.toBe('5759e988bd862e3fe1be46a994272793');
     expect(span!.attributes['faas.trigger']).toBe('other');
@@ -123,7 +118,7 @@ describe('dualtrace/lambda traced()', () => {
       throw boom;
     });
     await expect(handler(fixture('api-gateway-http'), lambdaContext())).rejects.toBe(boom);
-    const [server] = sink.spans;
+    const [server] = backends.honeycomb.spans;
     expect(server!.status.code).toBe(SpanStatusCode.ERROR);
     expect(server!.events.map((e) => e.name)).toContain('exception');
   });
@@ -133,6 +128,6 @@ describe('dualtrace/lambda traced()', () => {
       setTimeout(() => callback(null, { statusCode: 204 }), 5);
     });
     expect(await handler(fixture('api-gateway-rest'), lambdaContext())).toEqual({ statusCode: 204 });
-    expect(sink.spans[0]!.attributes['http.response.status_code']).toBe(204);
+    expect(backends.honeycomb.spans[0]!.attributes['http.response.status_code']).toBe(204);
   });
 });

@@ -3,11 +3,9 @@ import http, { createServer, type IncomingHttpHeaders, type Server } from 'node:
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Tracing } from '../../src/handle';
 import { outgoingTracer } from '../../src/instrument/client-span';
 import { hasRequestCreatedChannel, instrumentHttpClient } from '../../src/instrument/http-client';
-import { startBackends, type Backends } from '../helpers/backends';
-import type { OtlpSink } from '../helpers/otlp-sink';
+import { useBackends } from '../helpers/backends';
 
 describe('node:http through http.client.request.created (the Node ≥ 22.12 path)', () => {
   it('should know which Node versions publish the channel', () => {
@@ -16,27 +14,20 @@ describe('node:http through http.client.request.created (the Node ≥ 22.12 path
   });
 
   describe('with the channel', () => {
-    let backends: Backends;
-    let sink: OtlpSink;
-    let tracing: Tracing;
+    const backends = useBackends({ service: 'caller', instrumentation: { fetch: false, http: false } }, { init: true });
     let server: Server;
     let received: IncomingHttpHeaders[];
     let disable: () => void;
 
     beforeEach(async () => {
-      backends = await startBackends();
-      sink = backends.honeycomb;
-      tracing = backends.init({ service: 'caller', instrumentation: { fetch: false, http: false } });
       received = [];
       server = createServer((req, res) => (received.push(req.headers), res.end('ok')));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     });
     afterEach(async () => {
       disable();
-      await tracing.shutdown();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await backends.close();
     });
 
     it('should start the span and inject headers from the channel message, without wrapping http.request', async () => {
@@ -54,8 +45,8 @@ describe('node:http through http.client.request.created (the Node ≥ 22.12 path
         });
         parent.end();
       });
-      await tracing.forceFlush();
-      const spans = await sink.waitFor((s) => s.length === 2);
+      await backends.tracing.forceFlush();
+      const spans = await backends.honeycomb.waitFor((s) => s.length === 2);
       const client = spans.find((s) => s.name === 'GET')!;
       expect(client.attributes).toMatchObject({ 'url.full': `http://127.0.0.1:${port}/c`, 'http.response.status_code': 200 });
       expect(received[0]!.traceparent).toBe(`00-${client.traceId}-${client.spanId}-01`);

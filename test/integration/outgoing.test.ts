@@ -2,29 +2,23 @@ import http, { createServer, type IncomingHttpHeaders, type Server } from 'node:
 import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Tracing } from '../../src/handle';
 import { enableOutgoingInstrumentation } from '../../src/instrument';
-import { startBackends, type Backends } from '../helpers/backends';
-import type { OtlpSink } from '../helpers/otlp-sink';
-import type { UdpSink } from '../helpers/udp-sink';
+import { useBackends } from '../helpers/backends';
 
 describe('outgoing instrumentation (fetch and node:http)', () => {
-  let backends: Backends;
-  let sink: OtlpSink;
-  let udp: UdpSink;
-  let tracing: Tracing;
+  const backends = useBackends(
+    {
+      service: 'caller',
+      instrumentation: { fetch: false, http: false }, // each test turns on what it tests
+    },
+    { init: true },
+  );
   let server: Server;
   let base: string;
   let received: IncomingHttpHeaders[];
   let disable: () => void;
 
   beforeEach(async () => {
-    backends = await startBackends();
-    ({ honeycomb: sink, xray: udp } = backends);
-    tracing = backends.init({
-      service: 'caller',
-      instrumentation: { fetch: false, http: false }, // each test turns on what it tests
-    });
     received = [];
     server = createServer((req, res) => {
       received.push(req.headers);
@@ -36,10 +30,8 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
   });
   afterEach(async () => {
     disable?.();
-    await tracing.shutdown();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await backends.close();
   });
 
   const inSpan = <T>(fn: () => Promise<T>): Promise<T> => trace.getTracer('test').startActiveSpan('parent', async (span) => {
@@ -53,8 +45,8 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
   it('should trace a fetch as a CLIENT span and send traceparent and X-Amzn-Trace-Id', async () => {
     disable = enableOutgoingInstrumentation();
     await inSpan(async () => (await fetch(`${base}/items?id=7&X-Amz-Signature=secret`)).text());
-    await tracing.forceFlush();
-    const spans = await sink.waitFor((s) => s.length === 2);
+    await backends.tracing.forceFlush();
+    const spans = await backends.honeycomb.waitFor((s) => s.length === 2);
     const client = spans.find((s) => s.kind === SpanKind.CLIENT + 1)!; // OTLP kinds are the API's + 1
     const parent = spans.find((s) => s.name === 'parent')!;
     expect(client.name).toBe('GET');
@@ -68,8 +60,8 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
     });
     expect(received[0]!.traceparent).toBe(`00-${client.traceId}-${client.spanId}-01`);
     expect(received[0]!['x-amzn-trace-id']).toBe(`Root=1-${client.traceId.slice(0, 8)}-${client.traceId.slice(8)};Parent=${client.spanId};Sampled=1`);
-    await udp.waitFor(() => udp.segmentsFlat().length >= 2);
-    const sub = udp.segmentsFlat().find((s) => s.id === client.spanId)!;
+    await backends.xray.waitFor(() => backends.xray.segmentsFlat().length >= 2);
+    const sub = backends.xray.segmentsFlat().find((s) => s.id === client.spanId)!;
     expect(sub.doc).toMatchObject({ name: '127.0.0.1', namespace: 'remote', http: { request: { method: 'GET' }, response: { status: 200 } } });
   });
 
@@ -92,8 +84,8 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
       await (await fetch(`${base}/?status=503`)).text();
       await fetch(`http://127.0.0.1:${closedPort}/`).catch(() => undefined);
     });
-    await tracing.forceFlush();
-    const spans = await sink.waitFor((s) => s.length === 3);
+    await backends.tracing.forceFlush();
+    const spans = await backends.honeycomb.waitFor((s) => s.length === 3);
     const [unavailable, refused] = spans.filter((s) => s.name === 'GET').sort((a, b) => Number(a.startTimeUnixNano - b.startTimeUnixNano));
     expect(unavailable!.status.code).toBe(SpanStatusCode.ERROR);
     expect(unavailable!.attributes['error.type']).toBe('503');
@@ -108,10 +100,10 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
     disable();
     disable = enableOutgoingInstrumentation({ requireParent: false });
     trace.getTracer('test').startSpan('only').end();
-    await tracing.forceFlush(); // the OTLP POST goes through node:http inside suppressTracing
-    await tracing.forceFlush();
-    await sink.waitFor((s) => s.length >= 1);
-    expect(sink.spans.map((s) => s.name)).toEqual(['only']);
+    await backends.tracing.forceFlush(); // the OTLP POST goes through node:http inside suppressTracing
+    await backends.tracing.forceFlush();
+    await backends.honeycomb.waitFor((s) => s.length >= 1);
+    expect(backends.honeycomb.spans.map((s) => s.name)).toEqual(['only']);
   });
 
   it('should trace node:http request and get, and restore both on disable', async () => {
@@ -124,8 +116,8 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
         req.end('body');
       });
     });
-    await tracing.forceFlush();
-    const spans = await sink.waitFor((s) => s.length === 3);
+    await backends.tracing.forceFlush();
+    const spans = await backends.honeycomb.waitFor((s) => s.length === 3);
     const clients = spans.filter((s) => s.kind === SpanKind.CLIENT + 1);
     expect(clients.map((s) => s.name).sort()).toEqual(['GET', 'POST']);
     expect(clients.map((s) => s.attributes['url.full']).sort()).toEqual([`${base}/g`, `${base}/p`]);
@@ -139,8 +131,8 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
     disable = enableOutgoingInstrumentation({ fetch: true, http: false });
     enableOutgoingInstrumentation({ fetch: true, http: false });
     await inSpan(async () => (await fetch(base)).text());
-    await tracing.forceFlush();
-    await sink.waitFor((s) => s.length === 2);
-    expect(sink.spans.filter((s) => s.name === 'GET')).toHaveLength(1);
+    await backends.tracing.forceFlush();
+    await backends.honeycomb.waitFor((s) => s.length === 2);
+    expect(backends.honeycomb.spans.filter((s) => s.name === 'GET')).toHaveLength(1);
   });
 });

@@ -1,25 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBackends, TEST_KEY as KEY, type Backends } from '../helpers/backends';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { TEST_KEY as KEY, useBackends } from '../helpers/backends';
 import { runFixture } from '../helpers/child';
-import type { OtlpSink } from '../helpers/otlp-sink';
-import type { UdpSink } from '../helpers/udp-sink';
 
 // These run the BUILT package (dist/) in child processes, as apps do: `npm test` builds before testing.
 
 describe('the built package in a real process', () => {
-  let backends: Backends;
-  let sink: OtlpSink;
-  let udp: UdpSink;
+  const backends = useBackends();
   let env: Record<string, string>;
 
-  beforeEach(async () => {
-    backends = await startBackends();
-    ({ honeycomb: sink, xray: udp } = backends);
-    env = { TEST_ENDPOINT: sink.url, TEST_KEY: KEY, TEST_DAEMON: udp.daemonAddress };
+  beforeEach(() => {
+    env = { TEST_ENDPOINT: backends.honeycomb.url, TEST_KEY: KEY, TEST_DAEMON: backends.xray.daemonAddress };
   });
-  afterEach(() => backends.close());
 
   it.each(['consumer.mjs', 'consumer.cjs'])('should work when loaded as %s', async (fixture) => {
     const result = await runFixture(fixture, env);
@@ -28,10 +21,10 @@ describe('the built package in a real process', () => {
     expect(out.configError).toEqual({ isConfigError: true, code: 'DT_CONFIG_XRAY_URL_IS_URL' });
     expect(out.key).toBe('hcxi…');
     const name = fixture.endsWith('.mjs') ? 'esm-span' : 'cjs-span';
-    const [span] = await sink.waitFor((spans) => spans.some((s) => s.name === name));
+    const [span] = await backends.honeycomb.waitFor((spans) => spans.some((s) => s.name === name));
     expect(span!.resource['service.name']).toBe('backend-flask');
-    expect(sink.requests[0]!.headers['x-honeycomb-team']).toBe(KEY);
-    await udp.waitFor(1);
+    expect(backends.honeycomb.requests[0]!.headers['x-honeycomb-team']).toBe(KEY);
+    await backends.xray.waitFor(1);
   });
 
   it('should run the dualtrace bin', () => {
@@ -45,7 +38,7 @@ describe('the built package in a real process', () => {
       onStdout: (out, child) => out.includes('ready') && child.kill('SIGTERM'),
     });
     expect(result.signal).toBe('SIGTERM');
-    expect(sink.spans.map((s) => s.name)).toContain('span-signal');
+    expect(backends.honeycomb.spans.map((s) => s.name)).toContain('span-signal');
   });
 
   it('should flush on SIGINT and then die by SIGINT', async () => {
@@ -53,7 +46,7 @@ describe('the built package in a real process', () => {
       onStdout: (out, child) => out.includes('ready') && child.kill('SIGINT'),
     });
     expect(result.signal).toBe('SIGINT');
-    expect(sink.spans.map((s) => s.name)).toContain('span-signal');
+    expect(backends.honeycomb.spans.map((s) => s.name)).toContain('span-signal');
   });
 
   it('should leave the exit to the app when it handles SIGTERM itself, and still flush', async () => {
@@ -63,19 +56,19 @@ describe('the built package in a real process', () => {
     expect(result.stdout).toContain('app-handler');
     expect(result.code).toBe(0);
     expect(result.signal).toBeNull();
-    expect(sink.spans.map((s) => s.name)).toContain('span-own-handler');
+    expect(backends.honeycomb.spans.map((s) => s.name)).toContain('span-own-handler');
   });
 
   it('should flush on beforeExit when the app ends by itself', async () => {
     const result = await runFixture('exit-app.mjs', { ...env, MODE: 'natural' });
     expect(result.code).toBe(0);
-    expect(sink.spans.map((s) => s.name)).toContain('span-natural');
+    expect(backends.honeycomb.spans.map((s) => s.name)).toContain('span-natural');
   });
 
   it('should leave no handles open after shutdown', async () => {
     const result = await runFixture('exit-app.mjs', { ...env, MODE: 'shutdown' });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout.trim())).toEqual({ open: [] });
-    expect(sink.spans.map((s) => s.name)).toContain('span-shutdown');
+    expect(backends.honeycomb.spans.map((s) => s.name)).toContain('span-shutdown');
   });
 });

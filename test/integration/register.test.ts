@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBackends, TEST_KEY as KEY, type Backends } from '../helpers/backends';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { TEST_KEY as KEY, useBackends } from '../helpers/backends';
 import { FIXTURES } from '../helpers/child';
-import type { OtlpSink } from '../helpers/otlp-sink';
-import type { UdpSink } from '../helpers/udp-sink';
 
 // Runs the BUILT package (dist/; `npm test` builds first, or run `npx tsup`) with the exact command lines users type.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,22 +26,17 @@ function runNode(args: string[], env: Record<string, string>, timeoutMs = 10_000
 }
 
 describe('dualtrace/register (zero-code start from the environment)', () => {
-  let backends: Backends;
-  let sink: OtlpSink;
-  let udp: UdpSink;
+  const backends = useBackends();
   let env: Record<string, string>;
 
-  beforeEach(async () => {
-    backends = await startBackends();
-    ({ honeycomb: sink, xray: udp } = backends);
+  beforeEach(() => {
     env = {
       OTEL_SERVICE_NAME: 'registered-app',
       HONEYCOMB_API_KEY: KEY,
-      HONEYCOMB_API_ENDPOINT: sink.url,
-      AWS_XRAY_DAEMON_ADDRESS: udp.daemonAddress,
+      HONEYCOMB_API_ENDPOINT: backends.honeycomb.url,
+      AWS_XRAY_DAEMON_ADDRESS: backends.xray.daemonAddress,
     };
   });
-  afterEach(() => backends.close());
 
   it.each([
     ['--import', 'register-app.mjs', 'register-esm'],
@@ -52,10 +45,10 @@ describe('dualtrace/register (zero-code start from the environment)', () => {
     const result = await runNode([flag, 'dualtrace/register', FIXTURES + app], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toContain(KEY);
-    const spans = await sink.waitFor((s) => s.some((x) => x.name === spanName));
+    const spans = await backends.honeycomb.waitFor((s) => s.some((x) => x.name === spanName));
     expect(spans.find((s) => s.name === spanName)!.resource['service.name']).toBe('registered-app');
-    expect(sink.requests[0]!.headers['x-honeycomb-team']).toBe(KEY);
-    await udp.waitFor(1);
-    expect(udp.documents[0]).toMatchObject({ name: spanName, trace_id: expect.stringMatching(/^1-[0-9a-f]{8}-[0-9a-f]{24}$/) });
+    expect(backends.honeycomb.requests[0]!.headers['x-honeycomb-team']).toBe(KEY);
+    await backends.xray.waitFor(1);
+    expect(backends.xray.documents[0]).toMatchObject({ name: spanName, trace_id: expect.stringMatching(/^1-[0-9a-f]{8}-[0-9a-f]{24}$/) });
   });
 });

@@ -11,7 +11,7 @@ import { traced } from '../../src/adapters/http';
 import { annotate, setUser, withSpan } from '../../src/api';
 import { ConfigError } from '../../src/errors';
 import { resolveConfig } from '../../src/config';
-import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
+import { TEST_KEY, useBackends, type BackendsFixture } from '../helpers/backends';
 import { serveNode } from '../fixtures/adapter-serve';
 import { initError, recordUnhandled, useFaultHarness } from './support';
 
@@ -32,7 +32,7 @@ function circular(): Record<string, unknown> {
 }
 
 /** Both backends got these spans (plain names X-Ray keeps as they are), every datagram parsed and fit, and the OTLP sink decoded every request. */
-async function expectDelivered(backends: Backends, names: string[]): Promise<void> {
+async function expectDelivered(backends: BackendsFixture, names: string[]): Promise<void> {
   await backends.honeycomb.waitFor((spans) => names.every((n) => spans.some((s) => s.name === n)), 4_000);
   await backends.xray.waitFor(() => names.every((n) => backends.xray.segmentsFlat().some((s) => s.doc.name === n)), 4_000);
   expect(backends.xray.rejected).toEqual([]);
@@ -111,17 +111,14 @@ describe('hostile span attributes', () => {
 });
 
 describe('circular and wrong-typed input to the helpers', () => {
-  let backends: Backends;
   let unhandled: ReturnType<typeof recordUnhandled>;
 
-  beforeEach(async () => {
-    backends = await startBackends();
+  // Registered before useBackends, so the record outlasts its teardown (vitest runs afterEach hooks in reverse).
+  beforeEach(() => {
     unhandled = recordUnhandled();
   });
-  afterEach(async () => {
-    await backends.close();
-    unhandled.stop();
-  });
+  afterEach(() => unhandled.stop());
+  const backends = useBackends();
 
   it('should ignore circular and non-primitive values in annotate() and setUser() without throwing', async () => {
     const tracing = backends.init(FAST);
@@ -231,22 +228,21 @@ describe('CR/LF inside the Honeycomb key', () => {
 });
 
 describe('malformed and enormous trace headers on a real server', () => {
-  let backends: Backends;
-  let app: Awaited<ReturnType<typeof serveNode>>;
   let unhandled: ReturnType<typeof recordUnhandled>;
 
-  beforeEach(async () => {
-    backends = await startBackends();
-    backends.init(FAST);
-    const listener = (_req: IncomingMessage, res: ServerResponse): void => void res.end('ok');
-    app = await serveNode(createServer(traced(listener, { route: '/probe' })));
+  // Registered before useBackends, so the record outlasts its teardown (vitest runs afterEach hooks in reverse).
+  beforeEach(() => {
     unhandled = recordUnhandled();
   });
-  afterEach(async () => {
-    await app.close();
-    await backends.close();
-    unhandled.stop();
+  afterEach(() => unhandled.stop());
+  const backends = useBackends(FAST, { init: true });
+  let app: Awaited<ReturnType<typeof serveNode>>;
+
+  beforeEach(async () => {
+    const listener = (_req: IncomingMessage, res: ServerResponse): void => void res.end('ok');
+    app = await serveNode(createServer(traced(listener, { route: '/probe' })));
   });
+  afterEach(() => app.close());
 
   function get(headers: IncomingHttpHeaders, path: string): Promise<number> {
     return new Promise((resolve, reject) => {

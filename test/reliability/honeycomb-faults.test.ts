@@ -8,10 +8,9 @@ import { lookup } from 'node:dns/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initTracing } from '../../src/init-tracing';
 import type { Tracing } from '../../src/handle';
-import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
+import { TEST_KEY } from '../helpers/backends';
 import type { OtlpSink } from '../helpers/otlp-sink';
-import { startUdpSink, type UdpSink } from '../helpers/udp-sink';
-import { captureDiag, closedTcpPort, endSpans, FaultProxy, heapAfterGc, recordUnhandled, type CapturedLog, useFaultHarness } from './support';
+import { closedTcpPort, endSpans, FaultProxy, heapAfterGc, type CapturedLog, useFaultHarness } from './support';
 
 /**
  * Short bounds everywhere so each fault plays out in well under a second or two. Spans wait for `forceFlush()` (long
@@ -95,45 +94,35 @@ describe('Honeycomb answers with an error status', () => {
 });
 
 describe('Honeycomb unreachable at the transport level', () => {
-  let backends: Backends;
+  const h = useFaultHarness(DiagLogLevel.ALL);
   let proxy: FaultProxy;
-  let log: CapturedLog;
-  let unhandled: ReturnType<typeof recordUnhandled>;
 
   beforeEach(async () => {
-    backends = await startBackends();
-    proxy = await new FaultProxy(Number(new URL(backends.honeycomb.url).port)).listen();
-    log = captureDiag(DiagLogLevel.ALL);
-    unhandled = recordUnhandled();
+    proxy = await new FaultProxy(Number(new URL(h.backends.honeycomb.url).port)).listen();
   });
-  afterEach(async () => {
-    await backends.close();
-    await proxy.stop();
-    unhandled.stop();
-    log.restore();
-  });
+  afterEach(() => proxy.stop());
 
   async function faultThenRecover(tracing: Tracing, says: RegExp, heal: () => Promise<void>): Promise<void> {
     const started = Date.now();
     endSpans(30);
     await tracing.forceFlush();
-    await backends.xray.waitFor(30);
+    await h.backends.xray.waitFor(30);
     expect(Date.now() - started).toBeLessThan(FAST.shutdownTimeoutMillis + 500); // the flush stays bounded
-    expect(backends.honeycomb.spans).toHaveLength(0);
-    expect(failureLines(log)).toHaveLength(1);
-    expect(failureLines(log)[0]).toMatch(says);
+    expect(h.backends.honeycomb.spans).toHaveLength(0);
+    expect(failureLines(h.log)).toHaveLength(1);
+    expect(failureLines(h.log)[0]).toMatch(says);
 
     await heal();
     const later = endSpans(5, 'after recovery');
     await tracing.forceFlush();
-    await backends.honeycomb.waitFor((spans) => later.every((id) => spans.some((s) => s.spanId === id)));
-    expect(log.matching(/honeycomb export recovered/)).toHaveLength(1);
-    expect(unhandled.errors).toEqual([]);
+    await h.backends.honeycomb.waitFor((spans) => later.every((id) => spans.some((s) => s.spanId === id)));
+    expect(h.log.matching(/honeycomb export recovered/)).toHaveLength(1);
+    expect(h.unhandled.errors).toEqual([]);
   }
 
   it('should give up on a hanging endpoint after honeycomb.timeoutMillis and recover', async () => {
     proxy.mode = 'hang';
-    const tracing = backends.init({ ...FAST, honeycomb: { endpoint: proxy.url, timeoutMillis: 300 } });
+    const tracing = h.backends.init({ ...FAST, honeycomb: { endpoint: proxy.url, timeoutMillis: 300 } });
     await faultThenRecover(tracing, /timed out/i, async () => {
       proxy.mode = 'pass';
     });
@@ -141,7 +130,7 @@ describe('Honeycomb unreachable at the transport level', () => {
 
   it('should survive connections reset mid-request and recover', async () => {
     proxy.mode = 'reset';
-    const tracing = backends.init({ ...FAST, honeycomb: { endpoint: proxy.url, timeoutMillis: 300 } });
+    const tracing = h.backends.init({ ...FAST, honeycomb: { endpoint: proxy.url, timeoutMillis: 300 } });
     await faultThenRecover(tracing, /ECONNRESET|socket hang up/, async () => {
       proxy.mode = 'pass';
     });
@@ -150,7 +139,7 @@ describe('Honeycomb unreachable at the transport level', () => {
 
   it('should survive a refused connection (nothing listening) and recover when the endpoint comes back', async () => {
     await proxy.stop();
-    const tracing = backends.init({ ...FAST, honeycomb: { endpoint: proxy.url, timeoutMillis: 300 } });
+    const tracing = h.backends.init({ ...FAST, honeycomb: { endpoint: proxy.url, timeoutMillis: 300 } });
     await faultThenRecover(tracing, /ECONNREFUSED/, async () => {
       await proxy.listen(); // same port
     });
@@ -158,7 +147,7 @@ describe('Honeycomb unreachable at the transport level', () => {
 
   it('should keep the queue bounded, count the drops in the log and not grow memory while Honeycomb hangs', async () => {
     proxy.mode = 'hang';
-    const tracing = backends.init({
+    const tracing = h.backends.init({
       ...FAST,
       honeycomb: { endpoint: proxy.url, timeoutMillis: 2_000 },
       xray: { enabled: false },
@@ -176,17 +165,17 @@ describe('Honeycomb unreachable at the transport level', () => {
     await tracing.forceFlush(); // hanging requests time out; the next ones go through
     const probe = endSpans(1, 'probe');
     await tracing.forceFlush();
-    await backends.honeycomb.waitFor((spans) => spans.some((s) => s.spanId === probe[0]));
+    await h.backends.honeycomb.waitFor((spans) => spans.some((s) => s.spanId === probe[0]));
     // Everything delivered fits in one queue plus the batches that were in flight: the rest was dropped.
-    expect(backends.honeycomb.spans.length).toBeLessThanOrEqual(100 + 4 * 50 + 1);
+    expect(h.backends.honeycomb.spans.length).toBeLessThanOrEqual(100 + 4 * 50 + 1);
     // Named by backend, counted, and every drop reported by the time the flush returned.
-    const dropped = log.matching(/honeycomb: \d+ spans? dropped because its export queue was full/);
+    const dropped = h.log.matching(/honeycomb: \d+ spans? dropped because its export queue was full/);
     expect(dropped.length).toBeGreaterThanOrEqual(1);
     const total = dropped.reduce((sum, line) => sum + Number(/honeycomb: (\d+) span/.exec(line)?.[1] ?? 0), 0);
     expect(total).toBeGreaterThan(19_000);
     expect(dropped.length).toBeLessThan(10); // counted, not logged once per span
-    expect(log.matching(/Dropped \d+ spans because maxQueueSize/)).toEqual([]); // OTel's anonymous line is gone
-    expect(unhandled.errors).toEqual([]);
+    expect(h.log.matching(/Dropped \d+ spans because maxQueueSize/)).toEqual([]); // OTel's anonymous line is gone
+    expect(h.unhandled.errors).toEqual([]);
   });
 });
 
@@ -194,67 +183,50 @@ describe('Honeycomb host that does not resolve', () => {
   // RFC 2606: .invalid never resolves. The only DNS traffic is the local resolver's one attempt per export request;
   // if that attempt is slow here (a resolver that forwards and waits), skip rather than make the suite slow.
   const HOST = 'dualtrace-reliability.invalid';
+  const h = useFaultHarness(DiagLogLevel.ALL);
   let resolverSlow: string | undefined;
-  let xray: UdpSink;
-  let tracing: Tracing | undefined;
-  let log: CapturedLog;
-  let unhandled: ReturnType<typeof recordUnhandled>;
 
   beforeEach(async () => {
     const started = Date.now();
     await lookup(HOST).catch(() => undefined);
     const took = Date.now() - started;
     resolverSlow = took > 500 ? `the local resolver took ${took} ms to answer for a .invalid name` : undefined;
-    xray = await startUdpSink();
-    log = captureDiag(DiagLogLevel.ALL);
-    unhandled = recordUnhandled();
-  });
-  afterEach(async () => {
-    await tracing?.shutdown();
-    tracing = undefined;
-    await xray.close();
-    unhandled.stop();
-    log.restore();
   });
 
   it('should log ENOTFOUND once, keep X-Ray delivering, and leave nothing unhandled', async (ctx) => {
     if (resolverSlow !== undefined) ctx.skip(resolverSlow);
-    // Not startBackends(): its loopback guard (rightly) refuses this endpoint. It cannot leave the machine: no A record.
-    tracing = initTracing({
+    // Not h.backends.init(): its loopback guard (rightly) refuses this endpoint. It cannot leave the machine: no A record.
+    // The harness still shuts this handle down after the test.
+    const tracing = initTracing({
       ...FAST,
       service: 'backend-flask',
       honeycombKey: TEST_KEY,
       flushOnExit: false,
       logLevel: 'none',
       honeycomb: { endpoint: `http://${HOST}:4318`, timeoutMillis: 500 },
-      xray: { daemonAddress: xray.daemonAddress },
+      xray: { daemonAddress: h.backends.xray.daemonAddress },
     });
     endSpans(20);
     await tracing.forceFlush();
-    await xray.waitFor(20);
-    expect(failureLines(log)).toHaveLength(1);
-    expect(failureLines(log)[0]).toMatch(/ENOTFOUND|EAI_AGAIN/);
-    expect(log.lines.join('\n')).not.toContain(TEST_KEY);
-    expect(unhandled.errors).toEqual([]);
+    await h.backends.xray.waitFor(20);
+    expect(failureLines(h.log)).toHaveLength(1);
+    expect(failureLines(h.log)[0]).toMatch(/ENOTFOUND|EAI_AGAIN/);
+    expect(h.log.lines.join('\n')).not.toContain(TEST_KEY);
+    expect(h.unhandled.errors).toEqual([]);
   });
 });
 
 describe('Honeycomb on a closed port from the start', () => {
+  const h = useFaultHarness(DiagLogLevel.WARN);
+
   it('should let shutdown() finish promptly when Honeycomb was never reachable', async () => {
     const port = await closedTcpPort();
-    const backends = await startBackends();
-    const log = captureDiag(DiagLogLevel.WARN);
-    try {
-      const tracing = backends.init({ ...FAST, honeycomb: { endpoint: `http://127.0.0.1:${port}`, timeoutMillis: 300 } });
-      endSpans(10);
-      const started = Date.now();
-      await tracing.shutdown();
-      expect(Date.now() - started).toBeLessThan(FAST.shutdownTimeoutMillis);
-      await backends.xray.waitFor(10);
-      expect(failureLines(log)).toHaveLength(1);
-    } finally {
-      await backends.close();
-      log.restore();
-    }
+    const tracing = h.backends.init({ ...FAST, honeycomb: { endpoint: `http://127.0.0.1:${port}`, timeoutMillis: 300 } });
+    endSpans(10);
+    const started = Date.now();
+    await tracing.shutdown();
+    expect(Date.now() - started).toBeLessThan(FAST.shutdownTimeoutMillis);
+    await h.backends.xray.waitFor(10);
+    expect(failureLines(h.log)).toHaveLength(1);
   });
 });

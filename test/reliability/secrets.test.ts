@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { traced } from '../../src/adapters/http';
 import { withSpan } from '../../src/api';
 import { ConfigError } from '../../src/errors';
-import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
+import { TEST_KEY, useBackends, type BackendsFixture } from '../helpers/backends';
 import { serveNode } from '../fixtures/adapter-serve';
 import { captureDiag, endSpans, initError, type CapturedLog } from './support';
 
@@ -20,19 +20,18 @@ const FAST = {
 } as const;
 
 /** Everything a backend received, as one string (OTLP attributes/resources and raw X-Ray documents). */
-function everythingExported(backends: Backends): string {
+function everythingExported(backends: BackendsFixture): string {
   const otlp = backends.honeycomb.spans.map((s) => JSON.stringify({ ...s, startTimeUnixNano: 0, endTimeUnixNano: 0 }));
   return [...otlp, ...backends.xray.documents.map((d) => JSON.stringify(d))].join('\n');
 }
 
 describe('the Honeycomb key', () => {
-  let backends: Backends;
   let log: CapturedLog;
   let printed: string[];
   let restoreOutput: () => void;
 
-  beforeEach(async () => {
-    backends = await startBackends();
+  // Registered before useBackends, so the capture outlasts its teardown (vitest runs afterEach hooks in reverse).
+  beforeEach(() => {
     log = captureDiag(DiagLogLevel.ALL);
     printed = [];
     const out = process.stdout.write.bind(process.stdout);
@@ -48,11 +47,11 @@ describe('the Honeycomb key', () => {
       process.stderr.write = err;
     };
   });
-  afterEach(async () => {
+  afterEach(() => {
     restoreOutput();
-    await backends.close();
     log.restore();
   });
+  const backends = useBackends();
 
   it('should reach Honeycomb only as x-honeycomb-team: never in logs, config, console output, spans or X-Ray documents', async () => {
     backends.honeycomb.respond = () => 401; // the failure path logs the most
@@ -119,12 +118,10 @@ describe('the Honeycomb key', () => {
 
 describe('credentials on the request path', () => {
   const SECRET = 's3cr3t-Value-42';
-  let backends: Backends;
+  const backends = useBackends({ ...FAST, instrumentation: { fetch: true, http: true } }, { init: true });
   let app: Awaited<ReturnType<typeof serveNode>>;
 
   beforeEach(async () => {
-    backends = await startBackends();
-    backends.init({ ...FAST, instrumentation: { fetch: true, http: true } });
     const listener = (_req: IncomingMessage, res: ServerResponse): void => {
       res.setHeader('set-cookie', `sid=${SECRET}; HttpOnly`);
       res.setHeader('x-visible', 'shown');
@@ -141,10 +138,7 @@ describe('credentials on the request path', () => {
       ),
     );
   });
-  afterEach(async () => {
-    await app.close();
-    await backends.close();
-  });
+  afterEach(() => app.close());
 
   it('should never record Authorization, Cookie or Set-Cookie on server spans, and redact sensitive query values', async () => {
     const response = await fetch(`${app.url}/login?q=shoes&access_token=${SECRET}&password=${SECRET}&api_key=${SECRET}`, {

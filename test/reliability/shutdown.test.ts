@@ -5,7 +5,7 @@
  */
 import { DiagLogLevel } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBackends, TEST_KEY, type Backends } from '../helpers/backends';
+import { TEST_KEY, useBackends } from '../helpers/backends';
 import { runFixture } from '../helpers/child';
 import { endSpans, FaultProxy, useFaultHarness } from './support';
 
@@ -53,18 +53,14 @@ describe('shutdown() while a backend hangs', () => {
 });
 
 describe('forceFlush() with a batch already in flight', () => {
-  let backends: Backends;
+  const backends = useBackends();
   let proxy: FaultProxy;
 
   beforeEach(async () => {
-    backends = await startBackends();
     proxy = await new FaultProxy(Number(new URL(backends.honeycomb.url).port)).listen();
     proxy.mode = 'slow'; // Honeycomb answers, 300 ms late
   });
-  afterEach(async () => {
-    await backends.close();
-    await proxy.stop();
-  });
+  afterEach(() => proxy.stop());
 
   // OpenTelemetry's BatchSpanProcessor.forceFlush only exports what is still queued; a batch already handed to the
   // exporter (a full batch, or the scheduled one) is waited for only because dualtrace also flushes the exporters.
@@ -84,12 +80,7 @@ describe('forceFlush() with a batch already in flight', () => {
 });
 
 describe('SIGTERM under load (built package, child process)', () => {
-  let backends: Backends;
-
-  beforeEach(async () => {
-    backends = await startBackends();
-  });
-  afterEach(() => backends.close());
+  const backends = useBackends();
 
   // At most ~100 request spans reach the UDP sink in one burst: far more can overflow the sink socket's receive buffer
   // (208 KB by default) while the test process is busy, and the kernel drops datagrams before the sink sees them.

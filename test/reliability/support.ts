@@ -7,7 +7,7 @@ import { diag, DiagLogLevel, type DiagLogger, trace } from '@opentelemetry/api';
 import type { DualtraceOptions } from '../../src/config/types';
 import { initTracing } from '../../src/init-tracing';
 import { afterEach, beforeEach } from 'vitest';
-import { startBackends, type Backends } from '../helpers/backends';
+import { useBackends, type BackendsFixture } from '../helpers/backends';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
@@ -219,27 +219,27 @@ export function quiet(ms: number): Promise<void> {
 
 /** What each fault test gets, as a live view: both sinks, the captured diag log and the unhandled-rejection record. */
 export interface FaultHarness {
-  backends: Backends;
+  backends: BackendsFixture;
   log: CapturedLog;
   unhandled: ReturnType<typeof recordUnhandled>;
 }
 
 /**
- * Per test: starts both sinks (then `prepare` runs, e.g. to make one hang), captures diag at `level` and records
- * unhandled rejections; undoes all of it after the test.
+ * Per test: captures diag at `level`, records unhandled rejections and starts both sinks ({@link useBackends}; then
+ * `prepare` runs, e.g. to make one hang); undoes all of it after the test, the capture last, so it sees the shutdown.
  */
-export function useFaultHarness(level: DiagLogLevel, prepare?: (backends: Backends) => void): FaultHarness {
+export function useFaultHarness(level: DiagLogLevel, prepare?: (backends: BackendsFixture) => void): FaultHarness {
   const harness = {} as FaultHarness;
-  beforeEach(async () => {
-    harness.backends = await startBackends();
-    prepare?.(harness.backends);
+  // Registered before useBackends: vitest runs afterEach hooks in reverse, so these outlast its teardown.
+  beforeEach(() => {
     harness.log = captureDiag(level);
     harness.unhandled = recordUnhandled();
   });
-  afterEach(async () => {
-    await harness.backends.close();
+  afterEach(() => {
     harness.unhandled.stop();
     harness.log.restore();
   });
+  harness.backends = useBackends();
+  if (prepare) beforeEach(() => prepare(harness.backends));
   return harness;
 }

@@ -8,11 +8,10 @@ import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { XRayDaemonExporter } from '../../src/exporters/xray/xray-daemon-exporter';
-import { startBackends, type Backends } from '../helpers/backends';
 import { EXPECTED_HEADER } from '../helpers/udp-sink';
-import { captureDiag, endSpans, until, type CapturedLog, useFaultHarness } from './support';
+import { endSpans, until, useFaultHarness } from './support';
 
 const FAST = {
   batch: { scheduledDelayMillis: 20, maxExportBatchSize: 50, exportTimeoutMillis: 5_000 },
@@ -82,7 +81,7 @@ describe('no X-Ray daemon', () => {
     const started = Date.now();
     await lookup('xray-daemon.invalid').catch(() => undefined);
     if (Date.now() - started > 500) ctx.skip(`the local resolver took ${Date.now() - started} ms for a .invalid name`);
-    // startBackends() would (rightly) refuse this address: the exporter is driven on its own with real spans.
+    // h.backends.init() would (rightly) refuse this address: the exporter is driven on its own with real spans.
     const exporter = new XRayDaemonExporter({ daemonAddress: 'xray-daemon.invalid:2000' });
     const memory = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
@@ -101,24 +100,14 @@ describe('no X-Ray daemon', () => {
 });
 
 describe('oversize X-Ray documents', () => {
-  let backends: Backends;
-  let log: CapturedLog;
-
-  beforeEach(async () => {
-    backends = await startBackends();
-    log = captureDiag(DiagLogLevel.WARN);
-  });
-  afterEach(async () => {
-    await backends.close();
-    log.restore();
-  });
+  const h = useFaultHarness(DiagLogLevel.WARN);
 
   const MB = 'x'.repeat(1024 * 1024);
 
   it.each([64_000, 1_500])(
     'should never send a datagram over maxDocumentBytes=%i, even for a span with megabytes of attributes',
     async (maxDocumentBytes) => {
-      const tracing = backends.init({ ...FAST, xray: { maxDocumentBytes, indexAllAttributes: true } });
+      const tracing = h.backends.init({ ...FAST, xray: { maxDocumentBytes, indexAllAttributes: true } });
       tracing.tracer.startActiveSpan('huge', (span) => {
         span.setAttributes({ a: MB, b: MB, c: `€😀${MB}`, list: Array.from({ length: 20_000 }, (_, i) => `item-${i}`) });
         tracing.tracer.startSpan('child', { attributes: { big: MB } }).end();
@@ -127,17 +116,17 @@ describe('oversize X-Ray documents', () => {
       });
       endSpans(3, 'small');
       await tracing.forceFlush();
-      await backends.xray.waitFor((docs) => docs.length + backends.xray.rejected.length >= 3, 3_000);
-      await backends.honeycomb.waitFor((spans) => spans.length === 5);
+      await h.backends.xray.waitFor((docs) => docs.length + h.backends.xray.rejected.length >= 3, 3_000);
+      await h.backends.honeycomb.waitFor((spans) => spans.length === 5);
 
-      expect(backends.xray.rejected).toEqual([]);
-      expect(Math.max(...backends.xray.sizes)).toBeLessThanOrEqual(maxDocumentBytes);
-      const flat = backends.xray.segmentsFlat();
+      expect(h.backends.xray.rejected).toEqual([]);
+      expect(Math.max(...h.backends.xray.sizes)).toBeLessThanOrEqual(maxDocumentBytes);
+      const flat = h.backends.xray.segmentsFlat();
       const huge = flat.find((s) => s.doc.name === 'huge');
       expect(huge).toBeDefined(); // shrunk to fit, not dropped
       expect(JSON.stringify(huge?.doc.metadata)).toContain('truncated');
       expect(flat.filter((s) => s.doc.name === 'small')).toHaveLength(3);
-      expect(log.matching(/X-Ray: shrank \d+ documents to fit/)).toHaveLength(1);
+      expect(h.log.matching(/X-Ray: shrank \d+ documents to fit/)).toHaveLength(1);
     },
   );
 });
