@@ -27,6 +27,12 @@ export interface DualtraceOptions {
   sampleRate?: number;
   /** Also print finished spans to stdout, readably. Env: `OTEL_TRACES_EXPORTER` containing `console`. */
   console?: boolean;
+  /**
+   * Send to `dualtrace dev` on this machine: Honeycomb export goes to `http://127.0.0.1:4318` (on without a key), X-Ray
+   * to `127.0.0.1:2000`, batches every 200 ms. Explicit endpoints, addresses and batch settings still win.
+   * Env: `DUALTRACE_DEV=1`. Default `false`. See docs/dev.md.
+   */
+  dev?: boolean;
   /** Turn everything off: a no-op handle, nothing registered. Env: `OTEL_SDK_DISABLED=true`. */
   disabled?: boolean;
   /** Flush on SIGTERM, SIGINT and `beforeExit`. Env: `DUALTRACE_FLUSH_ON_EXIT`. Default `true`. */
@@ -163,6 +169,8 @@ export interface ResolvedXRay {
 /** The result of `resolveConfig`: complete, validated, and the only input `createProvider` reads. */
 export interface ResolvedConfig {
   readonly disabled: boolean;
+  /** The dev switch was on: unset endpoints point at `dualtrace dev` (docs/dev.md). */
+  readonly dev: boolean;
   readonly serviceName: string;
   readonly serviceVersion: string | undefined;
   readonly environment: string | undefined;
