@@ -166,6 +166,14 @@ describe.skipIf(NO_BROWSER)(`dualtrace dev UI in Chromium${NO_BROWSER ? ` (skipp
     await narrow.close();
   });
 
+  // Last: it stops the viewer.
+  it('should say so when dualtrace dev stops, instead of showing stale data as live', async () => {
+    await page.goto(dev.urls.ui);
+    await expect.poll(() => page.locator('#conn').innerText()).toContain('live');
+    await dev.close();
+    await expect.poll(() => page.locator('#conn').innerText()).toContain('Lost the connection to dualtrace dev');
+  });
+
   function get(path: string): Promise<number> {
     // The test's own request is not traced: the trace starts in the app, as with a browser.
     return context.with(suppressTracing(context.active()), () => new Promise<number>((resolve, reject) => {

@@ -59,7 +59,12 @@ export function createUiHandler(options: UiOptions) {
     if (path === '/api/traces') {
       return json(res, 200, {
         traces: store.entries().map(summarize),
-        unattributed: store.unattributed,
+        // What the list shows of them: never whole documents, which may be 64 kB each.
+        unattributed: store.unattributed.map((d) => ({
+          receivedAt: d.receivedAt,
+          problems: d.problems,
+          datagram: { bytes: d.datagram.bytes, preview: d.datagram.preview ?? JSON.stringify(d.datagram.document ?? null).slice(0, 300) },
+        })),
         maxTraces: store.limits.maxTraces,
       });
     }
