@@ -12,6 +12,8 @@ import { createApp } from '../../examples/express-activities/app.mjs';
 import { artifactPath, launchChromium, NO_BROWSER } from './support/browser';
 
 const HOST = '4567-abc.ws-us89.gitpod.io';
+/** What the page shows after an update: given time on a loaded machine (the one-second promise is checked on its own). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 5_000 });
 const HOME = 'GET /api/activities/home';
 
 // The viewer in a real browser, fed by the Express example through dualtrace's real exporters.
@@ -50,7 +52,7 @@ describe.skipIf(NO_BROWSER)(`dualtrace dev UI in Chromium${NO_BROWSER ? ` (skipp
 
   it('should say honestly that nothing has arrived yet', async () => {
     await page.goto(dev.urls.ui);
-    await expect.poll(() => page.getByRole('heading', { name: 'No traces yet' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('heading', { name: 'No traces yet' }).isVisible()).toBe(true);
     expect(await page.locator('main pre').textContent()).toContain(`AWS_XRAY_DAEMON_ADDRESS=${dev.urls.daemonAddress}`);
     await page.screenshot({ path: artifactPath('01-empty-1280.png') });
   });
@@ -59,7 +61,7 @@ describe.skipIf(NO_BROWSER)(`dualtrace dev UI in Chromium${NO_BROWSER ? ` (skipp
     expect(await get('/api/activities/home')).toBe(200);
     await tracing.forceFlush();
     await page.getByRole('link', { name: HOME }).waitFor({ timeout: 1_000 });
-    await expect.poll(() => page.getByRole('heading', { name: 'No traces yet' }).count()).toBe(0);
+    await poll(() => page.getByRole('heading', { name: 'No traces yet' }).count()).toBe(0);
   });
 
   it('should show the same trace as Honeycomb and as X-Ray, with the expected names, linked by id', async () => {
@@ -67,17 +69,17 @@ describe.skipIf(NO_BROWSER)(`dualtrace dev UI in Chromium${NO_BROWSER ? ` (skipp
     await page.waitForURL(/\/traces\/[0-9a-f]{32}/);
     const honeycomb = page.locator('[data-panel="honeycomb"]');
     const xray = page.locator('[data-panel="xray"]');
-    await expect.poll(() => honeycomb.locator('button.row').allInnerTexts()).toEqual([
+    await poll(() => honeycomb.locator('button.row').allInnerTexts()).toEqual([
       expect.stringContaining(HOME), expect.stringContaining('home-activities-mock-data'),
     ]);
-    await expect.poll(() => xray.locator('button.row .name').allInnerTexts()).toEqual([HOST, 'home-activities-mock-data']);
+    await poll(() => xray.locator('button.row .name').allInnerTexts()).toEqual([HOST, 'home-activities-mock-data']);
     expect(await xray.locator('button.row').first().innerText()).toContain('segment');
 
     // Selecting in one view selects the same id in the other, and the detail shows both sides.
     await honeycomb.getByRole('button', { name: /home-activities-mock-data/ }).click();
     const id = new URL(page.url()).searchParams.get('span')!;
     expect(id).toMatch(/^[0-9a-f]{16}$/);
-    await expect.poll(() => xray.locator(`button.row[data-id="${id}"]`).getAttribute('aria-pressed')).toBe('true');
+    await poll(() => xray.locator(`button.row[data-id="${id}"]`).getAttribute('aria-pressed')).toBe('true');
     const detail = page.locator('section.detail');
     expect(await detail.innerText()).toContain('app.result_length');
     expect(await detail.innerText()).toMatch(/X-Ray subsegment/);
@@ -89,7 +91,7 @@ describe.skipIf(NO_BROWSER)(`dualtrace dev UI in Chromium${NO_BROWSER ? ` (skipp
     await page.reload();
     expect(page.url()).toBe(before);
     const id = new URL(before).searchParams.get('span')!;
-    await expect.poll(() => page.locator(`[data-panel="xray"] button.row[data-id="${id}"]`).getAttribute('aria-pressed')).toBe('true');
+    await poll(() => page.locator(`[data-panel="xray"] button.row[data-id="${id}"]`).getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('#detail-title').innerText()).toContain(id);
   });
 
@@ -100,7 +102,7 @@ describe.skipIf(NO_BROWSER)(`dualtrace dev UI in Chromium${NO_BROWSER ? ` (skipp
     await page.getByRole('link', { name: 'GET /api/activities/broken' }).click();
     const hcRow = page.locator('[data-panel="honeycomb"] button.row').first();
     const xrRow = page.locator('[data-panel="xray"] button.row').first();
-    await expect.poll(() => xrRow.innerText()).toContain('fault');
+    await poll(() => xrRow.innerText()).toContain('fault');
     expect(await hcRow.innerText()).toContain('error');
     expect(await xrRow.innerText()).toContain('500');
     await xrRow.click();
@@ -121,12 +123,12 @@ describe.skipIf(NO_BROWSER)(`dualtrace dev UI in Chromium${NO_BROWSER ? ` (skipp
     await sendDatagram('not a header\n{}');
     await page.goto(`${dev.urls.ui}/traces/${traceId}`);
     const bad = page.locator('[data-panel="xray"] button.row[data-id="5555666677778888"]');
-    await expect.poll(() => bad.innerText()).toContain('✖ 1');
+    await poll(() => bad.innerText()).toContain('✖ 1');
     expect(await page.locator('[data-panel="xray"] button.row[data-id="1111222233334444"]').innerText()).not.toContain('✖');
     await bad.click();
     expect(await page.locator('section.detail .problems').innerText()).toContain('Annotation key "user-id"');
     await page.goto(dev.urls.ui);
-    await expect.poll(() => page.locator('.unattributed').innerText()).toContain('Invalid header');
+    await poll(() => page.locator('.unattributed').innerText()).toContain('Invalid header');
   });
 
   it('should be usable with the keyboard: arrows between rows, Enter to open and select, Escape to go back', async () => {
@@ -138,19 +140,19 @@ describe.skipIf(NO_BROWSER)(`dualtrace dev UI in Chromium${NO_BROWSER ? ` (skipp
     await page.keyboard.press('ArrowDown');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe(HOME);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.url()).toMatch(/\/traces\//);
+    await poll(() => page.url()).toMatch(/\/traces\//);
     await page.locator('[data-panel="honeycomb"] button.row').first().focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     const second = await page.locator('[data-panel="honeycomb"] button.row').nth(1).getAttribute('data-id');
-    await expect.poll(() => new URL(page.url()).searchParams.get('span')).toBe(second);
+    await poll(() => new URL(page.url()).searchParams.get('span')).toBe(second);
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.url()).toBe(`${dev.urls.ui}/`);
+    await poll(() => page.url()).toBe(`${dev.urls.ui}/`);
   });
 
   it('should say so when a trace is not in memory', async () => {
     await page.goto(`${dev.urls.ui}/traces/${'f'.repeat(32)}`);
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('is not in memory');
+    await poll(() => page.getByRole('alert').innerText()).toContain('is not in memory');
   });
 
   it('should stay readable in a narrow window', async () => {
@@ -169,9 +171,9 @@ describe.skipIf(NO_BROWSER)(`dualtrace dev UI in Chromium${NO_BROWSER ? ` (skipp
   // Last: it stops the viewer.
   it('should say so when dualtrace dev stops, instead of showing stale data as live', async () => {
     await page.goto(dev.urls.ui);
-    await expect.poll(() => page.locator('#conn').innerText()).toContain('live');
+    await poll(() => page.locator('#conn').innerText()).toContain('live');
     await dev.close();
-    await expect.poll(() => page.locator('#conn').innerText()).toContain('Lost the connection to dualtrace dev');
+    await poll(() => page.locator('#conn').innerText()).toContain('Lost the connection to dualtrace dev');
   });
 
   function get(path: string): Promise<number> {
