@@ -26,6 +26,16 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The `dualtrace dev` UI: plain browser modules served as they are.
+    files: ['src/dev/ui/public/**/*.js'],
+    languageOptions: {
+      globals: {
+        window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', Node: 'readonly',
+        EventSource: 'readonly', URLSearchParams: 'readonly', requestAnimationFrame: 'readonly',
+      },
+    },
+  },
+  {
     files: ['*.config.ts', '*.config.js'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import * as api from '../src/index';
 import type { DualtraceOptions, ResolvedConfig, Tracing } from '../src/index';
 import { HELP, main } from '../src/cli/main';
+import { handleError } from '../src/cli/errors';
 
 const root = new URL('../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string; exports: Record<string, unknown> };
@@ -156,21 +157,33 @@ describe('export lists', () => {
 });
 
 describe('dualtrace CLI', () => {
-  const run = (...argv: string[]) => {
+  const run = async (...argv: string[]) => {
     let out = '';
     let err = '';
-    const code = main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+    const io = { out: (t: string) => (out += t), err: (t: string) => (err += t) };
+    const saved = process.exitCode;
+    const code = await main(argv, io).catch((error: unknown) => handleError(error, io));
+    process.exitCode = saved;
     return { code, out, err };
   };
 
-  it('should print help and the version', () => {
-    expect(run('--help')).toEqual({ code: 0, out: HELP, err: '' });
-    expect(run('--version')).toEqual({ code: 0, out: `${pkg.version}\n`, err: '' });
+  it('should print help and the version', async () => {
+    expect(await run('--help')).toEqual({ code: 0, out: HELP, err: '' });
+    expect(await run()).toEqual({ code: 0, out: HELP, err: '' });
+    expect(await run('--version')).toEqual({ code: 0, out: `${pkg.version}\n`, err: '' });
   });
 
-  it('should reject an unknown command with exit code 2', () => {
-    const result = run('frobnicate');
+  it('should reject an unknown command with exit code 2', async () => {
+    const result = await run('frobnicate');
     expect(result.code).toBe(2);
     expect(result.err).toContain('unknown command "frobnicate"');
+    expect(result.err).toContain('dualtrace --help');
+  });
+
+  it('should reject an unknown flag of a command with exit code 2, naming the command', async () => {
+    const result = await run('dev', '--frobnicate');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("'--frobnicate'");
+    expect(result.err).toContain('dualtrace dev --help');
   });
 });

@@ -1,34 +1,27 @@
-import { VERSION } from '../version';
+import { UsageError } from './errors';
+import type { CliIO, Command } from './io';
 
-export const HELP = `dualtrace ${VERSION} — one OpenTelemetry provider, two backends (Honeycomb + AWS X-Ray)
+export { HELP } from './commands/help';
+export type { CliIO } from './io';
 
-Usage:
-  dualtrace --help       show this help
-  dualtrace --version    print the version
+/**
+ * Each command is its own module under commands/, loaded only when asked for: `dualtrace --help` never loads the dev
+ * server. A new command is one line here and one file there.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  help: () => import('./commands/help'),
+  version: () => import('./commands/version'),
+  dev: () => import('./commands/dev'),
+};
 
-In your app:
-  import { initTracing } from 'dualtrace';
-  initTracing({ service: 'backend-flask', honeycombKey: process.env.HONEYCOMB_API_KEY });
+const ALIASES: Readonly<Record<string, string>> = { '--help': 'help', '-h': 'help', '--version': 'version', '-v': 'version' };
 
-Docs: https://www.npmjs.com/package/dualtrace (docs/configuration.md lists every option and variable)
-`;
-
-export interface CliIO {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-/** Runs the CLI and returns the exit code; never calls process.exit itself. */
-export function main(argv: readonly string[], io: CliIO): number {
-  const [command] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    io.out(HELP);
-    return 0;
-  }
-  if (command === '--version' || command === '-v' || command === 'version') {
-    io.out(`${VERSION}\n`);
-    return 0;
-  }
-  io.err(`dualtrace: unknown command "${command}". Run "dualtrace --help".\n`);
-  return 2;
+/** Runs the CLI and resolves to the exit code; never calls process.exit itself. Errors reject (see `handleError`). */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const [first = 'help', ...rest] = argv;
+  const name = ALIASES[first] ?? first;
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) throw new UsageError(`unknown command "${first}"`);
+  const command = await load();
+  return command.run(rest, io);
 }

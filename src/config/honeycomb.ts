@@ -2,6 +2,7 @@ import { ConfigError, ConfigErrorCode } from '../errors';
 import { safeUrl } from '../http/redact';
 import type { DualtraceOptions, ResolvedHoneycomb } from './types';
 import { nonEmpty, parseInteger, parseKeyValueList } from './parse';
+import { DEV_OTLP_ENDPOINT } from './dev';
 import { WARN_DATASET_IGNORED, WARN_GRPC_NOT_SUPPORTED, WARN_NO_HONEYCOMB_KEY, warnBadEnv } from './messages';
 
 export const DEFAULT_HONEYCOMB_ENDPOINT = 'https://api.honeycomb.io';
@@ -24,13 +25,14 @@ export function honeycombKeyKind(key: string | undefined): 'classic' | 'environm
 }
 
 /** Resolves the Honeycomb half of the config. Pure apart from the `warnings` it appends to. */
-export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: string[]): ResolvedHoneycomb {
+export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: string[], dev = false): ResolvedHoneycomb {
   const hc = options.honeycomb ?? {};
   const headers = collectHeaders(hc.headers, env, warnings);
   const apiKey = resolveApiKey(options.honeycombKey, env, headers);
   const keyKind = honeycombKeyKind(apiKey);
-  const enabled = hc.enabled ?? (apiKey !== undefined);
-  if (hc.enabled === undefined && apiKey === undefined) warnings.push(WARN_NO_HONEYCOMB_KEY);
+  // The dev receiver needs no key; a key that is set is still sent (the viewer never shows it).
+  const enabled = hc.enabled ?? (apiKey !== undefined || dev);
+  if (hc.enabled === undefined && apiKey === undefined && !dev) warnings.push(WARN_NO_HONEYCOMB_KEY);
   const dataset = resolveDataset(hc.dataset, env, headers, keyKind, enabled, warnings);
 
   const protocol = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL);
@@ -38,7 +40,7 @@ export function resolveHoneycomb(options: DualtraceOptions, env: Env, warnings: 
 
   return {
     enabled,
-    url: resolveTracesUrl(hc.endpoint, env),
+    url: resolveTracesUrl(hc.endpoint, env, dev),
     apiKey,
     keyKind,
     dataset,
@@ -125,7 +127,7 @@ function exportHeaders(headers: HeaderSources, apiKey: string | undefined, datas
   return out;
 }
 
-function resolveTracesUrl(option: string | undefined, env: Env): string {
+function resolveTracesUrl(option: string | undefined, env: Env, dev: boolean): string {
   if (option !== undefined) return withTracesPath(validateUrl(option, 'honeycomb.endpoint'), true);
   const hcEnv = nonEmpty(env.HONEYCOMB_API_ENDPOINT);
   if (hcEnv !== undefined) return withTracesPath(validateUrl(hcEnv, 'HONEYCOMB_API_ENDPOINT'), true);
@@ -134,7 +136,7 @@ function resolveTracesUrl(option: string | undefined, env: Env): string {
   if (tracesEnv !== undefined) return withTracesPath(validateUrl(tracesEnv, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), false);
   const otlpEnv = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (otlpEnv !== undefined) return withTracesPath(validateUrl(otlpEnv, 'OTEL_EXPORTER_OTLP_ENDPOINT'), true);
-  return DEFAULT_HONEYCOMB_ENDPOINT + TRACES_PATH;
+  return (dev ? DEV_OTLP_ENDPOINT : DEFAULT_HONEYCOMB_ENDPOINT) + TRACES_PATH;
 }
 
 function validateUrl(value: string, option: string): URL {

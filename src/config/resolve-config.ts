@@ -6,6 +6,7 @@ import { LOG_LEVELS, validateOptions } from './validate';
 import { resolveHoneycomb } from './honeycomb';
 import { resolveXRay } from './xray';
 import { resolveSampler } from './sampler';
+import { DEV_SCHEDULED_DELAY_MILLIS, resolveDev } from './dev';
 import { WARN_NO_SERVICE_NAME, warnBadEnv } from './messages';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -42,6 +43,7 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
   };
 
   const disabled = options.disabled ?? envBool('OTEL_SDK_DISABLED') ?? false;
+  const dev = resolveDev(options, env, warnings);
 
   const resourceAttributes = resolveResourceAttributes(options, env, warnings);
 
@@ -59,12 +61,13 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
 
   const exporters = (nonEmpty(env.OTEL_TRACES_EXPORTER) ?? '').toLowerCase().split(',').map((s) => s.trim());
 
-  const honeycomb = resolveHoneycomb(options, env, warnings);
-  const xray = resolveXRay(options, env, warnings);
+  const honeycomb = resolveHoneycomb(options, env, warnings, dev);
+  const xray = resolveXRay(options, env, warnings, dev);
   const sampler = resolveSampler(options, env, warnings);
 
   return {
     disabled,
+    dev,
     serviceName,
     serviceVersion,
     environment,
@@ -81,7 +84,7 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
     logLevel: options.logLevel ?? resolveLogLevel(env, warnings),
     flushOnExit: options.flushOnExit ?? envBool('DUALTRACE_FLUSH_ON_EXIT') ?? true,
     shutdownTimeoutMillis: positive(options.shutdownTimeoutMillis, 'shutdownTimeoutMillis', env, 'DUALTRACE_SHUTDOWN_TIMEOUT', DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, warnings),
-    batch: resolveBatch(options.batch ?? {}, env, warnings),
+    batch: resolveBatch(options.batch ?? {}, env, warnings, dev),
     warnings: disabled ? [] : warnings,
   };
 }
@@ -95,7 +98,7 @@ function resolveLogLevel(env: Env, warnings: string[]): LogLevel {
   return 'warn';
 }
 
-function resolveBatch(batch: BatchOptions, env: Env, warnings: string[]): Required<BatchOptions> {
+function resolveBatch(batch: BatchOptions, env: Env, warnings: string[], dev: boolean): Required<BatchOptions> {
   const maxQueueSize = positive(batch.maxQueueSize, 'batch.maxQueueSize', env, 'OTEL_BSP_MAX_QUEUE_SIZE', DEFAULT_BATCH.maxQueueSize, warnings);
   let maxExportBatchSize = positive(batch.maxExportBatchSize, 'batch.maxExportBatchSize', env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', DEFAULT_BATCH.maxExportBatchSize, warnings);
   if (maxExportBatchSize > maxQueueSize) {
@@ -107,7 +110,7 @@ function resolveBatch(batch: BatchOptions, env: Env, warnings: string[]): Requir
   return {
     maxQueueSize,
     maxExportBatchSize,
-    scheduledDelayMillis: positive(batch.scheduledDelayMillis, 'batch.scheduledDelayMillis', env, 'OTEL_BSP_SCHEDULE_DELAY', DEFAULT_BATCH.scheduledDelayMillis, warnings),
+    scheduledDelayMillis: positive(batch.scheduledDelayMillis, 'batch.scheduledDelayMillis', env, 'OTEL_BSP_SCHEDULE_DELAY', dev ? DEV_SCHEDULED_DELAY_MILLIS : DEFAULT_BATCH.scheduledDelayMillis, warnings),
     exportTimeoutMillis: positive(batch.exportTimeoutMillis, 'batch.exportTimeoutMillis', env, 'OTEL_BSP_EXPORT_TIMEOUT', DEFAULT_BATCH.exportTimeoutMillis, warnings),
   };
 }

@@ -43,6 +43,12 @@ export interface DualtraceOptions {
   sampleRate?: number;
   /** Also print finished spans to stdout, readably. Env: `OTEL_TRACES_EXPORTER` containing `console`. */
   console?: boolean;
+  /**
+   * Send to `dualtrace dev` on this machine: Honeycomb export goes to `http://127.0.0.1:4318` (on without a key), X-Ray
+   * to `127.0.0.1:2000`, batches every 200 ms. Explicit endpoints, addresses and batch settings still win.
+   * Env: `DUALTRACE_DEV=1`. Default `false`. See docs/dev.md.
+   */
+  dev?: boolean;
   /** Turn everything off: a no-op handle, nothing registered. Env: `OTEL_SDK_DISABLED=true`. */
   disabled?: boolean;
   /** Flush on SIGTERM, SIGINT and `beforeExit`. Env: `DUALTRACE_FLUSH_ON_EXIT`. Default `true`. */
@@ -275,6 +281,8 @@ export interface ResolvedXRay {
 export interface ResolvedConfig {
   /** True when `disabled` / `OTEL_SDK_DISABLED` turned tracing off (`initTracing` returns a no-op handle). */
   readonly disabled: boolean;
+  /** The dev switch was on: unset endpoints point at `dualtrace dev` (docs/dev.md). */
+  readonly dev: boolean;
   /** Resource `service.name`; `unknown_service:node` when none was given (with a warning). */
   readonly serviceName: string;
   /** Resource `service.version`, if any. */

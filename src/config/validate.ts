@@ -12,6 +12,7 @@ const SCHEMA = {
   sampleRate: 'number',
   console: 'boolean',
   disabled: 'boolean',
+  dev: 'boolean',
   flushOnExit: 'boolean',
   shutdownTimeoutMillis: 'number',
   logLevel: 'logLevel',

@@ -1,6 +1,7 @@
 import { ConfigError, ConfigErrorCode } from '../errors';
 import { safeUrl } from '../http/redact';
 import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress, type DaemonAddress } from './daemon-address';
+import { DEV_DAEMON_ADDRESS } from './dev';
 import { warnBadEnv } from './messages';
 import { nonEmpty, parseBoolean, parseInteger, parseList } from './parse';
 import type { DualtraceOptions, ResolvedXRay, XRayDaemonExporterOptions } from './types';
@@ -22,7 +23,7 @@ export type XRayExporterConfig = Pick<
 >;
 
 /** Resolves the X-Ray half of `initTracing`'s configuration: options > environment > defaults, but for the tracing name. */
-export function resolveXRay(options: DualtraceOptions, env: Env, warnings: string[]): ResolvedXRay {
+export function resolveXRay(options: DualtraceOptions, env: Env, warnings: string[], dev = false): ResolvedXRay {
   const x = options.xray ?? {};
   const envBool = (name: string): boolean | undefined => {
     const raw = env[name];
@@ -38,7 +39,9 @@ export function resolveXRay(options: DualtraceOptions, env: Env, warnings: strin
     daemonAddress:
       x.daemonAddress !== undefined
         ? daemonAddressFrom(x.daemonAddress, 'xray.daemonAddress')
-        : daemonAddressFrom(addressEnv, 'AWS_XRAY_DAEMON_ADDRESS'),
+        : addressEnv === undefined && dev
+          ? DEV_DAEMON_ADDRESS
+          : daemonAddressFrom(addressEnv, 'AWS_XRAY_DAEMON_ADDRESS'),
     namePattern:
       options.xrayUrl !== undefined ? namePatternFrom(options.xrayUrl, 'xrayUrl') : namePatternFrom(patternEnv, 'AWS_XRAY_URL'),
     // The X-Ray SDK lets AWS_XRAY_TRACING_NAME override the name set in code; dualtrace keeps that rule.
