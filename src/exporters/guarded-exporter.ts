@@ -2,25 +2,47 @@ import { context, isSpanContextValid } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { logger } from '../diag/logger';
+import { lossCause } from '../diag/loss-cause';
+import { LossReporter } from '../diag/loss-reporter';
 import { RateLimitedLog } from '../diag/rate-limited-log';
+
+export interface GuardOptions {
+  /** One line for the log from an export error: what happened and what to do, never a secret. */
+  readonly describeError?: (error: unknown) => string;
+  /** The backend's loss reporter, shared with its processor (and with the exporter when it reports losses itself). */
+  readonly loss?: LossReporter;
+  /**
+   * The exporter reports its own deliveries and losses to `loss` (X-Ray: a UDP send "succeeds" whatever the daemon
+   * does), so a SUCCESS result says nothing here; a FAILED result still counts the batch as lost.
+   */
+  readonly selfReporting?: boolean;
+}
 
 /**
  * Wraps a backend's exporter so that its failures stay inside: the export runs with tracing suppressed (its own HTTP or
- * UDP traffic is never traced), a throw becomes a failed result, the callback fires exactly once, and failures are
- * logged once and then throttled with counts instead of once per batch. Failed batches are reported to the processor as
- * handled (SUCCESS) because they were already counted and logged here; the processor would only log them again.
+ * UDP traffic is never traced), a throw becomes a failed result, and the callback fires exactly once.
+ *
+ * Losses are reported to the backend's {@link LossReporter}: a FAILED result loses the batch, with the cause read from
+ * the error's `code` (`lossCause`: `HTTP 413`, `ECONNREFUSED`, `TIMEOUT`, …); a SUCCESS result is a delivery, which
+ * ends an outage. Failed batches are reported to the processor as handled (SUCCESS) because they were already counted
+ * here; the processor would only log them again.
  */
 export class GuardedExporter implements SpanExporter {
   private readonly log = new RateLimitedLog(logger());
+  private readonly loss: LossReporter;
+  private readonly describeError: (error: unknown) => string;
+  private readonly selfReporting: boolean;
   private failedSpans = 0;
-  private failedBatches = 0;
-  private recovered = true;
 
   constructor(
     readonly backend: string,
     private readonly inner: SpanExporter,
-    private readonly describeError: (error: unknown) => string = defaultDescribe,
-  ) {}
+    options: GuardOptions = {},
+  ) {
+    this.loss = options.loss ?? new LossReporter(backend);
+    this.describeError = options.describeError ?? defaultDescribe;
+    this.selfReporting = options.selfReporting ?? false;
+  }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     let called = false;
@@ -29,18 +51,10 @@ export class GuardedExporter implements SpanExporter {
       if (called) return;
       called = true;
       if (result.code === ExportResultCode.SUCCESS) {
-        if (!this.recovered) {
-          this.recovered = true;
-          this.log.warn(`${this.backend}:recovered`, `${this.backend} export recovered.`);
-        }
+        if (!this.selfReporting) this.loss.delivered();
       } else {
-        this.failedBatches++;
         this.failedSpans += batch.length;
-        this.recovered = false;
-        this.log.warn(
-          `${this.backend}:failed`,
-          `${this.backend} export failed, ${batch.length} spans dropped (${this.failedSpans} spans in ${this.failedBatches} batches so far): ${this.describeError(result.error)}`,
-        );
+        this.loss.lost(lossCause(result.error), batch.length, `export failed: ${this.describeError(result.error)}`);
       }
       try {
         resultCallback({ code: ExportResultCode.SUCCESS });
@@ -56,7 +70,7 @@ export class GuardedExporter implements SpanExporter {
     if (wellFormed.length > 0 && wellFormed.length < spans.length) {
       const malformed = spans.length - wellFormed.length;
       this.failedSpans += malformed;
-      this.log.warn(`${this.backend}:malformed`, `${this.backend}: ${malformed} malformed spans dropped from a batch (${this.describeError(error)})`);
+      this.loss.lost('MALFORMED', malformed, `malformed spans dropped from a batch (${this.describeError(error)}).`, false);
       batch = wellFormed;
       error = this.tryExport(batch, done);
       if (error === undefined) return;

@@ -2,6 +2,7 @@ import type { DiagLogger } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { AlwaysOffSampler, BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LossReporter } from '../diag/loss-reporter';
 import { BackendBatchProcessor, type BatchLimits } from './batch-processor';
 
 /** The backend side of the processor: records batches; answers, hangs (never calls back) or throws. */
@@ -41,7 +42,7 @@ const log: DiagLogger = {
 
 function setUp(limits: Partial<BatchLimits> = {}, sampled = true) {
   const exporter = new RecordingExporter();
-  const processor = new BackendBatchProcessor('honeycomb', exporter, { ...LIMITS, ...limits }, log);
+  const processor = new BackendBatchProcessor('honeycomb', exporter, { ...LIMITS, ...limits }, new LossReporter('honeycomb', log));
   const provider = new BasicTracerProvider({ spanProcessors: [processor], ...(sampled ? {} : { sampler: new AlwaysOffSampler() }) });
   const tracer = provider.getTracer('test');
   const end = (n: number): void => {
@@ -109,10 +110,11 @@ describe('BackendBatchProcessor', () => {
     end(5_000);
     expect(processor.droppedSpans).toBe(5_000 - LIMITS.maxQueueSize);
     expect(warnings).toHaveLength(1); // the first drop, at once; the rest are counted
-    expect(warnings[0]).toMatch(/^honeycomb: 1 span dropped because its export queue was full \(batch\.maxQueueSize 100; 1 dropped so far\)/);
-    await processor.forceFlush(); // waits out the export timeout, then reports what was not reported yet
-    expect(warnings).toHaveLength(2);
-    expect(warnings[1]).toMatch(/^honeycomb: 4899 spans dropped .*4900 dropped so far/);
+    expect(warnings[0]).toMatch(/^honeycomb: 1 span lost \(QUEUE_FULL\): its export queue was full \(batch\.maxQueueSize 100\)/);
+    await processor.forceFlush();
+    expect(warnings).toHaveLength(1); // a flush does not force a line out: an app may flush after every request
+    await processor.shutdown(); // shutdown does: the last chance to say it
+    expect(warnings).toContainEqual(expect.stringMatching(/^honeycomb: 4899 more spans lost \(QUEUE_FULL\), 4900 in all/));
   });
 
   it('should move on to the next batch when an export never answers (exportTimeoutMillis)', async () => {
@@ -187,7 +189,10 @@ describe('BackendBatchProcessor', () => {
     await closing;
     expect(exporter.exported).toBe(25);
     expect(processor.droppedSpans).toBe(5);
-    expect(warnings.at(-1)).toMatch(/^honeycomb: 5 spans dropped .*5 dropped so far/);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^honeycomb: 1 span lost \(SHUTDOWN\): the span ended after shutdown\(\) had begun/),
+      expect.stringMatching(/^honeycomb: 4 more spans lost \(SHUTDOWN\), 5 in all/),
+    ]);
     await processor.forceFlush();
     expect(exporter.exported).toBe(25); // nothing left behind for a shut-down exporter
   });

@@ -1,8 +1,7 @@
-import { TraceFlags, type Context, type DiagLogger } from '@opentelemetry/api';
+import { TraceFlags, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from '../config/types';
-import { logger } from '../diag/logger';
-import { LOG_INTERVAL_MS } from '../diag/rate-limited-log';
+import { LossReporter } from '../diag/loss-reporter';
 
 export type BatchLimits = ResolvedConfig['batch'];
 
@@ -11,9 +10,9 @@ export type BatchLimits = ResolvedConfig['batch'];
  * batches of at most `maxExportBatchSize`, one batch in flight at a time — the OpenTelemetry batching processor's
  * contract (spec "Batching processor"), with three differences that matter when two backends share a provider:
  *
- * - Drops are reported per backend, by name, with counts (`honeycomb: 37244 spans dropped because its export queue
- *   was full …`), at most once per 30 s and always before a flush or shutdown returns. OpenTelemetry's processor logs
- *   the same anonymous "Dropped N spans because maxQueueSize reached" for every queue.
+ * - Drops are reported per backend, by name, with counts, to the backend's LossReporter (`honeycomb: 37244 spans
+ *   lost (QUEUE_FULL) …`): at once for the first, then at most once per 30 s, and whatever is left when shutdown ends.
+ *   OpenTelemetry's processor logs the same anonymous "Dropped N spans because maxQueueSize reached" for every queue.
  * - A full batch is exported from `setImmediate`, not inside the `span.end()` that filled it, and back-to-back batches
  *   yield to the event loop between them, so a backlog never runs as one long synchronous stretch.
  * - `forceFlush()` also waits for the batch already in flight (OpenTelemetry's only exports what is still queued), so a
@@ -33,8 +32,7 @@ export class BackendBatchProcessor implements SpanProcessor {
   private closed = false;
   private shutdownPromise: Promise<void> | undefined;
   private dropped = 0;
-  private unreportedDrops = 0;
-  private lastDropReport = Number.NEGATIVE_INFINITY;
+  private readonly queueFull: string;
   private readonly exportNow = (): void => {
     this.immediate = undefined;
     this.timer = undefined;
@@ -45,8 +43,12 @@ export class BackendBatchProcessor implements SpanProcessor {
     readonly backend: string,
     private readonly exporter: SpanExporter,
     private readonly limits: BatchLimits,
-    private readonly log: DiagLogger = logger(),
-  ) {}
+    private readonly loss: LossReporter = new LossReporter(backend),
+  ) {
+    this.queueFull =
+      `its export queue was full (batch.maxQueueSize ${limits.maxQueueSize}): the backend is not keeping up or is ` +
+      'unreachable; its own errors are reported separately.';
+  }
 
   /** Spans this backend's queue has dropped because it was full. */
   get droppedSpans(): number {
@@ -60,16 +62,15 @@ export class BackendBatchProcessor implements SpanProcessor {
     if (this.closing) {
       // Refused up front, as OpenTelemetry's processor does after shutdown; counted, and reported when shutdown ends.
       this.dropped++;
-      this.unreportedDrops++;
+      this.loss.lost('SHUTDOWN', 1, 'the span ended after shutdown() had begun.', false);
       return;
     }
     if (this.queue.length >= this.limits.maxQueueSize) {
       this.dropped++;
-      this.unreportedDrops++;
-      this.reportDrops(false);
+      // Not an outage by itself: a backend that is slow but answering fills the queue too.
+      this.loss.lost('QUEUE_FULL', 1, this.queueFull, false);
       return;
     }
-    if (this.unreportedDrops > 0) this.reportDrops(false);
     this.queue.push(span);
     this.schedule();
   }
@@ -81,7 +82,6 @@ export class BackendBatchProcessor implements SpanProcessor {
    */
   async forceFlush(): Promise<void> {
     await this.drain(Date.now() + this.limits.exportTimeoutMillis);
-    this.reportDrops(true);
     try {
       await this.exporter.forceFlush?.();
     } catch {
@@ -102,15 +102,17 @@ export class BackendBatchProcessor implements SpanProcessor {
     this.clearSchedule();
     // Whatever the bound left behind will never be sent: count it, so the log says so.
     this.dropped += this.queue.length;
-    this.unreportedDrops += this.queue.length;
+    this.loss.lost('SHUTDOWN_TIMEOUT', this.queue.length,
+      `still queued when shutdown's bound ran out (batch.exportTimeoutMillis ${this.limits.exportTimeoutMillis}).`, false);
     this.queue = [];
-    this.reportDrops(true);
     try {
       await this.exporter.forceFlush?.();
       await this.exporter.shutdown();
     } catch {
       // As above: shutdown resolves.
     }
+    // The last chance to say what was lost: write every count still held back by the rate limit.
+    this.loss.flush();
   }
 
   /** After a span is queued: a full batch goes on the next turn of the event loop, a partial one after the delay. */
@@ -180,24 +182,5 @@ export class BackendBatchProcessor implements SpanProcessor {
       if (!this.closed && this.queue.length > 0) this.schedule();
     });
     return this.inFlight;
-  }
-
-  /** Logs the drops not yet reported: at once for the first, then at most once per interval, and always when forced. */
-  private reportDrops(force: boolean): void {
-    if (this.unreportedDrops === 0) return;
-    const now = Date.now();
-    if (!force && now - this.lastDropReport < LOG_INTERVAL_MS) return;
-    const count = this.unreportedDrops;
-    this.unreportedDrops = 0;
-    this.lastDropReport = now;
-    try {
-      this.log.warn(
-        `${this.backend}: ${count} span${count === 1 ? '' : 's'} dropped because its export queue was full ` +
-          `(batch.maxQueueSize ${this.limits.maxQueueSize}; ${this.dropped} dropped so far). ` +
-          'The backend is not keeping up or is unreachable; its own errors are logged separately.',
-      );
-    } catch {
-      // A broken diag logger must not break tracing.
-    }
   }
 }

@@ -8,7 +8,8 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from '../config/types';
-import { GuardedExporter } from '../exporters/guarded-exporter';
+import { LossReporter } from '../diag/loss-reporter';
+import { GuardedExporter, type GuardOptions } from '../exporters/guarded-exporter';
 import { HoneycombExporter } from '../exporters/honeycomb/honeycomb-exporter';
 import { describeHoneycombError } from '../exporters/honeycomb/describe-error';
 import { ReadableConsoleExporter } from '../exporters/console';
@@ -34,13 +35,20 @@ export interface ProviderParts {
  */
 export function createProvider(config: ResolvedConfig): ProviderParts {
   const processors: SpanProcessor[] = [];
-  const add = (name: string, exporter: SpanExporter, describe?: (e: unknown) => string): void => {
-    processors.push(new BackendBatchProcessor(name, new GuardedExporter(name, exporter, describe), config.batch));
+  // One loss reporter per backend: its queue, its guard and (X-Ray) its exporter count every lost span there.
+  const add = (loss: LossReporter, exporter: SpanExporter, options: GuardOptions = {}): void => {
+    const guarded = new GuardedExporter(loss.backend, exporter, { ...options, loss });
+    processors.push(new BackendBatchProcessor(loss.backend, guarded, config.batch, loss));
   };
 
-  if (config.honeycomb.enabled) add('honeycomb', new HoneycombExporter(config.honeycomb), describeHoneycombError);
-  if (config.xray.enabled) add('xray', new DaemonExporter(config.xray));
-  if (config.console) add('console', new ReadableConsoleExporter());
+  if (config.honeycomb.enabled) {
+    add(new LossReporter('honeycomb'), new HoneycombExporter(config.honeycomb), { describeError: describeHoneycombError });
+  }
+  if (config.xray.enabled) {
+    const loss = new LossReporter('xray');
+    add(loss, new DaemonExporter(config.xray, loss), { selfReporting: true });
+  }
+  if (config.console) add(new LossReporter('console'), new ReadableConsoleExporter());
 
   const counter = new EndCounter();
   processors.push(counter);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DiagLogger } from '@opentelemetry/api';
 import { parseDaemonAddress } from '../../src/config/daemon-address';
 import { DAEMON_HEADER } from '../../src/exporters/xray/pack/packer';
-import { RateLimitedLog } from '../../src/diag/rate-limited-log';
+import { LossReporter } from '../../src/diag/loss-reporter';
 import { UdpEmitter } from '../../src/exporters/xray/send/udp-emitter';
 import { startUdpSink, udp6Unsupported, type UdpSink } from '../helpers/udp-sink';
 
@@ -13,7 +13,7 @@ const sinks: UdpSink[] = [];
 const emitters: UdpEmitter[] = [];
 
 function emitterFor(address: string): UdpEmitter {
-  const emitter = new UdpEmitter(parseDaemonAddress(address).udp, new RateLimitedLog(logger));
+  const emitter = new UdpEmitter(parseDaemonAddress(address).udp, new LossReporter('xray', logger));
   emitters.push(emitter);
   return emitter;
 }

@@ -10,7 +10,9 @@ import { initTracing } from '../../src/init-tracing';
 import type { Tracing } from '../../src/handle';
 import { TEST_KEY } from '../helpers/backends';
 import type { OtlpSink } from '../helpers/otlp-sink';
-import { closedTcpPort, endSpans, FaultProxy, heapAfterGc, type CapturedLog, useFaultHarness } from './support';
+import {
+  closedTcpPort, endSpans, FaultProxy, heapAfterGc, lossLines, lostInLog, type CapturedLog, useFaultHarness,
+} from './support';
 
 /**
  * Short bounds everywhere so each fault plays out in well under a second or two. Spans wait for `forceFlush()` (long
@@ -30,8 +32,9 @@ function deliveriesPerSpan(sink: OtlpSink): Map<string, number> {
   return counts;
 }
 
+/** Lines that report spans lost by an export (not by the queue). */
 function failureLines(log: CapturedLog): string[] {
-  return log.matching(/honeycomb export failed/);
+  return lossLines(log, 'honeycomb').filter((line) => !line.includes('(QUEUE_FULL)'));
 }
 
 describe('Honeycomb answers with an error status', () => {
@@ -65,7 +68,7 @@ describe('Honeycomb answers with an error status', () => {
       expect(h.backends.honeycomb.requests.length).toBeLessThanOrEqual(attempts); // one batch of 50
 
       expect(failureLines(h.log)).toHaveLength(1); // once, not once per batch
-      expect(failureLines(h.log)[0]).toMatch(/\d+ spans dropped \(\d+ spans in \d+ batches so far\)/);
+      expect(failureLines(h.log)[0]).toMatch(/^WARN dualtrace honeycomb: 50 spans lost \(/);
       expect(failureLines(h.log)[0]).toMatch(says);
       if (status === 401 || status === 403) {
         expect(h.log.matching(/API key/)).toHaveLength(1);
@@ -81,6 +84,24 @@ describe('Honeycomb answers with an error status', () => {
       expect(h.unhandled.errors).toEqual([]);
     },
   );
+
+  it('should count every lost span and report recovery once, not once per success, while the endpoint flaps', async () => {
+    let request = 0;
+    h.backends.honeycomb.respond = () => (request++ % 2 === 0 ? 500 : 200);
+    const tracing = h.backends.init(FAST);
+    for (let round = 0; round < 12; round++) {
+      endSpans(10);
+      await tracing.forceFlush();
+    }
+    // Six failures and six recoveries within a few hundred ms: one loss line and one recovery line, the rest counted.
+    expect(failureLines(h.log)).toHaveLength(1);
+    expect(h.log.matching(/honeycomb export recovered/)).toHaveLength(1);
+    await tracing.shutdown(); // writes the counts the rate limit held back
+    expect(lostInLog(h.log, 'honeycomb', 'HTTP 500')).toBe(60);
+    expect(failureLines(h.log)).toHaveLength(2);
+    expect(h.log.matching(/honeycomb export recovered/)).toHaveLength(2);
+    expect(h.unhandled.errors).toEqual([]);
+  });
 
   // OpenTelemetry's OTLP exporter reports a retryable status (429/502/503/504) as an error without the HTTP status;
   // the Honeycomb exporter recovers it from Node's HTTP diagnostics channel so the log can name it.
@@ -168,11 +189,11 @@ describe('Honeycomb unreachable at the transport level', () => {
     await h.backends.honeycomb.waitFor((spans) => spans.some((s) => s.spanId === probe[0]));
     // Everything delivered fits in one queue plus the batches that were in flight: the rest was dropped.
     expect(h.backends.honeycomb.spans.length).toBeLessThanOrEqual(100 + 4 * 50 + 1);
-    // Named by backend, counted, and every drop reported by the time the flush returned.
-    const dropped = h.log.matching(/honeycomb: \d+ spans? dropped because its export queue was full/);
+    // Named by backend, counted, and every drop reported by the time shutdown returns.
+    await tracing.shutdown();
+    const dropped = lossLines(h.log, 'honeycomb', 'QUEUE_FULL');
     expect(dropped.length).toBeGreaterThanOrEqual(1);
-    const total = dropped.reduce((sum, line) => sum + Number(/honeycomb: (\d+) span/.exec(line)?.[1] ?? 0), 0);
-    expect(total).toBeGreaterThan(19_000);
+    expect(lostInLog(h.log, 'honeycomb', 'QUEUE_FULL')).toBeGreaterThan(19_000);
     expect(dropped.length).toBeLessThan(10); // counted, not logged once per span
     expect(h.log.matching(/Dropped \d+ spans because maxQueueSize/)).toEqual([]); // OTel's anonymous line is gone
     expect(h.unhandled.errors).toEqual([]);

@@ -45,6 +45,21 @@ export function captureDiag(level: DiagLogLevel = DiagLogLevel.ALL): CapturedLog
   };
 }
 
+const LOSS_LINE = /^WARN dualtrace (\w+): (\d+) (?:more )?spans? lost \((.+?)\)/;
+
+/** The loss lines of `backend` (`<backend>: N spans lost (CAUSE)…`), of one cause or of all. */
+export function lossLines(log: CapturedLog, backend: string, cause?: string): string[] {
+  return log.lines.filter((line) => {
+    const match = LOSS_LINE.exec(line);
+    return match !== null && match[1] === backend && (cause === undefined || match[3] === cause);
+  });
+}
+
+/** The spans those lines count, summed: what the log says was lost. */
+export function lostInLog(log: CapturedLog, backend: string, cause?: string): number {
+  return lossLines(log, backend, cause).reduce((sum, line) => sum + Number(LOSS_LINE.exec(line)![2]), 0);
+}
+
 function safeString(value: unknown): string {
   if (value instanceof Error) return `${value.name}: ${value.message} ${value.stack ?? ''} ${safeString({ ...value })}`;
   try {

@@ -11,7 +11,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { describe, expect, it } from 'vitest';
 import { XRayDaemonExporter } from '../../src/exporters/xray/xray-daemon-exporter';
 import { EXPECTED_HEADER } from '../helpers/udp-sink';
-import { endSpans, until, useFaultHarness } from './support';
+import { endSpans, lossLines, lostInLog, until, useFaultHarness } from './support';
 
 const FAST = {
   batch: { scheduledDelayMillis: 20, maxExportBatchSize: 50, exportTimeoutMillis: 5_000 },
@@ -40,19 +40,21 @@ async function listenUdp(port: number): Promise<{ socket: Socket; received: stri
 describe('no X-Ray daemon', () => {
   const h = useFaultHarness(DiagLogLevel.ALL);
 
-  it('should count ICMP refusals from a closed port as ECONNREFUSED, log them once, and keep Honeycomb delivering', async () => {
+  it('should count every one of 1,000 spans a refusing daemon loses, in one line, and keep Honeycomb delivering', async () => {
     const port = await closedUdpPort();
     const tracing = h.backends.init({ ...FAST, xray: { daemonAddress: `127.0.0.1:${port}` } });
-    for (let round = 0; round < 5; round++) {
-      endSpans(20);
+    for (let round = 0; round < 20; round++) {
+      endSpans(50);
       await tracing.forceFlush();
     }
-    await h.backends.honeycomb.waitFor((spans) => spans.length === 100);
-    await until(() => h.log.matching(/ECONNREFUSED/).length > 0);
-    // Linux reports the ICMP refusal on the connected socket's next send (or as a socket error): either way, one line.
-    const refusals = h.log.matching(/X-Ray: .*daemon at 127\.0\.0\.1:\d+.*ECONNREFUSED/);
-    expect(refusals).toHaveLength(1); // once, then rate-limited with a count
-    expect(h.log.matching(/X-Ray/)).toHaveLength(1);
+    await h.backends.honeycomb.waitFor((spans) => spans.length === 1_000);
+    // The connected socket hears the ICMP refusals as ECONNREFUSED: one line at once, the rest counted.
+    expect(lossLines(h.log, 'xray')).toHaveLength(1);
+    expect(lossLines(h.log, 'xray')[0]).toMatch(/xray: \d+ spans? lost \(ECONNREFUSED\): the daemon at 127\.0\.0\.1:\d+ refused them/);
+    await tracing.shutdown(); // writes what the rate limit held back
+    expect(lostInLog(h.log, 'xray', 'ECONNREFUSED')).toBe(1_000);
+    expect(lossLines(h.log, 'xray')).toHaveLength(2);
+    expect(h.log.matching(/xray export recovered/)).toEqual([]);
     expect(h.unhandled.errors).toEqual([]);
   });
 
@@ -69,6 +71,8 @@ describe('no X-Ray daemon', () => {
       await tracing.forceFlush();
       await until(() => later.every((id) => daemon.received.some((d) => d.includes(`"id":"${id}"`))));
       for (const datagram of daemon.received) expect(datagram.startsWith(`${EXPECTED_HEADER}\n`)).toBe(true);
+      // Said once, when a batch went out and no refusal came back for it.
+      await until(() => h.log.matching(/xray export recovered after losing 10 spans/).length === 1);
       expect(h.unhandled.errors).toEqual([]);
     } finally {
       await new Promise<void>((resolve) => daemon.socket.close(() => resolve()));
@@ -86,14 +90,20 @@ describe('no X-Ray daemon', () => {
     const memory = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
     for (let i = 0; i < 5; i++) provider.getTracer('t').startSpan(`s${i}`).end();
-    const result = await new Promise<ExportResult>((resolve) => exporter.export(memory.getFinishedSpans(), resolve));
-    expect(result.code).toBe(ExportResultCode.SUCCESS); // UDP is best effort: counted, not failed
+    for (let round = 0; round < 3; round++) {
+      const result = await new Promise<ExportResult>((resolve) => exporter.export(memory.getFinishedSpans(), resolve));
+      expect(result.code).toBe(ExportResultCode.SUCCESS); // UDP is best effort: counted, not failed
+    }
     const stats = exporter.getStats();
     expect(stats.datagramsSent).toBe(0);
-    expect(stats.datagramsFailed).toBe(5);
-    expect(Object.keys(stats.errors).some((code) => /ENOTFOUND|EAI_AGAIN/.test(code))).toBe(true);
-    expect(h.log.matching(/cannot resolve the daemon host xray-daemon\.invalid:2000/)).toHaveLength(1);
+    expect(stats.datagramsFailed).toBe(15);
+    const cause = Object.keys(stats.lost)[0]!;
+    expect(cause).toMatch(/ENOTFOUND|EAI_AGAIN/);
+    expect(stats.lost).toEqual({ [cause]: 15 });
+    expect(lossLines(h.log, 'xray')).toHaveLength(1); // one lookup per batch, one line
+    expect(lossLines(h.log, 'xray')[0]).toMatch(/cannot resolve the daemon host xray-daemon\.invalid:2000/);
     await exporter.shutdown();
+    expect(lostInLog(h.log, 'xray', cause)).toBe(15);
     await provider.shutdown();
     expect(h.unhandled.errors).toEqual([]);
   });

@@ -1,10 +1,12 @@
-import { context, diag } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { resolveXRayExporterOptions, type XRayExporterConfig } from '../../config/xray';
 import type { XRayDaemonExporterOptions } from '../../config/types';
+import { logger } from '../../diag/logger';
+import { LossReporter } from '../../diag/loss-reporter';
 import { RateLimitedLog } from '../../diag/rate-limited-log';
-import { packDocuments } from './pack/packer';
+import { packDocuments, type PackResult } from './pack/packer';
 import { UdpEmitter } from './send/udp-emitter';
 import { createSegmentTranslator, type SegmentDocument } from './translate';
 
@@ -37,8 +39,10 @@ export interface XRayDaemonExporterStats {
    * refused by ICMP (which the kernel had accepted, so they are in `datagramsSent` too).
    */
   datagramsFailed: number;
-  /** Failure counts by code (`ECONNREFUSED`, `EMSGSIZE`, `ENOTFOUND`, `QUEUE_FULL`, `CLOSED`, …). */
+  /** Failure counts by code (`ECONNREFUSED`, `EMSGSIZE`, `ENOTFOUND`, `QUEUE_FULL`, `CLOSED`, …), in datagrams. */
   errors: Record<string, number>;
+  /** Spans lost, by cause (the same codes, plus `TOO_LARGE` and `UNTRANSLATABLE`): what the log lines count. */
+  lost: Record<string, number>;
 }
 
 /**
@@ -48,16 +52,22 @@ export interface XRayDaemonExporterStats {
 export class DaemonExporter implements SpanExporter {
   private readonly translate: (span: ReadableSpan) => SegmentDocument | undefined;
   private readonly emitter: UdpEmitter;
-  private readonly log = new RateLimitedLog(diag.createComponentLogger({ namespace: 'dualtrace' }));
+  private readonly log = new RateLimitedLog(logger());
+  private readonly loss: LossReporter;
+  /** A reporter made here (not shared with a processor) is flushed here at shutdown. */
+  private readonly ownsLoss: boolean;
   private readonly maxDocumentBytes: number;
   private readonly counts = { spans: 0, untranslatable: 0, nested: 0, truncated: 0, dropped: 0 };
   private shutdownPromise: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(config: XRayExporterConfig) {
+  /** @param loss the backend's loss reporter (shared with its processor); one of its own when omitted */
+  constructor(config: XRayExporterConfig, loss?: LossReporter) {
     this.maxDocumentBytes = config.maxDocumentBytes;
     this.translate = createSegmentTranslator(config);
-    this.emitter = new UdpEmitter(config.daemonAddress.udp, this.log);
+    this.ownsLoss = loss === undefined;
+    this.loss = loss ?? new LossReporter('xray');
+    this.emitter = new UdpEmitter(config.daemonAddress.udp, this.loss);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -103,7 +113,11 @@ export class DaemonExporter implements SpanExporter {
 
   /** Flushes, then closes the socket. Safe to call more than once; later exports return FAILED. */
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= Promise.allSettled([...this.inFlight]).then(() => this.emitter.close());
+    this.shutdownPromise ??= Promise.allSettled([...this.inFlight])
+      .then(() => this.emitter.close())
+      .then(() => {
+        if (this.ownsLoss) this.loss.flush();
+      });
     return this.shutdownPromise;
   }
 
@@ -111,7 +125,7 @@ export class DaemonExporter implements SpanExporter {
   getStats(): XRayDaemonExporterStats {
     const udp = this.emitter.stats;
     return { ...this.counts, datagramsSent: udp.datagramsSent, bytesSent: udp.bytesSent,
-      datagramsFailed: udp.datagramsFailed, errors: { ...udp.errors } };
+      datagramsFailed: udp.datagramsFailed, errors: { ...udp.errors }, lost: this.loss.totals() };
   }
 
   /**
@@ -138,27 +152,34 @@ export class DaemonExporter implements SpanExporter {
       if (slice.length === 0) slice = group;
       else for (const doc of group) slice.push(doc);
       if (slice.length < SLICE_SPANS) continue;
-      sends.push(this.emitter.send(this.pack(slice)));
+      sends.push(this.send(this.pack(slice)));
       slice = [];
       await yieldToEventLoop();
     }
-    if (slice.length > 0) sends.push(this.emitter.send(this.pack(slice)));
+    if (slice.length > 0) sends.push(this.send(this.pack(slice)));
     await Promise.all(sends);
+  }
+
+  private send(packed: PackResult): Promise<unknown> {
+    return this.emitter.send(packed.payloads, packed.spans);
   }
 
   private translateOne(span: ReadableSpan): SegmentDocument | undefined {
     try {
       const doc = this.translate(span);
-      if (!doc) this.counts.untranslatable++;
+      if (!doc) {
+        this.counts.untranslatable++;
+        this.loss.lost('UNTRANSLATABLE', 1, 'a span without a valid trace or span id was skipped.', false);
+      }
       return doc;
     } catch (err) {
       this.counts.untranslatable++;
-      this.log.warn('translate', `X-Ray: a span could not be translated and was skipped: ${String(err)}`);
+      this.loss.lost('UNTRANSLATABLE', 1, `a span could not be translated and was skipped: ${String(err)}`, false);
       return undefined;
     }
   }
 
-  private pack(docs: readonly SegmentDocument[]): readonly string[] {
+  private pack(docs: readonly SegmentDocument[]): PackResult {
     const packed = packDocuments(docs, this.maxDocumentBytes);
     this.counts.nested += packed.nested;
     this.counts.truncated += packed.truncated;
@@ -168,10 +189,10 @@ export class DaemonExporter implements SpanExporter {
         `(${this.counts.truncated} in total); see metadata.dualtrace.truncated.`);
     }
     if (packed.dropped > 0) {
-      this.log.warn('dropped', `X-Ray: dropped ${packed.dropped} documents that did not fit ${this.maxDocumentBytes} ` +
-        `bytes even as a skeleton (${this.counts.dropped} in total).`);
+      this.loss.lost('TOO_LARGE', packed.dropped, `documents did not fit xray.maxDocumentBytes (${this.maxDocumentBytes}) ` +
+        'even as a skeleton (name, ids, times).', false);
     }
-    return packed.payloads;
+    return packed;
   }
 }
 

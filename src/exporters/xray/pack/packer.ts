@@ -15,7 +15,7 @@
  */
 import { DEFAULT_MAX_DOCUMENT_BYTES } from '../../../config/xray';
 import type { PackableDocument } from './document';
-import { DAEMON_HEADER, type PackCounters, type PackEntry } from './types';
+import { DAEMON_HEADER, type PackCounters, type PackEntry, type PackOutput } from './types';
 import { DocumentEdits } from './serialise';
 import { packTreeSplit } from './split';
 
@@ -35,6 +35,8 @@ export interface PackStats {
 export interface PackResult extends PackStats {
   /** One entry per datagram: the header line plus one document. Each is ≤ the limit in UTF-8 bytes. */
   readonly payloads: readonly string[];
+  /** How many documents (spans) each payload carries: 1, or more for a segment with nested subsegments. */
+  readonly spans: readonly number[];
 }
 
 interface Entry extends PackEntry {
@@ -53,12 +55,12 @@ export function packDocuments(
   maxDocumentBytes = DEFAULT_MAX_DOCUMENT_BYTES,
 ): PackResult {
   const counters: PackCounters = { nested: 0, truncated: 0, dropped: 0 };
-  const payloads: string[] = [];
+  const out: PackOutput = { payloads: [], spans: [] };
   // No subsegment in the batch (one span per export, or a batch of lone SERVER spans): every document is a root,
   // so skip the entries, the id map and the tree walk (measured on batches of lone SERVER spans).
   if (!docs.some(isSubsegment)) {
-    for (const doc of docs) packAlone(doc, maxDocumentBytes, payloads, counters);
-    return result(payloads, docs.length, counters);
+    for (const doc of docs) packAlone(doc, maxDocumentBytes, out, counters);
+    return result(out, docs.length, counters);
   }
   const entries: Entry[] = docs.map((doc) => ({ doc, children: [], reached: false }));
   const byId = new Map<string, Entry>();
@@ -71,27 +73,30 @@ export function packDocuments(
     if (parent && parent !== entry && parent.doc.trace_id === doc.trace_id) parent.children.push(entry);
     else roots.push(entry);
   }
-  for (const root of roots) packRoot(root, maxDocumentBytes, payloads, counters);
+  for (const root of roots) packRoot(root, maxDocumentBytes, out, counters);
   // Only a parent_id cycle (corrupt input) leaves entries unreached; they still go out, alone.
   for (const entry of entries) {
-    if (!entry.reached) packRoot({ doc: entry.doc, children: [], reached: false }, maxDocumentBytes, payloads, counters);
+    if (!entry.reached) packRoot({ doc: entry.doc, children: [], reached: false }, maxDocumentBytes, out, counters);
   }
-  return result(payloads, docs.length, counters);
+  return result(out, docs.length, counters);
 }
 
 function isSubsegment(doc: PackableDocument): boolean {
   return doc.type === 'subsegment';
 }
 
-function result(payloads: string[], documents: number, counters: PackCounters): PackResult {
-  return { payloads, documents, nested: counters.nested, truncated: counters.truncated, dropped: counters.dropped };
+function result(out: PackOutput, documents: number, counters: PackCounters): PackResult {
+  const { payloads, spans } = out;
+  return { payloads, spans, documents, nested: counters.nested, truncated: counters.truncated, dropped: counters.dropped };
 }
 
 /** One document with nothing of its batch nested in it. */
-function packAlone(doc: PackableDocument, max: number, payloads: string[], counters: PackCounters): void {
+function packAlone(doc: PackableDocument, max: number, out: PackOutput, counters: PackCounters): void {
   const payload = DAEMON_HEADER + JSON.stringify(doc);
-  if (fits(payload, max)) payloads.push(payload);
-  else packTreeSplit({ doc, children: [] }, max, payloads, counters);
+  if (fits(payload, max)) {
+    out.payloads.push(payload);
+    out.spans.push(1);
+  } else packTreeSplit({ doc, children: [] }, max, out, counters);
 }
 
 /** UTF-8 is at most 3 bytes per UTF-16 unit: below a third of the limit no exact count is needed. */
@@ -99,18 +104,20 @@ function fits(payload: string, max: number): boolean {
   return payload.length * 3 <= max || Buffer.byteLength(payload) <= max;
 }
 
-function packRoot(root: Entry, max: number, payloads: string[], counters: PackCounters): void {
+function packRoot(root: Entry, max: number, out: PackOutput, counters: PackCounters): void {
   markReached(root);
-  if (root.children.length === 0) return packAlone(root.doc, max, payloads, counters);
+  if (root.children.length === 0) return packAlone(root.doc, max, out, counters);
   if (root.doc.type !== 'subsegment') {
     const payload = DAEMON_HEADER + serialiseNested(root);
     if (fits(payload, max)) {
-      payloads.push(payload);
-      counters.nested += countDescendants(root);
+      const nested = countDescendants(root);
+      out.payloads.push(payload);
+      out.spans.push(1 + nested);
+      counters.nested += nested;
       return;
     }
   }
-  packTreeSplit(root, max, payloads, counters);
+  packTreeSplit(root, max, out, counters);
 }
 
 /** JSON of a segment with its batch descendants nested under `subsegments`, their linking fields stripped. */

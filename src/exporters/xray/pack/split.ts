@@ -6,7 +6,7 @@
  * does not fit.
  */
 import type { PackableDocument } from './document';
-import { DAEMON_HEADER, type PackEntry, type PackCounters } from './types';
+import { DAEMON_HEADER, type PackEntry, type PackCounters, type PackOutput } from './types';
 import { serialiseBody } from './serialise';
 import { shrinkDocument } from './shrink';
 
@@ -23,29 +23,29 @@ interface Node {
 }
 
 /** Packs the tree under `root` (a segment, or a subsegment whose parent is not in the batch). */
-export function packTreeSplit(root: PackEntry, max: number, payloads: string[], counters: PackCounters): void {
-  const node = toNode(root, max, payloads, counters);
+export function packTreeSplit(root: PackEntry, max: number, out: PackOutput, counters: PackCounters): void {
+  const node = toNode(root, max, out, counters);
   if (!node) return;
-  if (node.doc.type === 'subsegment') emitIndependentTree(node, payloads);
-  else emitSegment(node, max, payloads, counters);
+  if (node.doc.type === 'subsegment') emitIndependentTree(node, out);
+  else emitSegment(node, max, out, counters);
 }
 
 /** Serialises a tree; under a dropped document, descendants go out independently (they keep their parent_id). */
-function toNode(entry: PackEntry, max: number, payloads: string[], counters: PackCounters): Node | undefined {
+function toNode(entry: PackEntry, max: number, out: PackOutput, counters: PackCounters): Node | undefined {
   const node = makeNode(entry.doc, max, counters);
   if (!node) {
     for (const child of entry.children) {
-      const orphan = toNode(child, max, payloads, counters);
-      if (orphan) emitIndependentTree(orphan, payloads);
+      const orphan = toNode(child, max, out, counters);
+      if (orphan) emitIndependentTree(orphan, out);
     }
     return undefined;
   }
   // A document that already carries `subsegments` (the translator never does) keeps them; batch children go alone.
   const canNest = (entry.doc.subsegments?.length ?? 0) === 0;
   for (const child of entry.children) {
-    const childNode = toNode(child, max, payloads, counters);
+    const childNode = toNode(child, max, out, counters);
     if (childNode && canNest) node.children.push(childNode);
-    else if (childNode) emitIndependentTree(childNode, payloads);
+    else if (childNode) emitIndependentTree(childNode, out);
   }
   return node;
 }
@@ -115,28 +115,32 @@ function nestedJson(node: Node): string {
 }
 
 /** A segment plus as many whole child subtrees as fit; the rest become independent subsegments. */
-function emitSegment(root: Node, max: number, payloads: string[], counters: PackCounters): void {
+function emitSegment(root: Node, max: number, out: PackOutput, counters: PackCounters): void {
   const links = linkFields(root.doc);
   let used = HEADER_BYTES + root.bodyBytes + Buffer.byteLength(links) + 1;
   let list = '';
+  let nested = 0;
   for (const child of root.children) {
     const cost = treeBytes(child) + (list === '' ? SUBSEGMENTS_OPEN_BYTES : 1);
     if (used + cost <= max) {
       used += cost;
       list += (list === '' ? '' : ',') + nestedJson(child);
-      counters.nested += countTree(child);
+      nested += countTree(child);
     } else {
-      emitIndependentTree(child, payloads);
+      emitIndependentTree(child, out);
     }
   }
   const fields = list === '' ? links : `${links},${SUBSEGMENTS_OPEN}${list}]`;
-  payloads.push(DAEMON_HEADER + withFields(root.body, fields));
+  out.payloads.push(DAEMON_HEADER + withFields(root.body, fields));
+  out.spans.push(1 + nested);
+  counters.nested += nested;
 }
 
 /** Every node of the subtree as its own independent subsegment (each was checked to fit alone in makeNode). */
-function emitIndependentTree(node: Node, payloads: string[]): void {
-  payloads.push(DAEMON_HEADER + withFields(node.body, linkFields(node.doc)));
-  for (const child of node.children) emitIndependentTree(child, payloads);
+function emitIndependentTree(node: Node, out: PackOutput): void {
+  out.payloads.push(DAEMON_HEADER + withFields(node.body, linkFields(node.doc)));
+  out.spans.push(1);
+  for (const child of node.children) emitIndependentTree(child, out);
 }
 
 function countTree(node: Node): number {

@@ -9,6 +9,12 @@ export interface PackEntry {
   readonly children: PackEntry[];
 }
 
+/** Where packing writes: one payload per datagram, and how many spans (documents) each carries. */
+export interface PackOutput {
+  readonly payloads: string[];
+  readonly spans: number[];
+}
+
 /** What packing one batch counted; see PackStats in packer.ts. */
 export interface PackCounters {
   nested: number;
