@@ -79,7 +79,7 @@ function createHandle(config: ResolvedConfig, parts: ProviderParts, owns: Owners
     flushedAt = parts.endedSpans();
     // Each backend's processor exports what is queued, waits for the batch in flight and flushes its exporter, so
     // "flushed" means delivered (what the Lambda wrapper relies on before a freeze), or the bound was hit.
-    return settleWithin(parts.provider.forceFlush(), config.shutdownTimeoutMillis, 'flush');
+    return settleWithin(parts.forceFlush(), config.shutdownTimeoutMillis, 'flush', parts.unrefExports);
   };
   let shutdownPromise: Promise<void> | undefined;
   let removeExitHooks: (() => void) | undefined;
@@ -87,7 +87,9 @@ function createHandle(config: ResolvedConfig, parts: ProviderParts, owns: Owners
     shutdownPromise ??= (async () => {
       removeExitHooks?.();
       disableOutgoingInstrumentation();
-      await settleWithin(parts.provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown');
+      await settleWithin(parts.provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown', () =>
+        parts.abandonExports(`abandoned at shutdown: not delivered within shutdownTimeoutMillis (${config.shutdownTimeoutMillis} ms)`),
+      );
       if (getTracing() === handle) {
         setTracing(undefined);
         if (owns.trace) trace.disable();

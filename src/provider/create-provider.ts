@@ -10,7 +10,7 @@ import {
 import type { ResolvedConfig } from '../config/types';
 import { LossReporter } from '../diag/loss-reporter';
 import { GuardedExporter, type GuardOptions } from '../exporters/guarded-exporter';
-import { HoneycombExporter } from '../exporters/honeycomb/honeycomb-exporter';
+import { createHoneycombExporter } from '../exporters/honeycomb/honeycomb-exporter';
 import { describeHoneycombError } from '../exporters/honeycomb/describe-error';
 import { ReadableConsoleExporter } from '../exporters/console';
 import { DaemonExporter } from '../exporters/xray';
@@ -26,6 +26,21 @@ export interface ProviderParts {
   readonly contextManager: AsyncLocalStorageContextManager;
   /** Spans ended so far (cheap counter used to decide whether `beforeExit` has anything to flush). */
   endedSpans(): number;
+  /**
+   * Flushes every backend's queue. The provider's own `forceFlush()` arms a ref'd 30 s timer per processor, which
+   * would hold an exiting process that long; this one leaves the bound to the caller.
+   */
+  forceFlush(): Promise<void>;
+  /** At a flush's bound: requests still under way may finish, but no longer keep the process alive. */
+  unrefExports(): void;
+  /** At shutdown's bound: requests still under way end now (their spans are counted as lost). */
+  abandonExports(reason: string): void;
+}
+
+/** An exporter with requests that can outlive a bound (the OTLP ones; the X-Ray daemon's UDP socket never holds). */
+interface HoldsRequests {
+  unrefInFlight(): void;
+  abandon(reason: string): void;
 }
 
 /**
@@ -41,8 +56,13 @@ export function createProvider(config: ResolvedConfig): ProviderParts {
     processors.push(new BackendBatchProcessor(loss.backend, guarded, config.batch, loss));
   };
 
+  const holding: HoldsRequests[] = [];
   if (config.honeycomb.enabled) {
-    add(new LossReporter('honeycomb'), new HoneycombExporter(config.honeycomb), { describeError: describeHoneycombError });
+    // The OTLP exporter reports its own deliveries and losses: one batch can lose only the span a 413 refused alone.
+    const loss = new LossReporter('honeycomb');
+    const honeycomb = createHoneycombExporter(config.honeycomb, loss);
+    holding.push(honeycomb);
+    add(loss, honeycomb, { describeError: describeHoneycombError, selfReporting: true });
   }
   if (config.xray.enabled) {
     const loss = new LossReporter('xray');
@@ -58,12 +78,19 @@ export function createProvider(config: ResolvedConfig): ProviderParts {
     sampler: new DualtraceSampler(config.sampler),
     idGenerator: new DualtraceIdGenerator(),
     spanProcessors: processors,
+    // Bounds `provider.forceFlush()` called by the app itself (its timer is ref'd) as the handle's flush is bounded.
+    forceFlushTimeoutMillis: config.shutdownTimeoutMillis,
   });
   return {
     provider,
     propagator: new DualtracePropagator(),
     contextManager: new AsyncLocalStorageContextManager(),
     endedSpans: () => counter.ended,
+    forceFlush: async () => {
+      await Promise.all(processors.map((processor) => processor.forceFlush()));
+    },
+    unrefExports: () => holding.forEach((exporter) => exporter.unrefInFlight()),
+    abandonExports: (reason) => holding.forEach((exporter) => exporter.abandon(reason)),
   };
 }
 

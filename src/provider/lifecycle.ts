@@ -3,13 +3,19 @@ import { logger } from '../diag/logger';
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
- * Resolves when `promise` settles or after `ms`, whichever comes first; never rejects. The timer is unref'd, so a
- * hanging backend can delay exit by at most `ms` and never keeps the process alive on its own.
+ * Resolves when `promise` settles or after `ms`, whichever comes first; never rejects. The timer is unref'd, so it
+ * never keeps the process alive on its own; `atBound` runs when the bound is hit, to let go of what is still in flight
+ * (requests hold the process while they run, so an exit-time flush can deliver, but not past the bound).
  */
-export function settleWithin(promise: Promise<unknown>, ms: number, what: string): Promise<void> {
+export function settleWithin(promise: Promise<unknown>, ms: number, what: string, atBound?: () => void): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       logger().warn(`${what} did not finish within ${ms} ms; going on without it.`);
+      try {
+        atBound?.();
+      } catch {
+        // Letting go must not turn into a failure of the flush itself.
+      }
       resolve();
     }, ms);
     timer.unref();

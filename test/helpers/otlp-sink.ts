@@ -7,7 +7,17 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   spans: ReceivedSpan[];
+  /** Body bytes as sent (before gunzip). */
+  bytes: number;
+  /** The body after gunzip: the encoded ExportTraceServiceRequest. */
+  body: Buffer;
 }
+
+/**
+ * How the sink answers a request: a status (and headers, and a body), `'hang'` (never), or `'trickle'`: 200 with its
+ * headers at once, then one byte of body every 200 ms, never finishing (a peer that keeps the connection busy).
+ */
+export type SinkAnswer = number | 'hang' | 'trickle' | { status: number; headers?: Record<string, string>; body?: Buffer | string };
 
 /**
  * A real OTLP/HTTP receiver on 127.0.0.1 (port 0). It decodes protobuf (and JSON) trace requests for real, records the
@@ -15,8 +25,10 @@ export interface ReceivedRequest {
  */
 export class OtlpSink {
   readonly requests: ReceivedRequest[] = [];
-  /** Overrides the answer: return a status (and optional headers), or 'hang' to never answer. */
-  respond: (req: ReceivedRequest) => number | 'hang' | { status: number; headers?: Record<string, string> } = () => 200;
+  /** Overrides the answer: return a status (and optional headers and body), 'hang' or 'trickle' (see SinkAnswer). */
+  respond: (req: ReceivedRequest) => SinkAnswer = () => 200;
+  /** Trickled answers whose connection is still open. */
+  trickling = 0;
   private server: Server | undefined;
   private readonly waiters = new Set<() => void>();
 
@@ -32,8 +44,8 @@ export class OtlpSink {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        let body = Buffer.concat(chunks);
-        if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+        const raw = Buffer.concat(chunks);
+        const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
         let spans: ReceivedSpan[] = [];
         try {
           spans = decodeTraceRequest(body); // dualtrace sends OTLP protobuf; anything else fails to decode → 400.
@@ -41,13 +53,23 @@ export class OtlpSink {
           res.writeHead(400).end(String(error));
           return;
         }
-        const record: ReceivedRequest = { path: req.url ?? '', headers: req.headers, spans };
+        const record: ReceivedRequest = { path: req.url ?? '', headers: req.headers, spans, bytes: raw.length, body };
         this.requests.push(record);
         for (const wake of this.waiters) wake();
         const answer = this.respond(record);
         if (answer === 'hang') return;
-        const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
-        res.writeHead(status, { 'content-type': 'application/x-protobuf', ...headers }).end();
+        if (answer === 'trickle') {
+          this.trickling++;
+          res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': '1000000' });
+          const drip = setInterval(() => res.write('\n'), 200);
+          res.on('close', () => {
+            clearInterval(drip);
+            this.trickling--;
+          });
+          return;
+        }
+        const { status, headers, body: answerBody } = typeof answer === 'number' ? { status: answer, headers: {}, body: undefined } : answer;
+        res.writeHead(status, { 'content-type': 'application/x-protobuf', ...headers }).end(answerBody);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

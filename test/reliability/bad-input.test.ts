@@ -166,8 +166,8 @@ describe('circular and wrong-typed input to the helpers', () => {
     expect(unhandled.errors).toEqual([]);
   });
 
-  // A link without a span context (here a circular object, as untyped JS can pass) would make OpenTelemetry's OTLP
-  // serializer throw for the whole batch. withSpan() leaves such links out; for spans started elsewhere the guarded
+  // A link without a span context (here a circular object, as untyped JS can pass) makes the OTLP encoder throw for
+  // the whole batch. withSpan() leaves such links out; for spans started elsewhere the guarded
   // exporter retries the batch without the malformed span, so Honeycomb loses only that span.
   it('should keep exporting the rest of the batch when withSpan() gets a link that is not a link', async () => {
     const tracing = backends.init(FAST);

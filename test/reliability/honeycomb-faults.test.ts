@@ -11,7 +11,7 @@ import type { Tracing } from '../../src/handle';
 import { TEST_KEY } from '../helpers/backends';
 import type { OtlpSink } from '../helpers/otlp-sink';
 import {
-  closedTcpPort, endSpans, FaultProxy, heapAfterGc, lossLines, lostInLog, type CapturedLog, useFaultHarness,
+  closedTcpPort, endSpans, FaultProxy, heapAfterGc, lossLines, lostInLog, type CapturedLog, until, useFaultHarness,
 } from './support';
 
 /**
@@ -40,7 +40,7 @@ function failureLines(log: CapturedLog): string[] {
 describe('Honeycomb answers with an error status', () => {
   const h = useFaultHarness(DiagLogLevel.ALL);
 
-  // OpenTelemetry's OTLP exporter retries 429/502/503/504 (at most 5 times, backoff from 1 s, never past
+  // The OTLP transport retries 429/502/503/504 (at most 5 times, backoff from about 1 s, never past
   // honeycomb.timeoutMillis = 1.5 s here): at most 2 attempts per batch. Everything else is not retried.
   const cases: { status: number; headers: Record<string, string>; attempts: number; says: RegExp }[] = [
     { status: 500, headers: {}, attempts: 1, says: /HTTP 500/ },
@@ -103,8 +103,7 @@ describe('Honeycomb answers with an error status', () => {
     expect(h.unhandled.errors).toEqual([]);
   });
 
-  // OpenTelemetry's OTLP exporter reports a retryable status (429/502/503/504) as an error without the HTTP status;
-  // the Honeycomb exporter recovers it from Node's HTTP diagnostics channel so the log can name it.
+  // A retryable status whose retries ran out is reported with the status, so the log can say what it means.
   it('should say in the log that Honeycomb is rate-limiting when it answers 429', async () => {
     h.backends.honeycomb.respond = () => ({ status: 429, headers: { 'retry-after': '120' } });
     const tracing = h.backends.init(FAST);
@@ -196,6 +195,35 @@ describe('Honeycomb unreachable at the transport level', () => {
     expect(lostInLog(h.log, 'honeycomb', 'QUEUE_FULL')).toBeGreaterThan(19_000);
     expect(dropped.length).toBeLessThan(10); // counted, not logged once per span
     expect(h.log.matching(/Dropped \d+ spans because maxQueueSize/)).toEqual([]); // OTel's anonymous line is gone
+    expect(h.unhandled.errors).toEqual([]);
+  });
+});
+
+describe('Honeycomb trickles its answer', () => {
+  const h = useFaultHarness(DiagLogLevel.ALL);
+
+  // Headers at once, then one byte every 200 ms: the socket is never idle, so a timeout on idleness never fires. Each
+  // export has a deadline for the whole request instead; at it the request is destroyed and its slot freed.
+  it('should end each trickled request at honeycomb.timeoutMillis, never run out of export slots, and recover', async () => {
+    h.backends.honeycomb.respond = () => 'trickle';
+    const tracing = h.backends.init({
+      ...FAST,
+      honeycomb: { timeoutMillis: 300 },
+      // Full batches go at once, and the queue moves on after 100 ms: more exports start than the 4 slots allow at once.
+      batch: { maxExportBatchSize: 10, scheduledDelayMillis: 60_000, exportTimeoutMillis: 100 },
+    });
+    endSpans(80);
+    await until(() => h.backends.honeycomb.requests.length >= 6);
+    await until(() => h.backends.honeycomb.trickling === 0); // every trickled request was ended, none left holding a slot
+    await h.backends.xray.waitFor(80);
+    expect(failureLines(h.log).length).toBeGreaterThanOrEqual(1);
+    expect(failureLines(h.log)[0]).toMatch(/ETIMEDOUT: timed out: no complete answer within 300 ms/);
+
+    h.backends.honeycomb.respond = () => 200;
+    const later = endSpans(5, 'after recovery');
+    await tracing.forceFlush();
+    await h.backends.honeycomb.waitFor((spans) => later.every((id) => spans.some((s) => s.spanId === id)));
+    expect(h.log.matching(/honeycomb export recovered/)).toHaveLength(1);
     expect(h.unhandled.errors).toEqual([]);
   });
 });

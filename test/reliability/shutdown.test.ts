@@ -129,3 +129,30 @@ describe('SIGTERM under load (built package, child process)', () => {
     expect(result.stderr).not.toContain(TEST_KEY);
   });
 });
+
+describe('exit while Honeycomb hangs or trickles (built package, child process)', () => {
+  const backends = useBackends();
+
+  // The exit-time flush holds the process while its request runs, so that it can deliver; at shutdownTimeoutMillis it
+  // lets go (the flush) or ends the request (shutdown), whatever the peer does. The export's own deadline (60 s here)
+  // plays no part. The child is killed, and the test fails, if it is still alive 5 s after it started.
+  it.each([
+    { answer: 'trickle', mode: 'natural' },
+    { answer: 'trickle', mode: 'shutdown' },
+    { answer: 'hang', mode: 'natural' },
+    { answer: 'hang', mode: 'shutdown' },
+  ] as const)('should exit within shutdownTimeoutMillis when Honeycomb answers with $answer and the script ends by $mode', async ({ answer, mode }) => {
+    backends.honeycomb.respond = () => answer;
+    const result = await runFixture(
+      'slow-backend-exit-app.mjs',
+      { TEST_ENDPOINT: backends.honeycomb.url, TEST_DAEMON: backends.xray.daemonAddress, MODE: mode, DUALTRACE_SHUTDOWN_TIMEOUT: '500' },
+      { timeoutMs: 5_000 },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('done');
+    expect(result.stderr).toMatch(/dualtrace (flush|shutdown) did not finish within 500 ms/);
+    expect(result.stderr).not.toContain(TEST_KEY);
+    expect(backends.honeycomb.requests.length).toBeGreaterThan(0); // it was tried
+    await backends.xray.waitFor(20); // and X-Ray, which answered, got everything
+  });
+});

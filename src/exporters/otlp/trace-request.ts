@@ -61,6 +61,16 @@ export class TraceRequestEncoder {
     return out;
   }
 
+  /** The bytes `span` takes in a request (as one `ScopeSpans.spans` element, tag and length included). */
+  measureSpan(span: ReadableSpan): number {
+    const w = this.w;
+    w.reset();
+    writeSpan(w, span);
+    const size = w.pos;
+    w.reset();
+    return size;
+  }
+
   /** ResourceSpans.resource: attributes = 1, then dropped_attributes_count = 2, which OpenTelemetry always writes as 0. */
   private writeResource(resource: Resource): void {
     const w = this.w;

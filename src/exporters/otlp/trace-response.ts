@@ -1,9 +1,8 @@
 /**
- * Decodes the `ExportTraceServiceResponse` a collector answers with, for the one thing OpenTelemetry's export delegate
- * uses it for: logging a partial success (`rejected_spans`, `error_message`). Written here rather than imported from
- * `@opentelemetry/otlp-transformer`, so that dualtrace never loads the transformer (it is still installed, as a
- * dependency of `@opentelemetry/otlp-exporter-base`).
- * A malformed body throws; the delegate catches that, logs it, and still counts the export as a success.
+ * Decodes the `ExportTraceServiceResponse` an OTLP endpoint answers with, for the one thing the exporter uses it for:
+ * a partial success (`rejected_spans`, `error_message`), which counts those spans as lost. Written here rather than
+ * imported from `@opentelemetry/otlp-transformer`, so that dualtrace needs no transformer at run time.
+ * A malformed body throws; the exporter then treats the answer as a plain success.
  */
 
 export interface TracePartialSuccess {
