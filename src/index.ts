@@ -21,6 +21,7 @@ export type {
   XRayOptions,
   XRayDaemonExporterOptions,
   BatchOptions,
+  SpanLimitOptions,
   DaemonAddress,
   DaemonEndpoint,
   OutgoingInstrumentationOptions,

@@ -26,7 +26,7 @@ const PUBLIC: Record<string, { source: string; values: string[]; types: string[]
     types: [
       'AnnotationValue', 'BatchOptions', 'DaemonAddress', 'DaemonEndpoint', 'DualtraceOptions', 'HoneycombOptions',
       'LogLevel', 'OutgoingInstrumentationOptions', 'ResolvedConfig', 'ResolvedHoneycomb', 'ResolvedXRay',
-      'SamplerConfig', 'TraceLinks', 'TraceLinksOptions', 'Tracing', 'XRayDaemonExporterOptions',
+      'SamplerConfig', 'SpanLimitOptions', 'TraceLinks', 'TraceLinksOptions', 'Tracing', 'XRayDaemonExporterOptions',
       'XRayDaemonExporterStats', 'XRayOptions',
     ],
   },

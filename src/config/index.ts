@@ -1,5 +1,6 @@
 export { resolveConfig, UNKNOWN_SERVICE_NAME, DEFAULT_BATCH, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS } from './resolve-config';
 export { redactConfig, redactSecret } from './redact';
+export { DEFAULT_SPAN_LIMITS } from './span-limits';
 export { honeycombKeyKind, DEFAULT_HONEYCOMB_ENDPOINT } from './honeycomb';
 export { DEV_DAEMON_ADDRESS, DEV_HOST, DEV_OTLP_ENDPOINT, DEV_OTLP_PORT, DEV_UI_PORT, DEV_XRAY_PORT } from './dev';
 export { parseDaemonAddress, formatEndpoint, DEFAULT_DAEMON_ADDRESS } from './daemon-address';
@@ -11,6 +12,7 @@ export type {
   XRayOptions,
   XRayDaemonExporterOptions,
   BatchOptions,
+  SpanLimitOptions,
   ResolvedConfig,
   ResolvedHoneycomb,
   ResolvedXRay,

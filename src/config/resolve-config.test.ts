@@ -191,3 +191,28 @@ describe('honeycomb.timeoutMillis', () => {
     expect(resolveConfig({ honeycomb: { timeoutMillis: 2500 } }, {}).honeycomb.timeoutMillis).toBe(2500);
   });
 });
+
+describe('spanLimits', () => {
+  it('should default to limits that fit Honeycomb (16,384 characters, 128 attributes)', () => {
+    expect(resolveConfig({}, {}).spanLimits).toEqual({ attributeValueLengthLimit: 16_384, attributeCountLimit: 128 });
+  });
+
+  it('should read the general variables, let the span-specific ones win, and let options win over both', () => {
+    const general = { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '500', OTEL_ATTRIBUTE_COUNT_LIMIT: '20' };
+    expect(resolveConfig({}, general).spanLimits).toEqual({ attributeValueLengthLimit: 500, attributeCountLimit: 20 });
+    const specific = { ...general, OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '300', OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '10' };
+    expect(resolveConfig({}, specific).spanLimits).toEqual({ attributeValueLengthLimit: 300, attributeCountLimit: 10 });
+    expect(resolveConfig({ spanLimits: { attributeValueLengthLimit: 64 } }, specific).spanLimits).toEqual({ attributeValueLengthLimit: 64, attributeCountLimit: 10 });
+  });
+
+  it('should ignore an unusable variable with a warning and fall back to the next source', () => {
+    const c = resolveConfig({}, { OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'lots', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '700', OTEL_ATTRIBUTE_COUNT_LIMIT: '-1' });
+    expect(c.spanLimits).toEqual({ attributeValueLengthLimit: 700, attributeCountLimit: 128 });
+    expect(c.warnings.filter((w) => /OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT|OTEL_ATTRIBUTE_COUNT_LIMIT/.test(w))).toHaveLength(2);
+  });
+
+  it('should refuse an unusable option with a ConfigError naming it', () => {
+    expect(configError(() => resolveConfig({ spanLimits: { attributeValueLengthLimit: 0 } }, {})).option).toBe('spanLimits.attributeValueLengthLimit');
+    expect(configError(() => resolveConfig({ spanLimits: { attributeCountLimit: 1.5 } }, {})).option).toBe('spanLimits.attributeCountLimit');
+  });
+});

@@ -7,6 +7,7 @@ import { resolveHoneycomb } from './honeycomb';
 import { resolveXRay } from './xray';
 import { resolveSampler } from './sampler';
 import { DEV_SCHEDULED_DELAY_MILLIS, resolveDev } from './dev';
+import { resolveSpanLimits } from './span-limits';
 import { WARN_NO_SERVICE_NAME, warnBadEnv } from './messages';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -85,6 +86,7 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
     flushOnExit: options.flushOnExit ?? envBool('DUALTRACE_FLUSH_ON_EXIT') ?? true,
     shutdownTimeoutMillis: positive(options.shutdownTimeoutMillis, 'shutdownTimeoutMillis', env, 'DUALTRACE_SHUTDOWN_TIMEOUT', DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, warnings),
     batch: resolveBatch(options.batch ?? {}, env, warnings, dev),
+    spanLimits: resolveSpanLimits(options, env, warnings),
     warnings: disabled ? [] : warnings,
   };
 }

@@ -58,6 +58,12 @@ export interface DualtraceOptions {
   /** Batch settings shared by both backends' processors. Env: `OTEL_BSP_*`. */
   batch?: BatchOptions;
   /**
+   * Limits on each span's attributes, applied as they are set. Env: `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` /
+   * `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT` / `OTEL_ATTRIBUTE_COUNT_LIMIT`. Defaults
+   * (16,384 characters, 128 attributes) fit Honeycomb's per-field and per-event limits.
+   */
+  spanLimits?: SpanLimitOptions;
+  /**
    * dualtrace installs OTel's console `diag` logger at this level so problems are never silent. `'none'` installs
    * nothing (keep your own `diag.setLogger`). Env: `OTEL_LOG_LEVEL`. Default `'warn'`.
    */
@@ -188,6 +194,22 @@ export interface BatchOptions {
 }
 
 /**
+ * The `spanLimits` options of `initTracing`: OpenTelemetry's span attribute limits. A longer string value (or string
+ * in an array) is cut to `attributeValueLengthLimit` characters; attributes beyond `attributeCountLimit` are dropped
+ * (and counted in the span's dropped-attributes count). The limits apply to event and link attributes too.
+ *
+ * @example
+ * initTracing({ spanLimits: { attributeValueLengthLimit: 4096, attributeCountLimit: 200 } });
+ * @see docs/configuration.md#attribute-limits
+ */
+export interface SpanLimitOptions {
+  /** Longest string attribute value, in UTF-16 characters. Default 16384. */
+  attributeValueLengthLimit?: number;
+  /** Most attributes per span. Default 128. */
+  attributeCountLimit?: number;
+}
+
+/**
  * The sampler as resolved (`config.sampler`): one of the standard OTel samplers, or dualtrace's `sampleRate`
  * (parent-based ratio).
  *
@@ -309,6 +331,8 @@ export interface ResolvedConfig {
   readonly shutdownTimeoutMillis: number;
   /** Each backend's queue and batch settings, every field filled in. */
   readonly batch: Required<BatchOptions>;
+  /** The span attribute limits the provider applies, every field filled in. */
+  readonly spanLimits: Required<SpanLimitOptions>;
   /** Warnings found while resolving; `initTracing` logs each once. */
   readonly warnings: readonly string[];
 }

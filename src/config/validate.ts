@@ -28,6 +28,7 @@ const SCHEMA = {
     maxDocumentBytes: 'number',
   },
   batch: { maxQueueSize: 'number', maxExportBatchSize: 'number', scheduledDelayMillis: 'number', exportTimeoutMillis: 'number' },
+  spanLimits: { attributeValueLengthLimit: 'number', attributeCountLimit: 'number' },
 } as const;
 
 type Leaf = 'string' | 'number' | 'boolean' | 'attributes' | 'headers' | 'string[]' | 'logLevel';

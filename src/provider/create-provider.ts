@@ -78,6 +78,8 @@ export function createProvider(config: ResolvedConfig): ProviderParts {
     sampler: new DualtraceSampler(config.sampler),
     idGenerator: new DualtraceIdGenerator(),
     spanProcessors: processors,
+    // Given in full, so the SDK does not read the limits from the environment itself: resolveConfig did.
+    spanLimits: { ...config.spanLimits },
     // Bounds `provider.forceFlush()` called by the app itself (its timer is ref'd) as the handle's flush is bounded.
     forceFlushTimeoutMillis: config.shutdownTimeoutMillis,
   });

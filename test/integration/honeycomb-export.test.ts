@@ -30,4 +30,19 @@ describe('Honeycomb export', () => {
     const epoch = parseInt(span!.traceId.slice(0, 8), 16);
     expect(Math.abs(epoch - started)).toBeLessThanOrEqual(1);
   });
+
+  it('should apply the attribute limits from the environment in both backends, span-specific variables first', async () => {
+    const tracing = initTracingWith(
+      { service: 'limits', honeycombKey: KEY, honeycomb: { endpoint: backends.honeycomb.url }, xray: { daemonAddress: backends.xray.daemonAddress }, flushOnExit: false },
+      { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '50', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100', OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '3' },
+    );
+    const span = tracing.tracer.startSpan('limited', { attributes: { a: 'x'.repeat(2_000_000), b: ['y'.repeat(500)], c: 1, d: 2 } });
+    span.end();
+    await tracing.forceFlush();
+    const [received] = await backends.honeycomb.waitFor((s) => s.length === 1);
+    expect(received!.attributes).toEqual({ a: 'x'.repeat(100), b: ['y'.repeat(100)], c: 1 });
+    await backends.xray.waitFor(1);
+    const [segment] = backends.xray.segmentsFlat();
+    expect(JSON.stringify(segment!.doc)).not.toContain('x'.repeat(101));
+  });
 });

@@ -228,6 +228,35 @@ describe('Honeycomb trickles its answer', () => {
   });
 });
 
+describe('Honeycomb refuses large requests (413)', () => {
+  const h = useFaultHarness(DiagLogLevel.ALL);
+
+  // A peer that takes at most 8 KB per request. The batch (200 small spans and 2 large ones) is larger, so it is split
+  // and tried again in halves; only a span refused in a request of its own is dropped, and it is counted.
+  it('should split a refused batch, deliver every span that fits, and drop and count only those that do not fit alone', async () => {
+    h.backends.honeycomb.respond = (req) => (req.bytes > 8_000 ? 413 : 200);
+    const tracing = h.backends.init({ ...FAST, batch: { ...FAST.batch, maxExportBatchSize: 500 } });
+    const small = endSpans(100);
+    const tracer = tracing.tracer;
+    const huge = tracer.startSpan('huge', { attributes: { payload: 'x'.repeat(2_000_000) } }); // cut to 16,384 characters
+    huge.end();
+    const large = tracer.startSpan('large', { attributes: { a: 'y'.repeat(6_000), b: 'z'.repeat(6_000) } });
+    large.end();
+    small.push(...endSpans(100));
+    await tracing.forceFlush();
+
+    const accepted = h.backends.honeycomb.requests.filter((r) => r.bytes <= 8_000).flatMap((r) => r.spans.map((s) => s.spanId));
+    expect(accepted.sort()).toEqual([...small].sort()); // all 200, each once, and nothing else
+    await h.backends.xray.waitFor(202); // X-Ray is not held back
+    expect(failureLines(h.log)).toHaveLength(1);
+    expect(failureLines(h.log)[0]).toMatch(/honeycomb: 1 span lost \(HTTP 413\): export failed: HTTP 413: a span too large/);
+    await tracing.shutdown(); // writes the count the rate limit held back
+    expect(lostInLog(h.log, 'honeycomb')).toBe(2); // the two spans, and nothing else
+    expect(h.log.matching(/honeycomb export recovered/)).toEqual([]); // refused for what they are: Honeycomb was not down
+    expect(h.unhandled.errors).toEqual([]);
+  });
+});
+
 describe('Honeycomb host that does not resolve', () => {
   // RFC 2606: .invalid never resolves. The only DNS traffic is the local resolver's one attempt per export request;
   // if that attempt is slow here (a resolver that forwards and waits), skip rather than make the suite slow.
