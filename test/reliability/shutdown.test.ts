@@ -156,3 +156,23 @@ describe('exit while Honeycomb hangs or trickles (built package, child process)'
     await backends.xray.waitFor(20); // and X-Ray, which answered, got everything
   });
 });
+
+describe("the app's own SIGTERM handler (built package, child process)", () => {
+  const backends = useBackends();
+
+  // The documented pattern (docs/configuration.md, "Your own SIGTERM handler"): the handler awaits shutdown(), then
+  // exits. dualtrace's own listener only starts a flush when the app has a handler, and the app decides when to exit.
+  it("should deliver every finished span to both backends when the app's SIGTERM handler awaits shutdown() before process.exit(0)", async () => {
+    const result = await runFixture(
+      'sigterm-handler-app.mjs',
+      { TEST_ENDPOINT: backends.honeycomb.url, TEST_DAEMON: backends.xray.daemonAddress, SPANS: '80' },
+      { onStdout: (out, child) => out.includes('ready') && child.kill('SIGTERM') },
+    );
+    expect(result.code).toBe(0);
+    expect(result.signal).toBeNull();
+    const ids = [...new Set(backends.honeycomb.spans.map((s) => s.spanId))].sort();
+    expect(ids).toHaveLength(80);
+    await backends.xray.waitFor(80);
+    expect(backends.xray.segmentsFlat().map((s) => s.id).sort()).toEqual(ids);
+  });
+});
