@@ -104,11 +104,15 @@ describe('resolveConfig: Honeycomb keys and datasets', () => {
 describe('resolveConfig errors', () => {
   const cases: [string, Parameters<typeof resolveConfig>[0], Record<string, string>, string, string][] = [
     ['an xrayUrl with ://', { xrayUrl: 'https://4567-abc.ws-us89.gitpod.io' }, {}, 'DT_CONFIG_XRAY_URL_IS_URL', 'xrayUrl'],
-    ['an AWS_XRAY_URL with ://', {}, { AWS_XRAY_URL: 'http://x' }, 'DT_CONFIG_XRAY_URL_IS_URL', 'AWS_XRAY_URL'],
     ['a malformed endpoint', { honeycomb: { endpoint: 'api.honeycomb.io' } }, {}, 'DT_CONFIG_BAD_ENDPOINT', 'honeycomb.endpoint'],
-    ['a non-http endpoint', {}, { HONEYCOMB_API_ENDPOINT: 'ftp://x' }, 'DT_CONFIG_BAD_ENDPOINT', 'HONEYCOMB_API_ENDPOINT'],
+    ['a non-http endpoint', { honeycomb: { endpoint: 'ftp://x' } }, {}, 'DT_CONFIG_BAD_ENDPOINT', 'honeycomb.endpoint'],
     ['a bad daemon address', { xray: { daemonAddress: 'nope' } }, {}, 'DT_CONFIG_BAD_DAEMON_ADDRESS', 'xray.daemonAddress'],
-    ['a bad daemon env', {}, { AWS_XRAY_DAEMON_ADDRESS: 'udp:1.2.3.4:2000' }, 'DT_CONFIG_BAD_DAEMON_ADDRESS', 'AWS_XRAY_DAEMON_ADDRESS'],
+    ['a key that cannot be a header (NUL)', { honeycombKey: 'hcxik_abc\0def' }, {}, 'DT_CONFIG_BAD_VALUE', 'honeycombKey'],
+    ['a key that cannot be a header (non-ASCII)', { honeycombKey: 'hcxik_abcdé' }, {}, 'DT_CONFIG_BAD_VALUE', 'honeycombKey'],
+    ['a key that cannot be a header (DEL)', { honeycombKey: 'hcxik_abc\x7f' }, {}, 'DT_CONFIG_BAD_VALUE', 'honeycombKey'],
+    ['a dataset that cannot be a header', { honeycombKey: CLASSIC_KEY, honeycomb: { dataset: 'données\u2028' } }, {}, 'DT_CONFIG_BAD_VALUE', 'honeycomb.dataset'],
+    ['a header name that is not a token', { honeycomb: { headers: { 'x bad': '1' } } }, {}, 'DT_CONFIG_BAD_VALUE', 'honeycomb.headers."x bad"'],
+    ['a header value with a NUL', { honeycomb: { headers: { 'x-tenant': 'a\0b' } } }, {}, 'DT_CONFIG_BAD_VALUE', 'honeycomb.headers.x-tenant'],
     ['a wrong type', { service: 42 as unknown as string }, {}, 'DT_CONFIG_INVALID_TYPE', 'service'],
     ['a nested wrong type', { xray: { enabled: 'yes' as unknown as boolean } }, {}, 'DT_CONFIG_INVALID_TYPE', 'xray.enabled'],
     ['an unknown option', { honeycombkey: 'x' } as never, {}, 'DT_CONFIG_UNKNOWN_OPTION', 'honeycombkey'],
@@ -122,7 +126,8 @@ describe('resolveConfig errors', () => {
       const error = configError(() => resolveConfig(options, env));
       expect(error.code).toBe(code);
       expect(error.option).toBe(option);
-      expect(error.message).toMatch(new RegExp(`^dualtrace: ${option.replace('.', '\\.')} `));
+      expect(error.message.startsWith(`dualtrace: ${option} `)).toBe(true);
+      expect(error.message).not.toMatch(/abc.?def|abcdé|données/); // a key or dataset is never echoed
     });
   }
 
@@ -162,15 +167,15 @@ describe('redactConfig', () => {
   it('should mask the whole password, an @ in it included, in the shown URL and in every error message', () => {
     const shown = redactConfig(resolveConfig({ honeycomb: { endpoint: 'https://user:p@ss@collector.internal:4318' } }, {}));
     expect(shown.honeycomb.url).toBe('https://****@collector.internal:4318/v1/traces');
-    for (const [options, env] of [
-      [{ honeycomb: { endpoint: 'ftp://user:p@ssw0rd@x' } }, {}],
-      [{}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://user:p@ssw0rd@x' }],
-      [{ xrayUrl: 'https://user:p@ssw0rd@x' }, {}],
-      [{}, { AWS_XRAY_URL: 'https://user:p@ssw0rd@x' }],
-    ] as const) {
-      const message = configError(() => resolveConfig(options, env)).message;
+    for (const options of [{ honeycomb: { endpoint: 'ftp://user:p@ssw0rd@x' } }, { xrayUrl: 'https://user:p@ssw0rd@x' }]) {
+      const message = configError(() => resolveConfig(options, {})).message;
       expect(message).toContain('://****@x');
       expect(message).not.toContain('ssw0rd');
+    }
+    for (const env of [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://user:p@ssw0rd@x' }, { AWS_XRAY_URL: 'https://user:p@ssw0rd@x' }]) {
+      const [warning] = resolveConfig({}, env).warnings.filter((w) => w.startsWith('Ignoring'));
+      expect(warning).toContain('://****@x');
+      expect(warning).not.toContain('ssw0rd');
     }
   });
 });
@@ -214,5 +219,59 @@ describe('spanLimits', () => {
   it('should refuse an unusable option with a ConfigError naming it', () => {
     expect(configError(() => resolveConfig({ spanLimits: { attributeValueLengthLimit: 0 } }, {})).option).toBe('spanLimits.attributeValueLengthLimit');
     expect(configError(() => resolveConfig({ spanLimits: { attributeCountLimit: 1.5 } }, {})).option).toBe('spanLimits.attributeCountLimit');
+  });
+});
+
+describe('environment values that cannot be used: one warning each, then the default (never a ConfigError)', () => {
+  // Every variable whose value, given as an option, would be a ConfigError. Under `node --import dualtrace/register`
+  // a throw here would stop the app before it starts; a deployment's mistake must not do that.
+  const BAD_KEY = `${ENV_KEY.slice(0, 30)}\u00e9${ENV_KEY.slice(31)}`;
+  const cases: [string, Record<string, string>, RegExp, (c: ReturnType<typeof resolveConfig>) => unknown, unknown][] = [
+    ['AWS_XRAY_DAEMON_ADDRESS', { AWS_XRAY_DAEMON_ADDRESS: 'localhost' }, /^Ignoring AWS_XRAY_DAEMON_ADDRESS: .*has no port.*Using the default 127\.0\.0\.1:2000\.$/,
+      (c) => c.xray.daemonAddress.udp, { host: '127.0.0.1', port: 2000, family: 4 }],
+    ['AWS_XRAY_URL', { AWS_XRAY_URL: 'https://4567-abc.ws-us89.gitpod.io' }, /^Ignoring AWS_XRAY_URL: .*looks like a URL.*xray\.daemonAddress.*Using no host pattern/,
+      (c) => c.xray.namePattern, undefined],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', { OTEL_EXPORTER_OTLP_ENDPOINT: 'api.honeycomb.io' }, /^Ignoring OTEL_EXPORTER_OTLP_ENDPOINT: .*is not an http\(s\) URL/,
+      (c) => c.honeycomb.url, 'https://api.honeycomb.io/v1/traces'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' },
+      /^Ignoring OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: /, (c) => c.honeycomb.url, 'http://collector:4318/v1/traces'],
+    ['HONEYCOMB_API_ENDPOINT', { HONEYCOMB_API_ENDPOINT: 'ftp://api.eu1.honeycomb.io' }, /^Ignoring HONEYCOMB_API_ENDPOINT: /,
+      (c) => c.honeycomb.url, 'https://api.honeycomb.io/v1/traces'],
+    ['HONEYCOMB_API_KEY with a non-ASCII character', { HONEYCOMB_API_KEY: BAD_KEY }, /^Ignoring the Honeycomb key in HONEYCOMB_API_KEY: it contains a non-ASCII character \(at character 31\).*Honeycomb export is off/,
+      (c) => [c.honeycomb.enabled, c.honeycomb.apiKey], [false, undefined]],
+    ['HONEYCOMB_API_KEY with a NUL', { HONEYCOMB_API_KEY: `${ENV_KEY}\0` }, /^Ignoring the Honeycomb key in HONEYCOMB_API_KEY: it contains a NUL character/,
+      (c) => c.honeycomb.enabled, false],
+    ['HONEYCOMB_API_KEY with CR/LF', { HONEYCOMB_API_KEY: `${ENV_KEY.slice(0, 20)}\r\nx-injected: 1` }, /^Ignoring the Honeycomb key in HONEYCOMB_API_KEY: it contains CR or LF/,
+      (c) => c.honeycomb.enabled, false],
+    ['x-honeycomb-team in OTEL_EXPORTER_OTLP_HEADERS', { OTEL_EXPORTER_OTLP_HEADERS: `x-honeycomb-team=${encodeURIComponent(BAD_KEY)}` },
+      /^Ignoring the Honeycomb key in OTEL_EXPORTER_OTLP_HEADERS: it contains a non-ASCII character/, (c) => c.honeycomb.enabled, false],
+    ['a header name in OTEL_EXPORTER_OTLP_TRACES_HEADERS', { HONEYCOMB_API_KEY: ENV_KEY, OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x%20bad=1,x-good=2' },
+      /^Ignoring OTEL_EXPORTER_OTLP_TRACES_HEADERS="x bad=…": expected header names/, (c) => c.honeycomb.headers, { 'x-good': '2', 'x-honeycomb-team': ENV_KEY }],
+    ['HONEYCOMB_DATASET', { HONEYCOMB_API_KEY: CLASSIC_KEY, HONEYCOMB_DATASET: 'ds\u0007' }, /^Ignoring HONEYCOMB_DATASET="…": expected a dataset name; it contains a control character/,
+      (c) => c.honeycomb.enabled, false],
+    ['a Classic HONEYCOMB_API_KEY without a dataset', { HONEYCOMB_API_KEY: CLASSIC_KEY }, /^The Honeycomb key from the environment is a Classic key, which needs a dataset.*export is off/,
+      (c) => [c.honeycomb.enabled, c.honeycomb.keyKind], [false, 'classic']],
+  ];
+  for (const [name, env, says, pick, expected] of cases) {
+    it(`should warn once and use the default for ${name}`, () => {
+      const config = resolveConfig({ service: 'svc', honeycomb: {} }, env);
+      expect(pick(config)).toEqual(expected);
+      expect(config.warnings.filter((w) => says.test(w))).toHaveLength(1);
+      // Nothing else, but the plain "no key" warning where no key was given at all (and not twice for an ignored one).
+      const keyGiven = 'HONEYCOMB_API_KEY' in env || 'OTEL_EXPORTER_OTLP_HEADERS' in env;
+      const others = config.warnings.filter((w) => !says.test(w) && !(w === messages.WARN_NO_HONEYCOMB_KEY && !keyGiven));
+      expect(others).toEqual(name === 'HONEYCOMB_DATASET' ? [messages.WARN_CLASSIC_KEY_WITHOUT_DATASET] : []);
+      const text = config.warnings.join('\n');
+      expect(text).not.toContain(ENV_KEY.slice(6, 30));
+      expect(text).not.toContain(CLASSIC_KEY);
+    });
+  }
+
+  it('should still refuse each of them as an option, with a ConfigError', () => {
+    expect(configError(() => resolveConfig({ xray: { daemonAddress: 'localhost' } }, {})).option).toBe('xray.daemonAddress');
+    expect(configError(() => resolveConfig({ xrayUrl: 'https://x' }, {})).option).toBe('xrayUrl');
+    expect(configError(() => resolveConfig({ honeycomb: { endpoint: 'api.honeycomb.io' } }, {})).option).toBe('honeycomb.endpoint');
+    expect(configError(() => resolveConfig({ honeycombKey: BAD_KEY }, {})).option).toBe('honeycombKey');
+    expect(configError(() => resolveConfig({ honeycombKey: CLASSIC_KEY }, {})).code).toBe('DT_CONFIG_DATASET_REQUIRED');
   });
 });

@@ -1,4 +1,5 @@
 import { ConfigError, ConfigErrorCode } from '../errors';
+import { describeBadHeaderValue, isHeaderName, isHeaderValue } from './header-rules';
 import { isAttributeValue, isPlainObject } from './parse';
 
 /** The option tree `initTracing` knows, with the type each leaf must have. Unknown keys are errors (typos are common). */
@@ -109,8 +110,12 @@ function checkLeaf(path: string, v: unknown, rule: Leaf): void {
         throw typeError(path, v, 'an object of string header values');
       }
       for (const [name, value] of Object.entries(v)) {
-        if (/[\r\n]/.test(name) || /[\r\n]/.test(value as string)) {
-          throw new ConfigError(ConfigErrorCode.BAD_VALUE, `${path}.${name}`, 'contains CR or LF', 'Remove line breaks from header names and values.');
+        if (!isHeaderName(name.trim())) {
+          throw new ConfigError(ConfigErrorCode.BAD_VALUE, `${path}.${JSON.stringify(name)}`, 'is not a header name', "Use letters, digits and !#$%&'*+.^_`|~- only.");
+        }
+        if (!isHeaderValue(value as string)) {
+          // Only the header's name is shown: its value may be a key or a token.
+          throw new ConfigError(ConfigErrorCode.BAD_VALUE, `${path}.${name}`, describeBadHeaderValue(value as string), 'Only visible ASCII characters, spaces and tabs can be sent.');
         }
       }
       return;

@@ -2,7 +2,7 @@ import { ConfigError, ConfigErrorCode } from '../errors';
 import { safeUrl } from '../http/redact';
 import { DEFAULT_DAEMON_ADDRESS, parseDaemonAddress, type DaemonAddress } from './daemon-address';
 import { DEV_DAEMON_ADDRESS } from './dev';
-import { warnBadEnv } from './messages';
+import { warnBadEnv, warnIgnoredEnv } from './messages';
 import { nonEmpty, parseBoolean, parseInteger, parseList } from './parse';
 import type { DualtraceOptions, ResolvedXRay, XRayDaemonExporterOptions } from './types';
 import { validateXRayExporterOptions } from './validate';
@@ -41,9 +41,16 @@ export function resolveXRay(options: DualtraceOptions, env: Env, warnings: strin
         ? daemonAddressFrom(x.daemonAddress, 'xray.daemonAddress')
         : addressEnv === undefined && dev
           ? DEV_DAEMON_ADDRESS
-          : daemonAddressFrom(addressEnv, 'AWS_XRAY_DAEMON_ADDRESS'),
+          : orIgnored(
+              () => daemonAddressFrom(addressEnv, 'AWS_XRAY_DAEMON_ADDRESS'),
+              dev ? DEV_DAEMON_ADDRESS : DEFAULT_DAEMON_ADDRESS,
+              dev ? 'the dev receiver' : 'the default 127.0.0.1:2000',
+              warnings,
+            ),
     namePattern:
-      options.xrayUrl !== undefined ? namePatternFrom(options.xrayUrl, 'xrayUrl') : namePatternFrom(patternEnv, 'AWS_XRAY_URL'),
+      options.xrayUrl !== undefined
+        ? namePatternFrom(options.xrayUrl, 'xrayUrl')
+        : orIgnored(() => namePatternFrom(patternEnv, 'AWS_XRAY_URL'), undefined, 'no host pattern (segments are named after the service)', warnings),
     // The X-Ray SDK lets AWS_XRAY_TRACING_NAME override the name set in code; dualtrace keeps that rule.
     tracingName: nonEmpty(env.AWS_XRAY_TRACING_NAME) ?? nonEmpty(x.tracingName),
     indexedAttributes: x.indexedAttributes ?? parseList(env.DUALTRACE_XRAY_INDEXED_ATTRIBUTES) ?? [],
@@ -71,6 +78,20 @@ export function resolveXRayExporterOptions(options: XRayDaemonExporterOptions = 
     resourceMetadata: options.resourceMetadata ?? false,
     maxDocumentBytes: options.maxDocumentBytes === undefined ? DEFAULT_MAX_DOCUMENT_BYTES : checkMaxDocumentBytes(options.maxDocumentBytes, 'xray.maxDocumentBytes'),
   };
+}
+
+/**
+ * An environment value is a deployment's, not the code's: one that cannot be used is ignored with a warning (the
+ * `ConfigError`'s own words), and `fallback` is used, so a bad variable never stops the app at start-up.
+ */
+function orIgnored<T>(resolve: () => T, fallback: T, fallbackText: string, warnings: string[]): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    warnings.push(warnIgnoredEnv(error, fallbackText));
+    return fallback;
+  }
 }
 
 function daemonAddressFrom(value: string | undefined, option: string): DaemonAddress {

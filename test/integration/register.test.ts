@@ -51,4 +51,30 @@ describe('dualtrace/register (zero-code start from the environment)', () => {
     await backends.xray.waitFor(1);
     expect(backends.xray.documents[0]).toMatchObject({ name: spanName, trace_id: expect.stringMatching(/^1-[0-9a-f]{8}-[0-9a-f]{24}$/) });
   });
+
+  // A deployment's mistake in one variable must not stop the app: the variable is ignored with one warning and the
+  // default (or the next setting) is used. Honeycomb is off (no key) wherever the bad variable is an endpoint that
+  // would otherwise fall back to Honeycomb's real one: these tests only ever talk to loopback.
+  const CLASSIC_KEY = '0123456789abcdef0123456789abcdef';
+  it.each([
+    { bad: 'AWS_XRAY_DAEMON_ADDRESS', set: () => ({ AWS_XRAY_DAEMON_ADDRESS: 'localhost' }), honeycomb: true, xray: false },
+    { bad: 'AWS_XRAY_URL', set: () => ({ AWS_XRAY_URL: 'https://4567-abc.ws-us89.gitpod.io' }), honeycomb: true, xray: true },
+    { bad: 'HONEYCOMB_API_ENDPOINT', set: () => ({ HONEYCOMB_API_ENDPOINT: 'api.eu1.honeycomb.io', OTEL_EXPORTER_OTLP_ENDPOINT: backends.honeycomb.url }), honeycomb: true, xray: true },
+    { bad: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', set: () => ({ HONEYCOMB_API_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318/v1/traces', OTEL_EXPORTER_OTLP_ENDPOINT: backends.honeycomb.url }), honeycomb: true, xray: true },
+    { bad: 'OTEL_EXPORTER_OTLP_ENDPOINT', set: () => ({ HONEYCOMB_API_KEY: '', HONEYCOMB_API_ENDPOINT: '', OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector' }), honeycomb: false, xray: true },
+    { bad: 'HONEYCOMB_API_KEY', set: () => ({ HONEYCOMB_API_KEY: `${KEY.slice(0, 40)}\u00e9${KEY.slice(41)}` }), honeycomb: false, xray: true },
+    { bad: 'HONEYCOMB_DATASET', set: () => ({ HONEYCOMB_API_KEY: CLASSIC_KEY, HONEYCOMB_DATASET: 'ds\u0007' }), honeycomb: false, xray: true },
+    { bad: 'Classic key without a dataset', set: () => ({ HONEYCOMB_API_KEY: CLASSIC_KEY }), honeycomb: false, xray: true },
+  ])('should start under --import with an unusable $bad, warn once, and keep tracing', async ({ bad, set, honeycomb, xray }) => {
+    const result = await runNode(['--import', 'dualtrace/register', FIXTURES + 'register-app.mjs'], { ...env, ...set() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/ConfigError|\n\s+at /); // no stack: the app was not stopped
+    const says = bad.startsWith('Classic') ? /is a Classic key, which needs a dataset/ : new RegExp(`Ignoring (the Honeycomb key in )?${bad}\\b`);
+    expect(result.stderr.split('\n').filter((line) => says.test(line)), result.stderr).toHaveLength(1);
+    expect(result.stderr).not.toContain(KEY.slice(6, 40));
+    expect(result.stderr).not.toContain(CLASSIC_KEY);
+    if (honeycomb) await backends.honeycomb.waitFor((s) => s.some((x) => x.name === 'register-esm'));
+    else expect(backends.honeycomb.requests).toHaveLength(0);
+    if (xray) await backends.xray.waitFor(1);
+  });
 });
