@@ -1,5 +1,6 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
+import { annotate } from '../../src/api';
 import { initTracingWith } from '../../src/init-tracing';
 import { TEST_KEY as KEY, useBackends } from '../helpers/backends';
 
@@ -44,5 +45,19 @@ describe('Honeycomb export', () => {
     await backends.xray.waitFor(1);
     const [segment] = backends.xray.segmentsFlat();
     expect(JSON.stringify(segment!.doc)).not.toContain('x'.repeat(101));
+  });
+
+  it('should send annotated attributes as columns, without the list of keys X-Ray indexes', async () => {
+    const tracing = initTracingWith(
+      { service: 'annotated', honeycombKey: KEY, honeycomb: { endpoint: backends.honeycomb.url }, xray: { enabled: false }, flushOnExit: false },
+      {},
+    );
+    tracing.tracer.startActiveSpan('work', (span) => {
+      annotate('tenant', 'acme');
+      span.end();
+    });
+    await tracing.forceFlush();
+    const [received] = await backends.honeycomb.waitFor((s) => s.length === 1);
+    expect(received!.attributes).toEqual({ tenant: 'acme' });
   });
 });

@@ -2,6 +2,7 @@ import type { ResolvedHoneycomb } from '../../config/types';
 import type { LossSink } from '../../diag/loss-reporter';
 import { describeHoneycombError } from './describe-error';
 import { OtlpTraceExporter, type RequestLimits } from '../otlp';
+import { withoutAnnotationList } from '../otlp/annotation-list';
 
 /** At most this many OTLP requests in flight; beyond it exports fail fast and spans are dropped (bounded memory). */
 export const HONEYCOMB_CONCURRENCY_LIMIT = 4;
@@ -22,7 +23,8 @@ export const HONEYCOMB_LIMITS: RequestLimits = {
  * The Honeycomb exporter: OTLP/HTTP with protobuf bodies (the smallest and cheapest encoding Honeycomb accepts) to the
  * resolved URL with the resolved headers (`x-honeycomb-team`, and `x-honeycomb-dataset` for Classic keys only), on
  * dualtrace's OTLP transport (exporters/otlp/): a deadline of `honeycomb.timeoutMillis` for each export as a whole,
- * retries on 429/502/503/504, splitting on 413.
+ * retries on 429/502/503/504, splitting on 413. `aws.xray.annotations` (the list of keys X-Ray indexes) is left out:
+ * the annotated attributes themselves are ordinary columns in Honeycomb.
  */
 export function createHoneycombExporter(config: ResolvedHoneycomb, loss?: LossSink): OtlpTraceExporter {
   return new OtlpTraceExporter({
@@ -35,5 +37,6 @@ export function createHoneycombExporter(config: ResolvedHoneycomb, loss?: LossSi
     concurrencyLimit: HONEYCOMB_CONCURRENCY_LIMIT,
     compression: 'none',
     limits: HONEYCOMB_LIMITS,
+    adjust: withoutAnnotationList,
   });
 }

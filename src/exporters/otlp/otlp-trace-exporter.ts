@@ -49,6 +49,11 @@ export interface OtlpTraceExporterConfig {
   readonly loss?: LossSink;
   /** The log text for an export error (what happened and what to do, never a secret). */
   readonly describeError?: (error: unknown) => string;
+  /**
+   * Changes a span as this destination should see it (or returns it as it is), before it is encoded: Honeycomb
+   * leaves out `aws.xray.annotations`, X-Ray's OTLP endpoint gets the keys to index listed there.
+   */
+  readonly adjust?: (span: ReadableSpan) => ReadableSpan;
 }
 
 interface Tally {
@@ -104,7 +109,8 @@ export class OtlpTraceExporter implements SpanExporter {
     if (spans.length === 0) return this.report(resultCallback, { lost: 0 });
     // Synchronous on purpose: a span the encoder cannot take throws here, to the guarded exporter, which retries the
     // batch without it.
-    const plan = planRequests(spans, this.encoder, this.config.limits);
+    const adjust = this.config.adjust;
+    const plan = planRequests(adjust === undefined ? spans : spans.map(adjust), this.encoder, this.config.limits);
     if (plan.shrunk > 0) {
       this.log.warn(
         'shrunk',

@@ -2,7 +2,7 @@
  * Turns one batch of spans into the OTLP requests that carry it within an endpoint's limits: at most
  * `maxRequestSpans` spans and `maxRequestBytes` bytes (uncompressed) per request, no span over `maxSpanBytes` (shrunk
  * to fit, or dropped and counted if even its skeleton is larger). The common batch fits as it is and costs one
- * encoding; only a batch larger than a limit is measured span by span.
+ * encoding (which also finds its largest span); only a batch over a limit is measured span by span.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { shrinkSpan } from './shrink-span';
@@ -41,8 +41,7 @@ const FRAMING_RESERVE_BYTES = 16 * 1024;
 export function planRequests(spans: readonly ReadableSpan[], encoder: TraceRequestEncoder, limits: RequestLimits): RequestPlan {
   const body = encoder.encode(spans);
   const fitsWhole = spans.length <= limits.maxRequestSpans && body.length <= limits.maxRequestBytes;
-  // No span can be larger than the request that holds it, so a small enough body needs no measuring.
-  if (fitsWhole && body.length <= limits.maxSpanBytes) return { requests: [{ spans, body }], shrunk: 0, tooLarge: 0 };
+  if (fitsWhole && encoder.largestSpanBytes <= limits.maxSpanBytes) return { requests: [{ spans, body }], shrunk: 0, tooLarge: 0 };
 
   let shrunk = 0;
   let tooLarge = 0;

@@ -10,6 +10,7 @@
  */
 import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { copySpan, type Mutable } from './span-view';
 
 /** The attribute listing what was cut (at most {@link LISTED_CUTS} keys, then a count). */
 export const TRUNCATED_ATTRIBUTE = 'dualtrace.truncated';
@@ -20,8 +21,6 @@ const KEPT_ARRAY_ITEMS = 100;
 const KEPT_EVENTS = 10;
 const KEPT_LINKS = 10;
 const LISTED_CUTS = 20;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Returns a copy of `span` whose `measure` is ≤ `maxBytes`, or `undefined` when even its skeleton is larger. */
 export function shrinkSpan(span: ReadableSpan, maxBytes: number, measure: (span: ReadableSpan) => number): ReadableSpan | undefined {
@@ -96,28 +95,5 @@ function skeleton(work: Mutable<ReadableSpan>): Mutable<ReadableSpan> {
     links: [] as Link[],
     droppedLinksCount: work.droppedLinksCount + work.links.length,
     status: { code: work.status.code, ...(work.status.message === undefined ? {} : { message: cutString(work.status.message) }) },
-  };
-}
-
-/** A plain copy of the fields OTLP encodes (the span object itself stays untouched: other backends still read it). */
-function copySpan(span: ReadableSpan): Mutable<ReadableSpan> {
-  return {
-    name: span.name,
-    kind: span.kind,
-    spanContext: () => span.spanContext(),
-    parentSpanContext: span.parentSpanContext,
-    startTime: span.startTime,
-    endTime: span.endTime,
-    status: span.status,
-    attributes: span.attributes,
-    links: span.links,
-    events: span.events,
-    duration: span.duration,
-    ended: span.ended,
-    resource: span.resource,
-    instrumentationScope: span.instrumentationScope,
-    droppedAttributesCount: span.droppedAttributesCount,
-    droppedEventsCount: span.droppedEventsCount,
-    droppedLinksCount: span.droppedLinksCount,
   };
 }

@@ -37,10 +37,17 @@ export class TraceRequestEncoder {
    */
   private readonly resources = new WeakMap<Resource, Buffer>();
 
+  /**
+   * The bytes the largest span of the last `encode` took (as one `ScopeSpans.spans` element): lets a caller with a
+   * per-span limit skip measuring spans one by one when none can be over it.
+   */
+  largestSpanBytes = 0;
+
   /** Encodes `spans`; an empty batch gives an empty request (zero bytes), as OpenTelemetry's does. */
   encode(spans: readonly ReadableSpan[]): Buffer {
     const w = this.w;
     w.reset();
+    let largest = 0;
     for (const [resource, scopes] of groupByResourceAndScope(spans)) {
       w.byte(RESOURCE_SPANS);
       const resourceSpans = w.begin(BATCH_LENGTH_GUESS);
@@ -49,13 +56,18 @@ export class TraceRequestEncoder {
         w.byte(SCOPE_SPANS);
         const start = w.begin(BATCH_LENGTH_GUESS);
         writeScope(w, scope);
-        for (let i = 0; i < scopeSpans.length; i++) writeSpan(w, scopeSpans[i]!);
+        for (let i = 0; i < scopeSpans.length; i++) {
+          const before = w.pos;
+          writeSpan(w, scopeSpans[i]!);
+          if (w.pos - before > largest) largest = w.pos - before;
+        }
         writeSchemaUrl(w, scope.schemaUrl);
         w.end(start, BATCH_LENGTH_GUESS);
       }
       writeSchemaUrl(w, resource.schemaUrl);
       w.end(resourceSpans, BATCH_LENGTH_GUESS);
     }
+    this.largestSpanBytes = largest;
     const out = w.take();
     w.reset();
     return out;
