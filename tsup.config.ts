@@ -14,6 +14,8 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     splitting: true,
+    // `import.meta.url` in the CommonJS build too: the optional AWS packages are resolved from dualtrace's own place.
+    shims: true,
   },
   {
     entry: { 'cli/bin': 'src/cli/bin.ts' },

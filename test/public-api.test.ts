@@ -24,10 +24,10 @@ const PUBLIC: Record<string, { source: string; values: string[]; types: string[]
       'parseDaemonAddress', 'redactConfig', 'resolveConfig', 'setUser', 'traceLinks', 'withSpan',
     ],
     types: [
-      'AnnotationValue', 'BatchOptions', 'DaemonAddress', 'DaemonEndpoint', 'DualtraceOptions', 'HoneycombOptions',
-      'LogLevel', 'OutgoingInstrumentationOptions', 'ResolvedConfig', 'ResolvedHoneycomb', 'ResolvedXRay',
+      'AnnotationValue', 'BatchOptions', 'CollectorOptions', 'DaemonAddress', 'DaemonEndpoint', 'DualtraceOptions', 'HoneycombOptions',
+      'LogLevel', 'OutgoingInstrumentationOptions', 'ResolvedCollector', 'ResolvedConfig', 'ResolvedHoneycomb', 'ResolvedXRay', 'ResolvedXRayOtlp',
       'SamplerConfig', 'SpanLimitOptions', 'TraceLinks', 'TraceLinksOptions', 'Tracing', 'XRayDaemonExporterOptions',
-      'XRayDaemonExporterStats', 'XRayOptions',
+      'XRayDaemonExporterStats', 'XRayOptions', 'XRayTransport',
     ],
   },
   './register': { source: 'src/register.ts', values: [], types: [] },

@@ -35,3 +35,7 @@ export function warnBadKeyEnv(name: string, problem: string): string {
 export const WARN_CLASSIC_KEY_WITHOUT_DATASET =
   'The Honeycomb key from the environment is a Classic key, which needs a dataset, and none was given: Honeycomb ' +
   'export is off. Set HONEYCOMB_DATASET (or `honeycomb: { dataset }`), or use an environment ingest key.';
+
+export const WARN_COLLECTOR_KEY_NOT_SENT =
+  'Collector mode is on: dualtrace sends one OTLP stream to the Collector and does not send the Honeycomb key. Put it ' +
+  'in the Collector\'s otlphttp exporter (headers: x-honeycomb-team), or in `collector.headers` for a gateway that forwards it.';

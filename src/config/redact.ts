@@ -20,19 +20,27 @@ export function redactSecret(secret: string | undefined): string | undefined {
  * @see docs/configuration.md#honeycomb-keys-and-datasets
  */
 export function redactConfig(config: ResolvedConfig): ResolvedConfig {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(config.honeycomb.headers)) {
-    headers[name] = SECRET_HEADERS.has(name.toLowerCase()) ? (redactSecret(value) ?? '') : value;
-  }
+  const otlp = config.xray.otlp;
   return deepFreeze({
     ...config,
     honeycomb: {
       ...config.honeycomb,
       url: safeUrl(config.honeycomb.url, '****'),
       apiKey: redactSecret(config.honeycomb.apiKey),
-      headers,
+      headers: redactHeaders(config.honeycomb.headers),
     },
+    xray: { ...config.xray, otlp: otlp === undefined ? undefined : { ...otlp, url: safeUrl(otlp.url, '****') } },
+    collector: { ...config.collector, url: safeUrl(config.collector.url, '****'), headers: redactHeaders(config.collector.headers) },
   });
+}
+
+/** Secret-bearing headers (the Honeycomb key, Authorization, …) show at most 4 characters. */
+function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? (redactSecret(value) ?? '') : value;
+  }
+  return out;
 }
 
 function deepFreeze<T>(value: T): T {

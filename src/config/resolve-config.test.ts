@@ -3,6 +3,7 @@ import { ConfigError } from '../errors';
 import { resolveConfig } from './resolve-config';
 import { redactConfig } from './redact';
 import * as messages from './messages';
+import type { XRayOptions } from './types';
 
 const ENV_KEY = 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c';
 const CLASSIC_KEY = '0123456789abcdef0123456789abcdef';
@@ -273,5 +274,80 @@ describe('environment values that cannot be used: one warning each, then the def
     expect(configError(() => resolveConfig({ honeycomb: { endpoint: 'api.honeycomb.io' } }, {})).option).toBe('honeycomb.endpoint');
     expect(configError(() => resolveConfig({ honeycombKey: BAD_KEY }, {})).option).toBe('honeycombKey');
     expect(configError(() => resolveConfig({ honeycombKey: CLASSIC_KEY }, {})).code).toBe('DT_CONFIG_DATASET_REQUIRED');
+  });
+});
+
+describe('xray.transport: otlp (endpoint, region, signing)', () => {
+  const otlp = (xray: XRayOptions, env: Record<string, string> = {}) => resolveConfig({ xray }, env).xray;
+
+  it('should stay on the daemon by default, with no OTLP settings', () => {
+    expect(resolveConfig({}, {}).xray).toMatchObject({ transport: 'daemon', otlp: undefined });
+  });
+
+  it('should take the region from xray.region, then the endpoint host, then AWS_REGION, then AWS_DEFAULT_REGION', () => {
+    const env = { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'ap-south-1' };
+    expect(otlp({ transport: 'otlp', region: 'us-east-2' }, env)).toMatchObject({ region: 'us-east-2', otlp: { url: 'https://xray.us-east-2.amazonaws.com/v1/traces', sigv4: true } });
+    expect(otlp({ transport: 'otlp', endpoint: 'https://xray.ca-central-1.amazonaws.com/v1/traces' }, env).region).toBe('ca-central-1');
+    expect(otlp({ transport: 'otlp' }, env)).toMatchObject({ region: 'eu-west-1', otlp: { url: 'https://xray.eu-west-1.amazonaws.com/v1/traces' } });
+    expect(otlp({ transport: 'otlp' }, { AWS_DEFAULT_REGION: 'ap-south-1' }).region).toBe('ap-south-1');
+    expect(otlp({ transport: 'otlp', region: 'cn-north-1' }).otlp!.url).toBe('https://xray.cn-north-1.amazonaws.com.cn/v1/traces');
+  });
+
+  it('should throw a ConfigError naming xray.region, AWS_REGION and AWS_DEFAULT_REGION when there is no region', () => {
+    const error = configError(() => resolveConfig({ xray: { transport: 'otlp' } }, {}));
+    expect(error.code).toBe('DT_CONFIG_XRAY_REGION_REQUIRED');
+    expect(error.message).toMatch(/xray\.region.*AWS_REGION.*AWS_DEFAULT_REGION/);
+    expect(configError(() => resolveConfig({ xray: { transport: 'otlp', endpoint: 'http://127.0.0.1:4316', sigv4: true } }, {})).message).toMatch(/to sign requests/);
+  });
+
+  it('should sign for *.amazonaws.com and not for a local agent or collector, unless told', () => {
+    expect(otlp({ transport: 'otlp', endpoint: 'http://127.0.0.1:4316' }).otlp).toEqual({ url: 'http://127.0.0.1:4316/v1/traces', sigv4: false, timeoutMillis: 10_000 });
+    expect(otlp({ transport: 'otlp', endpoint: 'http://collector:4318/v1/traces', sigv4: true, region: 'eu-west-1' }).otlp!.sigv4).toBe(true);
+    expect(otlp({ transport: 'otlp', region: 'eu-west-1', sigv4: false }).otlp!.sigv4).toBe(false);
+  });
+
+  it('should read DUALTRACE_XRAY_TRANSPORT, DUALTRACE_XRAY_ENDPOINT and DUALTRACE_XRAY_SIGV4', () => {
+    const c = resolveConfig({}, { DUALTRACE_XRAY_TRANSPORT: 'OTLP', DUALTRACE_XRAY_ENDPOINT: 'http://127.0.0.1:4316/v1/traces', DUALTRACE_XRAY_SIGV4: 'false' });
+    expect(c.xray).toMatchObject({ transport: 'otlp', otlp: { url: 'http://127.0.0.1:4316/v1/traces', sigv4: false } });
+  });
+
+  it('should keep the daemon, with one warning, when the environment asks for OTLP without a region', () => {
+    const c = resolveConfig({}, { DUALTRACE_XRAY_TRANSPORT: 'otlp' });
+    expect(c.xray).toMatchObject({ transport: 'daemon', otlp: undefined });
+    expect(c.warnings.filter((w) => w.startsWith('Ignoring xray.region'))).toHaveLength(1);
+    expect(resolveConfig({}, { DUALTRACE_XRAY_TRANSPORT: 'udp' }).warnings.some((w) => w.includes('DUALTRACE_XRAY_TRANSPORT'))).toBe(true);
+    expect(resolveConfig({}, { AWS_REGION: 'eu-west-1/../x', DUALTRACE_XRAY_TRANSPORT: 'otlp' }).xray.transport).toBe('daemon');
+  });
+
+  it('should refuse a bad transport, region or endpoint given as an option', () => {
+    expect(configError(() => resolveConfig({ xray: { transport: 'udp' as never } }, {})).option).toBe('xray.transport');
+    expect(configError(() => resolveConfig({ xray: { transport: 'otlp', region: 'Europe' } }, {})).option).toBe('xray.region');
+    expect(configError(() => resolveConfig({ xray: { transport: 'otlp', endpoint: 'xray.amazonaws.com' } }, {})).option).toBe('xray.endpoint');
+  });
+});
+
+describe('collector mode', () => {
+  it('should be off by default, and leave the OTLP variables to Honeycomb', () => {
+    const c = resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', HONEYCOMB_API_KEY: ENV_KEY });
+    expect(c.collector.enabled).toBe(false);
+    expect(c.honeycomb).toMatchObject({ enabled: true, url: 'http://collector:4318/v1/traces' });
+  });
+
+  it('should turn both exporters off and send to the option, else the OTLP variables, else 127.0.0.1:4318', () => {
+    const c = resolveConfig({ service: 'svc', collector: { endpoint: 'http://gateway:4318', headers: { 'X-Token': 't' } }, honeycombKey: ENV_KEY }, {});
+    expect(c.collector).toEqual({ enabled: true, url: 'http://gateway:4318/v1/traces', headers: { 'x-token': 't' }, timeoutMillis: 10_000 });
+    expect([c.honeycomb.enabled, c.xray.enabled]).toEqual([false, false]);
+    expect(c.warnings).toEqual([messages.WARN_COLLECTOR_KEY_NOT_SENT]);
+    const fromEnv = resolveConfig({ service: 'svc' }, { DUALTRACE_COLLECTOR: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://agent:4316', OTEL_EXPORTER_OTLP_HEADERS: 'a=1' });
+    expect(fromEnv.collector).toMatchObject({ enabled: true, url: 'http://agent:4316/v1/traces', headers: { a: '1' } });
+    expect(fromEnv.warnings).toEqual([]); // no "no Honeycomb key" in collector mode
+    expect(resolveConfig({ collector: {} }, {}).collector.url).toBe('http://127.0.0.1:4318/v1/traces');
+    expect(resolveConfig({ collector: { enabled: false } }, { DUALTRACE_COLLECTOR: 'true' }).collector.enabled).toBe(false);
+  });
+
+  it('should mask collector header secrets and URL credentials in the shown config', () => {
+    const shown = redactConfig(resolveConfig({ collector: { endpoint: 'https://u:p@gw:4318', headers: { authorization: 'Bearer abcdefgh' } } }, {}));
+    expect(shown.collector.url).toBe('https://****@gw:4318/v1/traces');
+    expect(shown.collector.headers.authorization).toBe('Bear…');
   });
 });

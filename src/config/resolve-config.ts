@@ -5,6 +5,7 @@ import { resolveResourceAttributes } from './resource';
 import { LOG_LEVELS, validateOptions } from './validate';
 import { resolveHoneycomb } from './honeycomb';
 import { resolveXRay } from './xray';
+import { resolveCollector } from './collector';
 import { resolveSampler } from './sampler';
 import { DEV_SCHEDULED_DELAY_MILLIS, resolveDev } from './dev';
 import { resolveSpanLimits } from './span-limits';
@@ -62,8 +63,14 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
 
   const exporters = (nonEmpty(env.OTEL_TRACES_EXPORTER) ?? '').toLowerCase().split(',').map((s) => s.trim());
 
-  const honeycomb = resolveHoneycomb(options, env, warnings, dev);
-  const xray = resolveXRay(options, env, warnings, dev);
+  const collector = resolveCollector(options, env, warnings);
+  // In collector mode the Collector exports to both backends: dualtrace's own two exporters are off, and what would
+  // be said about Honeycomb's key or endpoint is moot. X-Ray's settings still shape the stream (annotation keys).
+  const honeycomb = collector.enabled
+    ? { ...resolveHoneycomb(options, env, [], dev), enabled: false }
+    : resolveHoneycomb(options, env, warnings, dev);
+  const resolvedXRay = resolveXRay(options, env, warnings, dev);
+  const xray = collector.enabled ? { ...resolvedXRay, enabled: false } : resolvedXRay;
   const sampler = resolveSampler(options, env, warnings);
 
   return {
@@ -75,6 +82,7 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
     resourceAttributes,
     honeycomb,
     xray,
+    collector,
     sampler,
     console: options.console ?? (exporters.includes('console') || undefined) ?? false,
     instrumentation: {

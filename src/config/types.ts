@@ -68,6 +68,11 @@ export interface DualtraceOptions {
    * nothing (keep your own `diag.setLogger`). Env: `OTEL_LOG_LEVEL`. Default `'warn'`.
    */
   logLevel?: LogLevel;
+  /**
+   * Send one OTLP stream to an OpenTelemetry Collector or CloudWatch agent instead of exporting to Honeycomb and X-Ray
+   * from the process. Env: `DUALTRACE_COLLECTOR=true`. See docs/collector.md.
+   */
+  collector?: CollectorOptions;
   /** Outgoing calls traced as CLIENT spans, with trace headers injected. See docs/outgoing.md. */
   instrumentation?: OutgoingInstrumentationOptions;
 }
@@ -156,6 +161,66 @@ export interface XRayOptions {
   resourceMetadata?: boolean;
   /** Largest datagram (header line + document) in bytes. Env: `DUALTRACE_XRAY_MAX_DOCUMENT_BYTES`. Default 64000. */
   maxDocumentBytes?: number;
+  /**
+   * How spans reach X-Ray: `'daemon'` (segment documents over UDP to the X-Ray daemon) or `'otlp'` (OTLP/HTTP spans to
+   * X-Ray's OTLP endpoint, a CloudWatch agent or a Collector). Env: `DUALTRACE_XRAY_TRANSPORT`. Default `'daemon'`.
+   * See docs/xray.md, "Choosing a transport".
+   */
+  transport?: XRayTransport;
+  /**
+   * With `transport: 'otlp'`: the traces URL (a base URL gets `/v1/traces`). Env: `DUALTRACE_XRAY_ENDPOINT`. Default
+   * `https://xray.<region>.amazonaws.com/v1/traces`; a local CloudWatch agent is e.g. `http://127.0.0.1:4316/v1/traces`.
+   */
+  endpoint?: string;
+  /**
+   * With `transport: 'otlp'`: the AWS region of the endpoint and of the signature. Default: from an
+   * `xray.<region>.amazonaws.com` endpoint, else `AWS_REGION`, else `AWS_DEFAULT_REGION`.
+   */
+  region?: string;
+  /**
+   * With `transport: 'otlp'`: sign requests with SigV4 (service `xray`, the AWS SDK's credential chain). Env:
+   * `DUALTRACE_XRAY_SIGV4`. Default: on for `*.amazonaws.com` endpoints, off otherwise (a local agent or collector).
+   * Needs the optional packages `@smithy/signature-v4`, `@aws-sdk/credential-provider-node` and `@smithy/hash-node`.
+   */
+  sigv4?: boolean;
+  /** With `transport: 'otlp'`: deadline of one export, retries included, in ms. Default 10000. */
+  timeoutMillis?: number;
+}
+
+/** The `xray` options that only the OTLP transport reads (not options of `XRayDaemonExporter`). */
+type XRayOtlpOptionKeys = 'transport' | 'endpoint' | 'region' | 'sigv4' | 'timeoutMillis';
+
+/**
+ * How spans reach X-Ray (`xray.transport`): segment documents over UDP to the daemon, or OTLP/HTTP.
+ *
+ * @example
+ * initTracing({ xray: { transport: 'otlp', region: 'eu-west-1' } }); // https://xray.eu-west-1.amazonaws.com/v1/traces
+ * @see docs/xray.md#choosing-a-transport
+ */
+export type XRayTransport = 'daemon' | 'otlp';
+
+/**
+ * The `collector` option of `initTracing`: send one OTLP stream to an OpenTelemetry Collector or the CloudWatch agent,
+ * which fans it out to Honeycomb and X-Ray; dualtrace's own Honeycomb and X-Ray exporters are off. Ids, propagation,
+ * sampling and the `aws.xray.annotations` list stay dualtrace's.
+ *
+ * @example
+ * initTracing({ service: 'backend-flask', collector: { endpoint: 'http://otel-gateway:4318' } });
+ * @see docs/collector.md
+ */
+export interface CollectorOptions {
+  /** `false` turns collector mode off again (e.g. per environment). Default `true` when `collector` is given. */
+  enabled?: boolean;
+  /**
+   * Base URL (`/v1/traces` is appended) or full traces URL of the Collector's OTLP/HTTP receiver. Env (when collector
+   * mode is on): `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (as is), then `OTEL_EXPORTER_OTLP_ENDPOINT`. Default
+   * `http://127.0.0.1:4318/v1/traces`.
+   */
+  endpoint?: string;
+  /** Request headers. Env (when collector mode is on): `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_EXPORTER_OTLP_TRACES_HEADERS`. */
+  headers?: Record<string, string>;
+  /** Deadline of one export, retries included, in ms. Env: `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`. Default 10000. */
+  timeoutMillis?: number;
 }
 
 /**
@@ -166,7 +231,7 @@ export interface XRayOptions {
  * new XRayDaemonExporter({ daemonAddress: '127.0.0.1:2000', namePattern: '*.example.com', indexedAttributes: ['tenant'] });
  * @see docs/xray.md
  */
-export interface XRayDaemonExporterOptions extends Omit<XRayOptions, 'enabled'> {
+export interface XRayDaemonExporterOptions extends Omit<XRayOptions, 'enabled' | XRayOtlpOptionKeys> {
   /**
    * Host pattern for dynamic naming of SERVER segments (`initTracing`'s `xrayUrl`), e.g. `'*4567-abc.ws-us89.gitpod.io*'`.
    * `*` and `?` are wildcards, case-insensitive, the whole Host header must match.
@@ -286,8 +351,51 @@ export interface ResolvedXRay {
   readonly resourceMetadata: boolean;
   /** The largest datagram (header line + document) sent, in bytes. */
   readonly maxDocumentBytes: number;
-  /** AWS region from `AWS_REGION` / `AWS_DEFAULT_REGION` (the X-Ray console links of `traceLinks()`). */
+  /**
+   * AWS region: `xray.region`, else from an `xray.<region>.amazonaws.com` endpoint, else `AWS_REGION` /
+   * `AWS_DEFAULT_REGION`. The OTLP transport signs for it; `traceLinks()` links to its console.
+   */
   readonly region: string | undefined;
+  /** How spans reach X-Ray. */
+  readonly transport: XRayTransport;
+  /** The OTLP transport's settings when `transport` is `'otlp'`, else `undefined`. */
+  readonly otlp: ResolvedXRayOtlp | undefined;
+}
+
+/**
+ * The OTLP transport of X-Ray as resolved (`config.xray.otlp`).
+ *
+ * @example
+ * resolveConfig({ xray: { transport: 'otlp' } }, { AWS_REGION: 'eu-west-1' }).xray.otlp;
+ * // { url: 'https://xray.eu-west-1.amazonaws.com/v1/traces', sigv4: true, timeoutMillis: 10000 }
+ * @see docs/xray.md#choosing-a-transport
+ */
+export interface ResolvedXRayOtlp {
+  /** The full traces URL. */
+  readonly url: string;
+  /** Whether requests are SigV4-signed (service `xray`, in `config.xray.region`). */
+  readonly sigv4: boolean;
+  /** Deadline of one export, in ms. */
+  readonly timeoutMillis: number;
+}
+
+/**
+ * Collector mode as resolved (`config.collector`).
+ *
+ * @example
+ * resolveConfig({ collector: {} }, {}).collector;
+ * // { enabled: true, url: 'http://127.0.0.1:4318/v1/traces', headers: {}, timeoutMillis: 10000 }
+ * @see docs/collector.md
+ */
+export interface ResolvedCollector {
+  /** Whether spans go as one OTLP stream to a Collector (and Honeycomb and X-Ray export are off). */
+  readonly enabled: boolean;
+  /** The full traces URL. */
+  readonly url: string;
+  /** Every header sent. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Deadline of one export, in ms. */
+  readonly timeoutMillis: number;
 }
 
 /**
@@ -317,6 +425,8 @@ export interface ResolvedConfig {
   readonly honeycomb: ResolvedHoneycomb;
   /** X-Ray export as resolved. */
   readonly xray: ResolvedXRay;
+  /** Collector mode as resolved. */
+  readonly collector: ResolvedCollector;
   /** The one sampler both backends share. */
   readonly sampler: SamplerConfig;
   /** Whether finished spans are also printed to stdout. */

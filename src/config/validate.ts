@@ -27,12 +27,20 @@ const SCHEMA = {
     indexAllAttributes: 'boolean',
     resourceMetadata: 'boolean',
     maxDocumentBytes: 'number',
+    transport: 'xrayTransport',
+    endpoint: 'string',
+    region: 'string',
+    sigv4: 'boolean',
+    timeoutMillis: 'number',
   },
+  collector: { enabled: 'boolean', endpoint: 'string', headers: 'headers', timeoutMillis: 'number' },
   batch: { maxQueueSize: 'number', maxExportBatchSize: 'number', scheduledDelayMillis: 'number', exportTimeoutMillis: 'number' },
   spanLimits: { attributeValueLengthLimit: 'number', attributeCountLimit: 'number' },
 } as const;
 
-type Leaf = 'string' | 'number' | 'boolean' | 'attributes' | 'headers' | 'string[]' | 'logLevel';
+type Leaf = 'string' | 'number' | 'boolean' | 'attributes' | 'headers' | 'string[]' | 'logLevel' | 'xrayTransport';
+
+export const XRAY_TRANSPORTS = ['daemon', 'otlp'] as const;
 
 export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 type Schema = { readonly [key: string]: Leaf | Schema };
@@ -51,7 +59,9 @@ export function validateOptions(options: unknown): void {
 
 /** The options of a directly constructed `XRayDaemonExporter`: the `xray` options (but `enabled`) and the host pattern. */
 const XRAY_EXPORTER_SCHEMA: Schema = (() => {
-  const { enabled: _enabled, ...rest } = SCHEMA.xray;
+  // The OTLP transport's options are initTracing's only: XRayDaemonExporter speaks to the daemon.
+  const { enabled: _enabled, transport: _transport, endpoint: _endpoint, region: _region, sigv4: _sigv4, timeoutMillis: _timeout, ...rest } =
+    SCHEMA.xray;
   return { ...rest, namePattern: 'string' };
 })();
 
@@ -100,6 +110,11 @@ function checkLeaf(path: string, v: unknown, rule: Leaf): void {
     case 'logLevel':
       if (typeof v !== 'string' || !(LOG_LEVELS as readonly string[]).includes(v)) {
         throw new ConfigError(ConfigErrorCode.BAD_VALUE, path, `is ${typeof v === 'string' ? JSON.stringify(v) : describe(v)}`, `Use one of ${LOG_LEVELS.join(', ')}.`);
+      }
+      return;
+    case 'xrayTransport':
+      if (typeof v !== 'string' || !(XRAY_TRANSPORTS as readonly string[]).includes(v)) {
+        throw new ConfigError(ConfigErrorCode.BAD_VALUE, path, `is ${typeof v === 'string' ? JSON.stringify(v) : describe(v)}`, `Use one of ${XRAY_TRANSPORTS.join(', ')}.`);
       }
       return;
     case 'string[]':

@@ -6,6 +6,7 @@ import { warnBadEnv, warnIgnoredEnv } from './messages';
 import { nonEmpty, parseBoolean, parseInteger, parseList } from './parse';
 import type { DualtraceOptions, ResolvedXRay, XRayDaemonExporterOptions } from './types';
 import { validateXRayExporterOptions } from './validate';
+import { resolveXRayTransport } from './xray-otlp';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -57,7 +58,7 @@ export function resolveXRay(options: DualtraceOptions, env: Env, warnings: strin
     indexAllAttributes: x.indexAllAttributes ?? envBool('DUALTRACE_XRAY_INDEX_ALL_ATTRIBUTES') ?? false,
     resourceMetadata: x.resourceMetadata ?? envBool('DUALTRACE_XRAY_RESOURCE_METADATA') ?? false,
     maxDocumentBytes: resolveMaxBytes(x.maxDocumentBytes, env, warnings),
-    region: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
+    ...resolveXRayTransport(x, env, warnings),
   };
 }
 

@@ -14,6 +14,10 @@ import { createHoneycombExporter } from '../exporters/honeycomb/honeycomb-export
 import { describeHoneycombError } from '../exporters/honeycomb/describe-error';
 import { ReadableConsoleExporter } from '../exporters/console';
 import { DaemonExporter } from '../exporters/xray';
+import { createCollectorExporter } from '../exporters/collector/collector-exporter';
+import type { OtlpTraceExporter } from '../exporters/otlp';
+import { describeXRayOtlpError } from '../exporters/xray/otlp/describe-error';
+import { createXRayOtlpExporter } from '../exporters/xray/otlp/xray-otlp-exporter';
 import { BackendBatchProcessor } from './batch-processor';
 import { DualtraceIdGenerator } from './id-generator';
 import { DualtracePropagator } from './propagator';
@@ -38,10 +42,7 @@ export interface ProviderParts {
 }
 
 /** An exporter with requests that can outlive a bound (the OTLP ones; the X-Ray daemon's UDP socket never holds). */
-interface HoldsRequests {
-  unrefInFlight(): void;
-  abandon(reason: string): void;
-}
+type HoldsRequests = Pick<OtlpTraceExporter, 'unrefInFlight' | 'abandon'>;
 
 /**
  * Builds (but does not register) the provider from resolved configuration only: X-Ray-compatible ids, one sampler,
@@ -57,14 +58,23 @@ export function createProvider(config: ResolvedConfig): ProviderParts {
   };
 
   const holding: HoldsRequests[] = [];
-  if (config.honeycomb.enabled) {
-    // The OTLP exporter reports its own deliveries and losses: one batch can lose only the span a 413 refused alone.
-    const loss = new LossReporter('honeycomb');
-    const honeycomb = createHoneycombExporter(config.honeycomb, loss);
-    holding.push(honeycomb);
-    add(loss, honeycomb, { describeError: describeHoneycombError, selfReporting: true });
+  // The OTLP exporters report their own deliveries and losses (a 413 can cost one span of a batch, not all of it).
+  const addOtlp = (loss: LossReporter, exporter: OtlpTraceExporter, describeError?: (e: unknown) => string): void => {
+    holding.push(exporter);
+    add(loss, exporter, { describeError, selfReporting: true });
+  };
+  if (config.collector.enabled) {
+    const loss = new LossReporter('collector');
+    addOtlp(loss, createCollectorExporter(config.collector, config.xray, loss));
   }
-  if (config.xray.enabled) {
+  if (config.honeycomb.enabled) {
+    const loss = new LossReporter('honeycomb');
+    addOtlp(loss, createHoneycombExporter(config.honeycomb, loss), describeHoneycombError);
+  }
+  if (config.xray.enabled && config.xray.otlp !== undefined) {
+    const loss = new LossReporter('xray');
+    addOtlp(loss, createXRayOtlpExporter({ ...config.xray, otlp: config.xray.otlp }, loss), describeXRayOtlpError);
+  } else if (config.xray.enabled) {
     const loss = new LossReporter('xray');
     add(loss, new DaemonExporter(config.xray, loss), { selfReporting: true });
   }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -10,14 +11,17 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** Runs `node <fixture>` with extra env; `onStdout` sees output as it arrives. Kills it after `timeoutMs`. */
+/**
+ * Runs `node <fixture>` (a file in test/fixtures/, or an absolute path) with extra env; `onStdout` sees output as it
+ * arrives. Kills it after `timeoutMs`.
+ */
 export function runFixture(
   fixture: string,
   env: Record<string, string>,
   options: { timeoutMs?: number; onStdout?: (text: string, child: ChildProcess) => void } = {},
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FIXTURES + fixture], {
+    const child = spawn(process.execPath, [isAbsolute(fixture) ? fixture : FIXTURES + fixture], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

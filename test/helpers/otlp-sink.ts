@@ -7,8 +7,11 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   spans: ReceivedSpan[];
+  method: string;
   /** Body bytes as sent (before gunzip). */
   bytes: number;
+  /** The body as sent (what a request signature covers). */
+  raw: Buffer;
   /** The body after gunzip: the encoded ExportTraceServiceRequest. */
   body: Buffer;
 }
@@ -53,7 +56,7 @@ export class OtlpSink {
           res.writeHead(400).end(String(error));
           return;
         }
-        const record: ReceivedRequest = { path: req.url ?? '', headers: req.headers, spans, bytes: raw.length, body };
+        const record: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, spans, bytes: raw.length, raw, body };
         this.requests.push(record);
         for (const wake of this.waiters) wake();
         const answer = this.respond(record);
