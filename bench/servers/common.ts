@@ -3,7 +3,9 @@
  * auto-instrumentation can patch them), the response body, and the IPC protocol the runner uses
  * (`{ id, cmd }` → `{ id, ...result }`; the child sends `{ type: 'ready', port }` once listening).
  *
- * Env: BENCH_VARIANT (untraced | context | spans | dualtrace | otel | xray), BENCH_OTLP_URL, BENCH_XRAY_ADDRESS.
+ * Env: BENCH_VARIANT (untraced | context | spans | dualtrace | dualtrace-otlp | otel | xray), BENCH_OTLP_URL,
+ * BENCH_XRAY_ADDRESS. `dualtrace-otlp` sends X-Ray's copy over OTLP to BENCH_OTLP_URL, gzipped and SigV4-signed with
+ * AWS's documentation example credentials (the sink does not check them).
  * `context` and `spans` decompose dualtrace's cost: `context` only enables the AsyncLocalStorage context manager and
  * runs each request inside `context.with` (what any context-propagating tracer pays); `spans` is dualtrace with both
  * exporters off (context + propagation + the SERVER span, no export).
@@ -18,7 +20,10 @@ import { Session } from 'node:inspector';
 const profiler = new Session();
 
 export const require = createRequire(import.meta.url);
-export type Variant = 'untraced' | 'context' | 'spans' | 'dualtrace' | 'otel' | 'xray';
+export type Variant = 'untraced' | 'context' | 'spans' | 'dualtrace' | 'dualtrace-otlp' | 'otel' | 'xray';
+
+/** The variants that run dualtrace's adapters. */
+export const DUALTRACE_VARIANTS: readonly Variant[] = ['dualtrace', 'dualtrace-otlp', 'spans'];
 
 export const VARIANT = (process.env.BENCH_VARIANT ?? 'untraced') as Variant;
 const OTLP_URL = process.env.BENCH_OTLP_URL ?? 'http://127.0.0.1:4318';
@@ -62,15 +67,25 @@ export async function setUpVariant(service: string): Promise<Setup> {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     return { flush: async () => undefined };
   }
-  if (VARIANT === 'dualtrace' || VARIANT === 'spans') {
+  if (DUALTRACE_VARIANTS.includes(VARIANT)) {
     const { initTracing } = await import('dualtrace');
-    const exporting = VARIANT === 'dualtrace';
+    const exporting = VARIANT !== 'spans';
+    if (VARIANT === 'dualtrace-otlp') {
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      });
+    }
     const tracing = initTracing({
       service,
       xrayUrl: '127.0.0.1*',
       honeycombKey: 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c',
       honeycomb: { endpoint: OTLP_URL, enabled: exporting },
-      xray: { daemonAddress: XRAY_ADDRESS, enabled: exporting },
+      xray:
+        VARIANT === 'dualtrace-otlp'
+          ? { transport: 'otlp', endpoint: OTLP_URL, region: 'us-east-1', sigv4: true }
+          : { daemonAddress: XRAY_ADDRESS, enabled: exporting },
       flushOnExit: false,
       logLevel: 'none', // keep the capturing diag logger installed above
     });

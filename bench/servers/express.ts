@@ -1,7 +1,7 @@
 /** The Express 5 activities app, `GET /api/activities/home`, in the variant BENCH_VARIANT names. Run by the runner. */
 import type * as nodeHttp from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { contextRunner, counters, homeActivities, require, serve, setUpVariant, VARIANT } from './common';
+import { contextRunner, counters, DUALTRACE_VARIANTS, homeActivities, require, serve, setUpVariant, VARIANT } from './common';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 interface ExpressApp {
@@ -18,7 +18,7 @@ const app = express();
 if (VARIANT === 'context') {
   const run = await contextRunner();
   app.use((_req, _res, next) => run(next));
-} else if (VARIANT === 'dualtrace' || VARIANT === 'spans') {
+} else if (DUALTRACE_VARIANTS.includes(VARIANT)) {
   const { tracing } = await import('dualtrace/express');
   app.use(tracing());
 } else if (VARIANT === 'xray') {

@@ -1,7 +1,7 @@
 /** A plain `node:http` app answering the same JSON, in the variant BENCH_VARIANT names. Run by the runner. */
 import type * as nodeHttp from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { contextRunner, counters, homeActivities, require, serve, setUpVariant, VARIANT } from './common';
+import { contextRunner, counters, DUALTRACE_VARIANTS, homeActivities, require, serve, setUpVariant, VARIANT } from './common';
 
 const setup = await setUpVariant('activities-http');
 const http = require('node:http') as typeof nodeHttp;
@@ -17,7 +17,7 @@ let listener: (req: IncomingMessage, res: ServerResponse) => void = app;
 if (VARIANT === 'context') {
   const run = await contextRunner();
   listener = (req, res) => run(() => app(req, res));
-} else if (VARIANT === 'dualtrace' || VARIANT === 'spans') {
+} else if (DUALTRACE_VARIANTS.includes(VARIANT)) {
   const { traced } = await import('dualtrace/http');
   listener = traced(app, { route: '/api/activities/home' });
 } else if (VARIANT === 'xray' && setup.xray) {
