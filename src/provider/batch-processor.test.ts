@@ -136,7 +136,9 @@ describe('BackendBatchProcessor', () => {
   });
 
   it('should make forceFlush wait for the batch in flight and export everything queued', async () => {
-    const { exporter, processor, end } = setUp();
+    // A long export timeout: on a loaded machine the 5 ms pause below can outlast a short one, and the flush bound
+    // (no new batch after one export timeout) is another test's subject.
+    const { exporter, processor, end } = setUp({ exportTimeoutMillis: 10_000 });
     exporter.mode = 'later';
     end(10);
     await turn(); // batch 1 in flight, unanswered
