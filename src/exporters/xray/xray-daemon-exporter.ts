@@ -7,7 +7,7 @@ import { logger } from '../../diag/logger';
 import { LossReporter } from '../../diag/loss-reporter';
 import { RateLimitedLog } from '../../diag/rate-limited-log';
 import { packDocuments, type PackResult } from './pack/packer';
-import { UdpEmitter } from './send/udp-emitter';
+import { MAX_PENDING_DATAGRAMS, UdpEmitter } from './send/udp-emitter';
 import { createSegmentTranslator, type SegmentDocument } from './translate';
 
 /**
@@ -132,6 +132,10 @@ export class DaemonExporter implements SpanExporter {
    * Translates and packs in slices of about SLICE_SPANS spans with a setImmediate between them, so a 512-span batch
    * never holds the event loop for the whole batch (bench/xray-event-loop.bench.ts). Slices hold whole traces, so
    * nesting is exactly what packing the whole batch at once would give.
+   *
+   * Sends are paced: once PACE_DATAGRAMS datagrams wait in the emitter, the next slice is packed only after they are
+   * sent, and a slice too large for the emitter's queue waits for it to empty. A batch of any size goes out whole, and
+   * what waits is bounded by what is being sent, not by the batch.
    */
   private async exportBatch(spans: readonly ReadableSpan[]): Promise<void> {
     const byTrace = new Map<string, SegmentDocument[]>();
@@ -144,7 +148,7 @@ export class DaemonExporter implements SpanExporter {
       else byTrace.set(doc.trace_id, [doc]);
     }
     this.counts.spans += spans.length;
-    const sends: Promise<unknown>[] = [];
+    let last: Promise<unknown> = Promise.resolve();
     let slice: SegmentDocument[] = [];
     for (const group of byTrace.values()) {
       // Appended in place: a concat per trace would copy the slice again for every lone span (measured with 512
@@ -152,16 +156,24 @@ export class DaemonExporter implements SpanExporter {
       if (slice.length === 0) slice = group;
       else for (const doc of group) slice.push(doc);
       if (slice.length < SLICE_SPANS) continue;
-      sends.push(this.send(this.pack(slice)));
+      ({ sending: last } = await this.sendPaced(this.pack(slice), last));
       slice = [];
       await yieldToEventLoop();
     }
-    if (slice.length > 0) sends.push(this.send(this.pack(slice)));
-    await Promise.all(sends);
+    if (slice.length > 0) ({ sending: last } = await this.sendPaced(this.pack(slice), last));
+    await last;
   }
 
-  private send(packed: PackResult): Promise<unknown> {
-    return this.emitter.send(packed.payloads, packed.spans);
+  /**
+   * Sends one slice's datagrams, after waiting for earlier sends when the emitter's queue is long or too full; resolves
+   * once the send is queued, with the send itself (wrapped: a promise would be awaited too).
+   */
+  private async sendPaced(packed: PackResult, previous: Promise<unknown>): Promise<{ sending: Promise<unknown> }> {
+    const { payloads } = packed;
+    if (payloads.length === 0) return { sending: previous };
+    if (this.emitter.pendingDatagrams >= PACE_DATAGRAMS) await previous;
+    if (this.emitter.pendingDatagrams + payloads.length > MAX_PENDING_DATAGRAMS) await this.emitter.flush();
+    return { sending: this.emitter.send(payloads, packed.spans) };
   }
 
   private translateOne(span: ReadableSpan): SegmentDocument | undefined {
@@ -224,6 +236,8 @@ export class XRayDaemonExporter extends DaemonExporter {
 
 /** Spans translated (and documents packed) per event-loop turn. */
 const SLICE_SPANS = 64;
+/** Datagrams waiting in the emitter beyond which packing waits for the sends before it. */
+const PACE_DATAGRAMS = 1_024;
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

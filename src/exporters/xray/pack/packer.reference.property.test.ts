@@ -2,7 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAEMON_HEADER, packDocuments } from './packer';
+import { DAEMON_HEADER, MAX_NESTING_DEPTH, packDocuments } from './packer';
 import { referencePayloads } from '../../../../test/helpers/reference-packer';
 import { createSegmentTranslator, type SegmentDocument } from '../translate';
 import { createTestTracing } from '../../../../test/helpers/translator';
@@ -74,5 +74,21 @@ describe('packDocuments against the reference (properties)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('should cut a chain deeper than MAX_NESTING_DEPTH where the reference does', () => {
+    const { span } = createTestTracing();
+    const translate = createSegmentTranslator();
+    const docs: SegmentDocument[] = [];
+    let parent: { traceId: string; spanId: string } | undefined;
+    for (let level = 0; level < MAX_NESTING_DEPTH * 2 + 5; level++) {
+      const readable = span({ name: `level ${level}`, kind: level === 0 ? SpanKind.SERVER : SpanKind.INTERNAL, parent });
+      parent = readable.spanContext();
+      docs.push(translate(readable)!);
+    }
+    const parse = (payload: string): unknown => JSON.parse(payload.slice(DAEMON_HEADER.length)) as unknown;
+    const packed = packDocuments(docs);
+    expect(packed.payloads).toHaveLength(1 + MAX_NESTING_DEPTH + 4);
+    expect(packed.payloads.map(parse)).toEqual(referencePayloads(docs).map(parse));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PackableDocument } from './document';
-import { DAEMON_HEADER, packDocuments } from './packer';
+import { DAEMON_HEADER, MAX_NESTING_DEPTH, packDocuments } from './packer';
 import { TRUNCATION_MARK } from './shrink';
 
 const TRACE = '1-6743a1b2-0123456789abcdef01234567';
@@ -175,5 +175,43 @@ describe('packDocuments', () => {
     const a: Doc = { ...sub(segment()), id: 'a000000000000000', parent_id: 'b000000000000000' };
     const b: Doc = { ...sub(segment()), id: 'b000000000000000', parent_id: 'a000000000000000' };
     expect(parseAll(packDocuments([a, b]).payloads, 64_000)).toHaveLength(2);
+  });
+
+  it('should pack a 10,000-deep parent→child chain, nesting at most MAX_NESTING_DEPTH levels, the rest independent', () => {
+    const root = segment();
+    const chain: Doc[] = [root];
+    for (let i = 0; i < 10_000; i++) chain.push(sub(chain.at(-1)!, { name: `level-${i + 1}` }));
+    for (const max of [64_000, 2_000]) {
+      const result = packDocuments([...chain].reverse(), max);
+      const docs = parseAll(result.payloads, max);
+      const flat = flatten(docs);
+      expect(flat.size).toBe(chain.length);
+      expect(result.dropped).toBe(0);
+      for (let i = 1; i < chain.length; i++) expect(flat.get(chain[i]!.id)?.parent).toBe(chain[i - 1]!.id);
+      const depth = (doc: Record<string, unknown>): number => {
+        let levels = 0;
+        for (let at = doc; Array.isArray(at.subsegments); at = (at.subsegments as Record<string, unknown>[])[0]!) levels++;
+        return levels;
+      };
+      expect(Math.max(...docs.map(depth))).toBeLessThanOrEqual(MAX_NESTING_DEPTH);
+      expect(result.spans.reduce((a, b) => a + b, 0)).toBe(chain.length);
+    }
+  });
+
+  it('should pack a 10,000-deep chain of subsegments whose segment is not in the batch, and one whose documents are dropped', () => {
+    const root = segment();
+    const chain: Doc[] = [sub(root)];
+    for (let i = 0; i < 10_000; i++) chain.push(sub(chain.at(-1)!, i === 5_000 ? { name: 'x'.repeat(700) } : {}));
+    const result = packDocuments(chain, 600);
+    expect(result.dropped).toBe(1);
+    expect(parseAll(result.payloads, 600)).toHaveLength(chain.length - 1);
+  });
+
+  it('should say how many spans each datagram carries', () => {
+    const root = segment();
+    const kids = [sub(root), sub(root)];
+    const lone = segment();
+    const result = packDocuments([root, ...kids, sub(kids[0]!), lone]);
+    expect(result.spans).toEqual([4, 1]);
   });
 });

@@ -9,6 +9,9 @@
  *   segment (aws-xray-sdk-node `lib/segments/attributes/subsegment.js`). A document that does not fit alone is shrunk
  *   (shrink.ts) and, only if even its skeleton does not fit, dropped and counted.
  *
+ * - A document nested MAX_NESTING_DEPTH levels below its segment carries no children: deeper descendants go out as
+ *   independent subsegments. Walks over the tree are loops, never recursion, so a chain of any depth packs.
+ *
  * The common case is one JSON.stringify of the nested tree, built by temporarily re-pointing the documents: measured
  * in bench/xray.bench.ts, as cheap as stringifying a prebuilt nested object and cheaper than serialising each document
  * and joining strings. The split path joins strings, because there it avoids serialising a document twice.
@@ -20,6 +23,13 @@ import { DocumentEdits } from './serialise';
 import { packTreeSplit } from './split';
 
 export { DAEMON_HEADER } from './types';
+
+/**
+ * How many levels of subsegments one document nests at most. JSON.stringify recurses per level, so an unbounded
+ * depth could exhaust the stack; and a datagram of at most 64 kB holds a few hundred levels at most anyway. The X-Ray
+ * segment-document format sets no depth limit; 32 is far deeper than the call trees of real requests.
+ */
+export const MAX_NESTING_DEPTH = 32;
 
 export interface PackStats {
   /** Documents received. */
@@ -105,47 +115,74 @@ function fits(payload: string, max: number): boolean {
 }
 
 function packRoot(root: Entry, max: number, out: PackOutput, counters: PackCounters): void {
-  markReached(root);
-  if (root.children.length === 0) return packAlone(root.doc, max, out, counters);
-  if (root.doc.type !== 'subsegment') {
-    const payload = DAEMON_HEADER + serialiseNested(root);
-    if (fits(payload, max)) {
-      const nested = countDescendants(root);
-      out.payloads.push(payload);
-      out.spans.push(1 + nested);
-      counters.nested += nested;
-      return;
+  if (root.children.length === 0) {
+    root.reached = true;
+    return packAlone(root.doc, max, out, counters);
+  }
+  if (root.doc.type === 'subsegment') {
+    walkTree(root, undefined);
+    return packTreeSplit(root, max, out, counters);
+  }
+  const cut: Entry[] = [];
+  const nested = walkTree(root, cut);
+  const payload = DAEMON_HEADER + serialiseNested(root);
+  if (fits(payload, max)) {
+    out.payloads.push(payload);
+    out.spans.push(1 + nested);
+    counters.nested += nested;
+  } else {
+    packTreeSplit(root, max, out, counters);
+  }
+  // Subtrees below the nesting limit: independent subsegments, each with its descendants.
+  for (const entry of cut) packRoot(entry, max, out, counters);
+}
+
+/**
+ * Marks the tree under `root` reached and returns how many descendants stay in it. With `cut`, the children of
+ * documents MAX_NESTING_DEPTH levels down are taken out of the tree and listed there, in depth-first order.
+ */
+function walkTree(root: Entry, cut: Entry[] | undefined): number {
+  root.reached = true;
+  let count = 0;
+  const stack: Entry[] = [root];
+  const depths: number[] = [0];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const depth = depths.pop()!;
+    const { children } = entry;
+    if (cut !== undefined && depth === MAX_NESTING_DEPTH && children.length > 0) {
+      for (const child of children) cut.push(child);
+      children.length = 0;
+      continue;
+    }
+    count += children.length;
+    for (let i = children.length - 1; i >= 0; i--) {
+      children[i]!.reached = true;
+      if (children[i]!.children.length === 0) continue;
+      stack.push(children[i]!);
+      depths.push(depth + 1);
     }
   }
-  packTreeSplit(root, max, out, counters);
+  return count;
 }
 
 /** JSON of a segment with its batch descendants nested under `subsegments`, their linking fields stripped. */
 function serialiseNested(root: Entry): string {
   const edits = new DocumentEdits();
-  link(root, false, edits);
-  return edits.serialise(root.doc);
-}
-
-function link(entry: Entry, strip: boolean, edits: DocumentEdits): void {
-  const { doc, children } = entry;
-  if (children.length === 0) {
-    edits.edit(doc, strip);
-    return;
+  const stack: Entry[] = [root];
+  while (stack.length > 0) {
+    const { doc, children } = stack.pop()!;
+    const strip = doc !== root.doc;
+    if (children.length === 0) {
+      edits.edit(doc, strip);
+      continue;
+    }
+    const list: unknown[] = doc.subsegments === undefined ? [] : [...doc.subsegments];
+    for (const child of children) {
+      list.push(child.doc);
+      stack.push(child);
+    }
+    edits.edit(doc, strip, list);
   }
-  const list: unknown[] = doc.subsegments === undefined ? [] : [...doc.subsegments];
-  for (const child of children) list.push(child.doc);
-  edits.edit(doc, strip, list);
-  for (const child of children) link(child, true, edits);
-}
-
-function markReached(entry: Entry): void {
-  entry.reached = true;
-  for (const child of entry.children) markReached(child);
-}
-
-function countDescendants(entry: Entry): number {
-  let count = 0;
-  for (const child of entry.children) count += 1 + countDescendants(child);
-  return count;
+  return edits.serialise(root.doc);
 }

@@ -30,24 +30,39 @@ export function packTreeSplit(root: PackEntry, max: number, out: PackOutput, cou
   else emitSegment(node, max, out, counters);
 }
 
-/** Serialises a tree; under a dropped document, descendants go out independently (they keep their parent_id). */
-function toNode(entry: PackEntry, max: number, out: PackOutput, counters: PackCounters): Node | undefined {
-  const node = makeNode(entry.doc, max, counters);
-  if (!node) {
-    for (const child of entry.children) {
-      const orphan = toNode(child, max, out, counters);
-      if (orphan) emitIndependentTree(orphan, out);
+/** A document of the tree being serialised, and how far through its children the walk is. */
+interface Frame {
+  readonly entry: PackEntry;
+  readonly node: Node | undefined;
+  /** Children may nest in it: it was not dropped and carries no `subsegments` of its own (the translator never does). */
+  readonly canNest: boolean;
+  next: number;
+}
+
+/**
+ * Serialises a tree, children in order, each child's subtree complete before the next (a loop, not recursion: a chain
+ * may be thousands deep). Under a dropped document, or one that carries its own subsegments, each finished child
+ * subtree goes out independently (its documents keep their parent_id).
+ */
+function toNode(root: PackEntry, max: number, out: PackOutput, counters: PackCounters): Node | undefined {
+  const open = (entry: PackEntry): Frame => {
+    const node = makeNode(entry.doc, max, counters);
+    return { entry, node, canNest: node !== undefined && (entry.doc.subsegments?.length ?? 0) === 0, next: 0 };
+  };
+  const stack: Frame[] = [open(root)];
+  for (;;) {
+    const top = stack[stack.length - 1]!;
+    if (top.next < top.entry.children.length) {
+      stack.push(open(top.entry.children[top.next++]!));
+      continue;
     }
-    return undefined;
+    stack.pop();
+    if (stack.length === 0) return top.node;
+    const parent = stack[stack.length - 1]!;
+    if (top.node === undefined) continue;
+    if (parent.canNest) parent.node!.children.push(top.node);
+    else emitIndependentTree(top.node, out);
   }
-  // A document that already carries `subsegments` (the translator never does) keeps them; batch children go alone.
-  const canNest = (entry.doc.subsegments?.length ?? 0) === 0;
-  for (const child of entry.children) {
-    const childNode = toNode(child, max, out, counters);
-    if (childNode && canNest) node.children.push(childNode);
-    else if (childNode) emitIndependentTree(childNode, out);
-  }
-  return node;
 }
 
 /** The document's JSON without linking fields; subsegments it already carries stay nested (serialised as received). */
@@ -98,20 +113,38 @@ function withFields(body: string, fields: string): string {
   return body.length > 2 ? `${body.slice(0, -1)},${fields}}` : `{${fields}}`;
 }
 
-function treeBytes(node: Node): number {
-  let bytes = node.bodyBytes;
-  if (node.children.length > 0) {
+/** Bytes of the subtree as nested JSON. */
+function treeBytes(root: Node): number {
+  let bytes = 0;
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    bytes += node.bodyBytes;
+    if (node.children.length === 0) continue;
     bytes += SUBSEGMENTS_OPEN_BYTES + node.children.length - 1;
-    for (const child of node.children) bytes += treeBytes(child);
+    for (const child of node.children) stack.push(child);
   }
   return bytes;
 }
 
-function nestedJson(node: Node): string {
-  if (node.children.length === 0) return node.body;
-  let list = '';
-  for (const child of node.children) list += (list === '' ? '' : ',') + nestedJson(child);
-  return withFields(node.body, `${SUBSEGMENTS_OPEN}${list}]`);
+/** The subtree as nested JSON, children in order (built bottom-up in a loop). */
+function nestedJson(root: Node): string {
+  if (root.children.length === 0) return root.body;
+  const stack: { node: Node; next: number; list: string }[] = [{ node: root, next: 0, list: '' }];
+  for (;;) {
+    const top = stack[stack.length - 1]!;
+    if (top.next < top.node.children.length) {
+      const child = top.node.children[top.next++]!;
+      if (child.children.length === 0) top.list += (top.list === '' ? '' : ',') + child.body;
+      else stack.push({ node: child, next: 0, list: '' });
+      continue;
+    }
+    stack.pop();
+    const json = withFields(top.node.body, `${SUBSEGMENTS_OPEN}${top.list}]`);
+    if (stack.length === 0) return json;
+    const parent = stack[stack.length - 1]!;
+    parent.list += (parent.list === '' ? '' : ',') + json;
+  }
 }
 
 /** A segment plus as many whole child subtrees as fit; the rest become independent subsegments. */
@@ -136,15 +169,24 @@ function emitSegment(root: Node, max: number, out: PackOutput, counters: PackCou
   counters.nested += nested;
 }
 
-/** Every node of the subtree as its own independent subsegment (each was checked to fit alone in makeNode). */
-function emitIndependentTree(node: Node, out: PackOutput): void {
-  out.payloads.push(DAEMON_HEADER + withFields(node.body, linkFields(node.doc)));
-  out.spans.push(1);
-  for (const child of node.children) emitIndependentTree(child, out);
+/** Every node of the subtree as its own independent subsegment, depth first (each was checked to fit alone in makeNode). */
+function emitIndependentTree(root: Node, out: PackOutput): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    out.payloads.push(DAEMON_HEADER + withFields(node.body, linkFields(node.doc)));
+    out.spans.push(1);
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
 }
 
-function countTree(node: Node): number {
-  let count = 1;
-  for (const child of node.children) count += countTree(child);
+function countTree(root: Node): number {
+  let count = 0;
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    count++;
+    for (const child of node.children) stack.push(child);
+  }
   return count;
 }

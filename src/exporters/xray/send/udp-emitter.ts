@@ -5,7 +5,8 @@
  *   (aws-xray-sdk-node `lib/segment_emitter.js`), gets no error when no daemon listens: data is lost silently.
  * - Hostnames are resolved with dns.lookup once, and again after any error.
  * - A batch goes out in chunks of CHUNK_SIZE datagrams with a setImmediate between chunks, so a 512-span batch never
- *   blocks the event loop: 512 back-to-back sends hold it for milliseconds (bench/xray-event-loop.bench.ts).
+ *   blocks the event loop: 512 back-to-back sends hold it for milliseconds (bench/xray-event-loop.bench.ts). A batch
+ *   queued behind another waits a turn before its first chunk too, so no turn sends more than one chunk.
  * - Every lost span is reported to the backend's LossSink with its cause; nothing here throws or rejects.
  *
  * What a refusal costs. The kernel reports an ICMP error on a connected socket once, on the next send (which then
@@ -23,7 +24,10 @@ import type { LossSink } from '../../../diag/loss-reporter';
 
 /** Datagrams sent per event-loop turn. */
 export const CHUNK_SIZE = 32;
-/** Datagrams that may wait to be sent; beyond this whole batches are dropped (and counted) to bound memory. */
+/**
+ * Datagrams that may wait behind a batch being sent; a batch that would take the queue past this is dropped (and
+ * counted) to bound memory. A batch arriving at an idle emitter is always taken, whatever its size, and paced out.
+ */
 export const MAX_PENDING_DATAGRAMS = 16_384;
 /**
  * How long after a clean batch a refusal may still surface for it (an ICMP error takes one round trip to the daemon's
@@ -87,6 +91,11 @@ export class UdpEmitter {
     this.refusedDetail = `the daemon at ${this.where} refused them. Is the X-Ray daemon running and listening on UDP?`;
   }
 
+  /** Datagrams accepted and not yet handed to the socket. */
+  get pendingDatagrams(): number {
+    return this.pending;
+  }
+
   /**
    * Queues a batch after the ones already queued. `spans[i]` is how many spans payload i carries (1 when omitted), for
    * the loss counts. Resolves when the batch has been handed to the socket; never rejects.
@@ -97,13 +106,15 @@ export class UdpEmitter {
       this.fail('CLOSED', payloads.length, spanCount(spans, payloads.length, 0), 'the X-Ray exporter was shut down.', false);
       return Promise.resolve({ sent: 0, failed: payloads.length });
     }
-    if (this.pending + payloads.length > MAX_PENDING_DATAGRAMS) {
+    if (this.pending > 0 && this.pending + payloads.length > MAX_PENDING_DATAGRAMS) {
       this.fail('QUEUE_FULL', payloads.length, spanCount(spans, payloads.length, 0),
         `more than ${MAX_PENDING_DATAGRAMS} datagrams were waiting to be sent to ${this.where}.`);
       return Promise.resolve({ sent: 0, failed: payloads.length });
     }
+    // Queued behind another batch: its first chunk waits a turn too, so no turn sends more than one chunk.
+    const queued = this.pending > 0;
     this.pending += payloads.length;
-    const run = this.tail.then(() => this.sendAll(payloads, spans));
+    const run = this.tail.then(() => this.sendAll(payloads, spans, queued));
     this.tail = run;
     return run;
   }
@@ -129,14 +140,14 @@ export class UdpEmitter {
     if (socket) await new Promise<void>((resolve) => safeClose(socket, resolve));
   }
 
-  private async sendAll(payloads: readonly (string | Buffer)[], spans: readonly number[] | undefined): Promise<SendResult> {
+  private async sendAll(payloads: readonly (string | Buffer)[], spans: readonly number[] | undefined, queued: boolean): Promise<SendResult> {
     const batch: Batch = { sentDatagrams: 0, sentSpans: 0, refused: undefined };
     this.current = batch;
     let done = 0;
     let failed = 0;
     try {
       for (let start = 0; start < payloads.length; start += this.chunkSize) {
-        if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (start > 0 || queued) await new Promise<void>((resolve) => setImmediate(resolve));
         const socket = await this.ready();
         const end = Math.min(start + this.chunkSize, payloads.length);
         if (!socket) {
