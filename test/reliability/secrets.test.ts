@@ -3,7 +3,7 @@
  * errors, not `config`, not console output, not X-Ray documents, not span attributes); credentials in headers and URLs
  * are never recorded by the server adapter or the outgoing instrumentation, and sensitive query values are redacted.
  */
-import { DiagLogLevel } from '@opentelemetry/api';
+import { DiagLogLevel, SpanKind, trace } from '@opentelemetry/api';
 import { createServer, get as httpGet, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -194,5 +194,86 @@ describe('credentials on the request path', () => {
     expect(clients.map((c) => String(c.attributes['url.full'])).join(' ')).toContain('REDACTED');
     await backends.xray.waitFor(2);
     expect(everythingExported(backends)).not.toContain(SECRET);
+  });
+});
+
+describe('credentials in URLs and connection strings, in forms a simple key list misses', () => {
+  const SECRET = 's3cr3t-Value-42';
+  const backends = useBackends({ ...FAST, instrumentation: { fetch: true, http: true } }, { init: true });
+  let app: Awaited<ReturnType<typeof serveNode>>;
+
+  beforeEach(async () => {
+    const listener = (_req: IncomingMessage, res: ServerResponse): void => {
+      res.setHeader('location', `/next?id_token=${SECRET}`);
+      res.end('ok');
+    };
+    app = await serveNode(createServer(traced(listener, { captureRequestHeaders: ['referer'], captureResponseHeaders: ['location'] })));
+  });
+  afterEach(() => app.close());
+
+  // Percent-encoded keys, `;` separators, OpenTelemetry's default list and common credential names.
+  const QUERY = [
+    `%74oken=${SECRET}`, `q=1;session_token=${SECRET}`, `jwt=${SECRET}`, `otp=${SECRET}`, `hmac=${SECRET}`,
+    `SAMLResponse=${SECRET}`, `id_token=${SECRET}`, `refresh_token=${SECRET}`, `client_secret=${SECRET}`,
+    `X-Goog-Signature=${SECRET}`, `AWSAccessKeyId=${SECRET}`, `Signature=${SECRET}`, `sig=${SECRET}`,
+  ].join('&');
+
+  it('should redact them on server spans, in captured Referer and Location headers, and in both backends', async () => {
+    const response = await fetch(`${app.url}/callback?${QUERY}`, { headers: { referer: `https://idp.example/?jwt=${SECRET}` } });
+    await response.text();
+    const spans = await backends.honeycomb.waitFor((s) => s.some((sp) => sp.kind === 2));
+    await backends.xray.waitFor(1);
+    const server = spans.find((sp) => sp.kind === 2)!;
+    expect(server.attributes['url.query']).toContain('%74oken=REDACTED');
+    expect(server.attributes['http.request.header.referer']).toEqual(['https://idp.example/?jwt=REDACTED']);
+    expect(server.attributes['http.response.header.location']).toEqual(['/next?id_token=REDACTED']);
+    expect(everythingExported(backends)).not.toContain(SECRET);
+  });
+
+  it('should redact them in outgoing calls', async () => {
+    await withSpan('caller', async () => {
+      await (await fetch(`${app.url}/a?${QUERY}`)).text();
+      await new Promise<void>((resolve, reject) => {
+        httpGet(`${app.url}/b?${QUERY}`, (r) => {
+          r.resume();
+          r.on('end', resolve);
+        }).on('error', reject);
+      });
+    });
+    await backends.honeycomb.waitFor((s) => s.filter((sp) => sp.kind === 3).length >= 2 && s.some((sp) => sp.name === 'caller'));
+    await backends.xray.waitFor(3);
+    expect(everythingExported(backends)).not.toContain(SECRET);
+  });
+
+  it('should keep them out of X-Ray documents when another instrumentation recorded them raw', async () => {
+    const tracer = trace.getTracer('other-instrumentation');
+    tracer.startSpan('GET', { kind: SpanKind.CLIENT, attributes: {
+      'http.request.method': 'GET', 'url.full': `https://u:${SECRET}@api.example.com/x?${QUERY}#access_token=${SECRET}` } }).end();
+    tracer.startSpan('GET /y', { kind: SpanKind.SERVER, attributes: {
+      'http.request.method': 'GET', 'server.address': 'svc', 'url.path': '/y', 'url.query': QUERY } }).end();
+    tracer.startSpan('GET /z', { kind: SpanKind.SERVER, attributes: { 'http.method': 'GET', 'http.host': 'svc', 'http.target': `/z?${QUERY}` } }).end();
+    tracer.startSpan('job', { attributes: { 'url.original': `https://h/?${QUERY}`, 'url.query': QUERY } }).end();
+    await backends.xray.waitFor(4);
+    const documents = backends.xray.documents.map((d) => JSON.stringify(d)).join('\n');
+    expect(documents).toContain('REDACTED');
+    expect(documents).not.toContain(SECRET);
+  });
+
+  // Every form the common drivers use: URLs, JDBC properties, Oracle, ADO.NET/ODBC keywords (quoted, braced), libpq.
+  const CONNECTION_STRINGS = [
+    `postgresql://app:${SECRET}@db/shop`, `mysql://root:${SECRET}@db/shop`, `mongodb+srv://app:${SECRET}@cluster.example.net/shop`,
+    `jdbc:sqlserver://db:1433;databaseName=shop;user=sa;password=${SECRET}`, `jdbc:oracle:thin:scott/${SECRET}@db:1521:ORCL`,
+    `jdbc:oracle:thin:scott/"x;${SECRET}"@//db:1521/svc`, `Server=db;User Id=app;Password={a;b}}${SECRET}}`,
+    `Server=db;User Id=app;Password="a;b${SECRET}"`, `Driver={ODBC Driver 18};Server=db;UID=app;PWD=${SECRET}`,
+    `host=db user=app password='${SECRET}'`, `jdbc:postgresql://db/shop?user=app&password=${SECRET}`,
+  ];
+
+  it.each(CONNECTION_STRINGS)('should mask the password of %s in X-Ray, as sql.url, sql.connection_string or metadata', async (conn) => {
+    const tracer = trace.getTracer('db');
+    for (const system of ['postgresql', 'mssql', 'oracle', 'mongodb']) {
+      tracer.startSpan('SELECT', { kind: SpanKind.CLIENT, attributes: { 'db.system': system, 'db.connection_string': conn } }).end();
+    }
+    await backends.xray.waitFor(4);
+    expect(backends.xray.documents.map((d) => JSON.stringify(d)).join('\n')).not.toContain(SECRET);
   });
 });

@@ -2,7 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
 import { forwardedFor, forwardedProto, firstHeader } from './headers';
 import type { CapturedHeader } from './options';
-import { redactQuery } from '../../http/redact';
+import { redactAttribute, redactQuery } from '../../http/redact';
 import { isKnownMethod, splitHost, urlAuthority, type Target } from '../../http/url';
 
 /**
@@ -59,7 +59,7 @@ export function nodeRequestAttributes(req: IncomingMessage, method: string, targ
   if (req.httpVersion !== undefined) attrs['network.protocol.version'] = req.httpVersion;
   for (const { name, key } of capture) {
     const v = h[name];
-    if (v !== undefined) attrs[key] = Array.isArray(v) ? v : [v];
+    if (v !== undefined) attrs[key] = redactAttribute(key, Array.isArray(v) ? v : [v]);
   }
   return attrs;
 }
@@ -99,7 +99,7 @@ export function fetchRequestAttributes(
   if (peer?.httpVersion !== undefined) attrs['network.protocol.version'] = peer.httpVersion;
   for (const { name, key } of capture) {
     const v = h.get(name);
-    if (v !== null) attrs[key] = [v];
+    if (v !== null) attrs[key] = redactAttribute(key, [v]);
   }
   return attrs;
 }

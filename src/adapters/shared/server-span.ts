@@ -39,6 +39,7 @@ import { VERSION } from '../../version';
 import { fetchHeaderGetter, headerAttribute, nodeHeaderGetter } from './headers';
 import { normalizeOptions, type NormalizedOptions, type ServerTracingOptions } from './options';
 import { fetchRequestAttributes, nodeRequestAttributes, type FetchPeer } from './request-attributes';
+import { redactAttribute } from '../../http/redact';
 import { splitTarget, type Target } from '../../http/url';
 
 export type { FetchPeer } from './request-attributes';
@@ -111,7 +112,7 @@ export class ServerSpan {
         if (headers !== undefined && getHeader !== undefined) {
           for (const { name, key } of this.options.responseHeaders) {
             const value = headerAttribute(getHeader(headers, name));
-            if (value !== undefined) this.span.setAttribute(key, value);
+            if (value !== undefined) this.span.setAttribute(key, redactAttribute(key, value));
           }
         }
       }

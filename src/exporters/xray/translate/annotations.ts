@@ -10,6 +10,7 @@ import {
   RESERVED_METADATA_PREFIX,
 } from './limits';
 import { ANNOTATIONS_KEY, type AnnotationValue } from '../../../trace/annotations';
+import { redactAttribute } from '../../../http/redact';
 import type { Metadata } from './types';
 
 /**
@@ -25,7 +26,9 @@ import type { Metadata } from './types';
  *   a key that collides with an earlier one after sanitising goes to metadata;
  * - annotation values: string (≤ 1,000 characters), finite number, boolean; anything else goes to metadata;
  * - `aws.xray.metadata.<ns>` holding a JSON object string becomes `metadata.<ns>` (`default` merges);
- * - metadata keys and namespaces starting with `AWS.` (reserved for AWS) are written as `_AWS.…`.
+ * - metadata keys and namespaces starting with `AWS.` (reserved for AWS) are written as `_AWS.…`;
+ * - URLs, queries and connection strings (`url.full`, `http.target`, `db.connection_string`, …) are scrubbed of
+ *   credentials first (http/redact.ts), whoever recorded them.
  */
 
 const METADATA_PREFIX = 'aws.xray.metadata.';
@@ -116,7 +119,7 @@ function explicit(st: State, attrs: Attributes, key: string, consumed: readonly 
 }
 
 function annotate(st: State, ctx: AnnotationContext, key: string, value: AttributeValue): boolean {
-  const v = annotationValue(value);
+  const v = annotationValue(redactAttribute(key, value));
   if (v === undefined || st.count >= MAX_ANNOTATIONS) return false;
   const k = ctx.annotationKey(key);
   if (k === '' || (st.annotations !== undefined && k in st.annotations)) return false;
@@ -126,7 +129,7 @@ function annotate(st: State, ctx: AnnotationContext, key: string, value: Attribu
 }
 
 function putMetadata(st: State, key: string, value: AttributeValue): void {
-  const safe = toJsonSafe(value);
+  const safe = toJsonSafe(redactAttribute(key, value));
   if (safe !== undefined) (st.defaults ??= {})[escapeReserved(key)] = safe;
 }
 

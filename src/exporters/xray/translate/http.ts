@@ -114,18 +114,19 @@ function clientUrl(attrs: Attributes): string | undefined {
   return buildUrl(attrs, host, port);
 }
 
+/** The URL from its parts, scrubbed: `http.target` and `url.query` may come from instrumentation that kept secrets. */
 function buildUrl(attrs: Attributes, host: string, port: number | undefined): string {
   const scheme = str(attrs, 'url.scheme') ?? str(attrs, 'http.scheme') ?? 'http';
   // A bare IPv6 address needs brackets in a URL (RFC 3986 §3.2.2); the collector leaves them out.
   let url = `${scheme}://${host.includes(':') && !host.startsWith('[') && isIP(host) === 6 ? `[${host}]` : host}`;
   if (port !== undefined && !isDefaultPort(scheme, port)) url += `:${port}`;
   const target = str(attrs, 'http.target');
-  if (target !== undefined) return url + (target.startsWith('/') ? target : `/${target}`);
+  if (target !== undefined) return safeUrl(url + (target.startsWith('/') ? target : `/${target}`));
   const path = str(attrs, 'url.path') ?? '/';
   url += path.startsWith('/') ? path : `/${path}`;
   const query = str(attrs, 'url.query');
-  if (query !== undefined) url += query.startsWith('?') ? query : `?${query}`;
-  return url;
+  if (query === undefined) return url;
+  return safeUrl(url + (query.startsWith('?') ? query : `?${query}`));
 }
 
 function isDefaultPort(scheme: string, port: number): boolean {

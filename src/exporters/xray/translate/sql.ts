@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { redactConnectionString, withoutPassword } from '../../../http/redact';
+import { redactConnectionString } from '../../../http/redact';
 import type { Consumed } from './attributes';
 import { NOTHING_CONSUMED, int, str } from './attributes';
 import type { SqlData } from './types';
@@ -34,10 +34,11 @@ export function makeSql(attrs: Attributes): SqlResult {
   const conn = str(attrs, 'db.connection_string');
   const namespace = str(attrs, 'db.namespace') ?? str(attrs, 'db.name');
   if (conn !== undefined && conn.includes('://')) {
-    // "url: For URL connection strings … without passwords" (segment documents, "SQL queries").
-    sql.url = withoutPassword(conn);
+    // "url: For URL connection strings … without passwords" (segment documents, "SQL queries"); JDBC URLs may carry
+    // `;password=…` properties too, so the whole connection-string scrubber runs.
+    sql.url = redactConnectionString(conn);
   } else if (conn !== undefined) {
-    // Keyword form (`Server=db;User Id=app;Password=…`): mask the password, never send it.
+    // Keyword, Oracle or DSN form (`Server=db;User Id=app;Password=…`): mask the password, never send it.
     sql.connection_string = redactConnectionString(conn);
   } else {
     const host = str(attrs, 'server.address') ?? str(attrs, 'net.peer.name');
