@@ -47,6 +47,7 @@ describe('splitHost', () => {
     expect(splitHost('example.com:8080')).toEqual(['example.com', 8080]);
     expect(splitHost('[::1]:3000')).toEqual(['::1', 3000]);
     expect(splitHost('example.com:http')).toEqual(['example.com:http', undefined]);
+    expect(splitHost('example.com:0443')).toEqual(['example.com:0443', undefined]); // not as received once parsed
     expect(splitHost('::1')).toEqual(['::1', undefined]);
   });
 });

@@ -44,7 +44,11 @@ export function splitTarget(target: string): Target {
   return { path: path.charCodeAt(0) === 47 ? path : `/${path}`, query: target.slice(q + 1, stop) };
 }
 
-/** Host and port of a Host header, as received: `example.com:8080` → `['example.com', 8080]`; `[::1]:80` → `['::1', 80]`. */
+/**
+ * Host and port of a Host header, as received: `example.com:8080` → `['example.com', 8080]`; `[::1]:80` → `['::1', 80]`.
+ * A port that is not written as its number (`:0443`, `:abc`) leaves the header whole as the host, so the host and
+ * port put back together are the header as received (X-Ray dynamic naming matches that).
+ */
 export function splitHost(host: string): [string, number | undefined] {
   if (host.charCodeAt(0) === 91 /* '[' */) {
     const end = host.indexOf(']');
@@ -65,7 +69,7 @@ function toPort(text: string): number | undefined {
     if (c < 48 || c > 57) return undefined;
   }
   const port = Number(text);
-  return port > 0 && port < 65536 ? port : undefined;
+  return port > 0 && port < 65536 && String(port) === text ? port : undefined;
 }
 
 /** Where the authority that starts at `from` ends: the first `/`, `?` or `#`, else the end of the URL. */

@@ -65,7 +65,7 @@ describe('compileHostPattern', () => {
 
 describe('matchRequestHost', () => {
   const gitpod = compileHostPattern('*4567-abc.ws-us89.gitpod.io*');
-  it('should try host:port first, then the bare host, across conventions', () => {
+  it('should match the host as received, across conventions, and nothing else (no bare-host retry)', () => {
     expect(matchRequestHost({ 'server.address': '4567-abc.ws-us89.gitpod.io', 'server.port': 443 }, gitpod)).toBe(
       '4567-abc.ws-us89.gitpod.io:443',
     );
@@ -77,8 +77,10 @@ describe('matchRequestHost', () => {
       '4567-abc.ws-us89.gitpod.io:80',
     );
     const exact = compileHostPattern('api.example.com');
-    expect(matchRequestHost({ 'server.address': 'api.example.com', 'server.port': 8443 }, exact)).toBe('api.example.com');
-    expect(matchRequestHost({ 'http.host': 'api.example.com:8443' }, exact)).toBe('api.example.com');
+    expect(matchRequestHost({ 'server.address': 'api.example.com', 'server.port': 8443 }, exact)).toBeUndefined();
+    expect(matchRequestHost({ 'http.host': 'api.example.com:8443' }, exact)).toBeUndefined();
+    expect(matchRequestHost({ 'server.address': 'api.example.com' }, exact)).toBe('api.example.com');
+    expect(matchRequestHost({ 'server.address': '::1', 'server.port': 3000 }, compileHostPattern('[::1]:*'))).toBe('[::1]:3000');
     expect(matchRequestHost({ 'server.address': 'localhost', 'server.port': 4567 }, gitpod)).toBeUndefined();
   });
 });

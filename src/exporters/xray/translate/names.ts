@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { SpanKind } from '@opentelemetry/api';
+import { isIP } from 'node:net';
 import { HAS_AWS_KEYS, HAS_DB_KEYS, int, scanKeys, str } from './attributes';
 import { FALLBACK_NAME, MAX_NAME_LENGTH } from './limits';
 
@@ -123,41 +124,31 @@ function trimAwsSdkPrefix(name: string): string {
 }
 
 /**
- * The request host as received, matched against the pattern. Stable conventions split the Host header into
- * `server.address` + `server.port` (the port only when the header had one); older ones keep it whole in `http.host`,
- * or in `net.host.name` + `net.host.port`. Both `host:port` and the bare host are tried, in that order.
+ * The request host as received, matched against the pattern as a whole, as the X-Ray SDK matches the Host header
+ * (aws-xray-sdk-node `lib/middleware/mw_utils.js` `resolveName`): no second try with the bare host, no port stripped,
+ * so services traced by either name the same node the same way. The older `http.host` is the header itself; stable
+ * conventions split it into `server.address` + `server.port` (the port only when the header had one, and only a
+ * well-formed one: dualtrace's adapters keep anything else in `server.address`), older ones into `net.host.name` +
+ * `net.host.port`.
  */
 export function matchRequestHost(attrs: Attributes, matches: (host: string) => boolean): string | undefined {
-  return (
-    matchHostPort(str(attrs, 'server.address'), int(attrs, 'server.port'), matches) ??
-    matchHostPort(str(attrs, 'http.host'), undefined, matches) ??
-    matchHostPort(str(attrs, 'net.host.name'), int(attrs, 'net.host.port'), matches)
-  );
+  const host = requestHost(attrs);
+  return host !== undefined && matches(host) ? host : undefined;
 }
 
-function matchHostPort(
-  host: string | undefined,
-  port: number | undefined,
-  matches: (host: string) => boolean,
-): string | undefined {
-  if (host === undefined) return undefined;
-  if (port !== undefined) {
-    const withPort = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
-    if (matches(withPort)) return withPort;
-  }
-  if (matches(host)) return host;
-  const bare = stripPort(host);
-  return bare !== host && matches(bare) ? bare : undefined;
+function requestHost(attrs: Attributes): string | undefined {
+  const header = str(attrs, 'http.host');
+  if (header !== undefined) return header;
+  const address = str(attrs, 'server.address');
+  if (address !== undefined) return withPort(address, int(attrs, 'server.port'));
+  const name = str(attrs, 'net.host.name');
+  return name === undefined ? undefined : withPort(name, int(attrs, 'net.host.port'));
 }
 
-/** `example.com:8080` → `example.com`; `[::1]:8080` → `::1`; a bare IPv6 address is left alone. */
-function stripPort(host: string): string {
-  if (host.startsWith('[')) {
-    const end = host.indexOf(']');
-    return end > 0 ? host.slice(1, end) : host;
-  }
-  const colon = host.indexOf(':');
-  return colon > 0 && colon === host.lastIndexOf(':') ? host.slice(0, colon) : host;
+/** `host` + `:port` as a Host header writes them: an IPv6 address in brackets. */
+function withPort(host: string, port: number | undefined): string {
+  const bracketed = host.includes(':') && !host.startsWith('[') && isIP(host) === 6 ? `[${host}]` : host;
+  return port === undefined ? bracketed : `${bracketed}:${port}`;
 }
 
 /**
@@ -198,4 +189,14 @@ function urlHost(attrs: Attributes): string | undefined {
   if (at >= 0) host = host.slice(at + 1);
   host = stripPort(host);
   return host === '' ? undefined : host;
+}
+
+/** `example.com:8080` → `example.com`; `[::1]:8080` → `::1`; a bare IPv6 address is left alone. */
+function stripPort(host: string): string {
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    return end > 0 ? host.slice(1, end) : host;
+  }
+  const colon = host.indexOf(':');
+  return colon > 0 && colon === host.lastIndexOf(':') ? host.slice(0, colon) : host;
 }
