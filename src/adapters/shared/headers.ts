@@ -29,15 +29,6 @@ export function firstHeader(value: string | string[] | undefined): string | unde
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** `X-Forwarded-For: client, proxy1, proxy2` → `client` (the original client, as the X-Ray SDK reads it). */
-export function forwardedFor(value: string | string[] | undefined): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (v === undefined || v === '') return undefined;
-  const comma = v.indexOf(',');
-  const first = (comma < 0 ? v : v.slice(0, comma)).trim();
-  return first === '' ? undefined : first;
-}
-
 /** `X-Forwarded-Proto` → `http`/`https` when it is one of them (TLS ended at a load balancer), else `undefined`. */
 export function forwardedProto(value: string | string[] | undefined): 'http' | 'https' | undefined {
   const v = Array.isArray(value) ? value[0] : value;

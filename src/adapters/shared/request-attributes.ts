@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
-import { forwardedFor, forwardedProto, firstHeader } from './headers';
+import { forwardedProto, firstHeader } from './headers';
+import { clientFromForwarded, clientFromForwardedFor, type ClientNode } from '../../http/forwarded';
 import type { CapturedHeader } from './options';
 import { redactAttribute, redactQuery } from '../../http/redact';
 import { isKnownMethod, splitHost, urlAuthority, type Target } from '../../http/url';
@@ -17,7 +18,8 @@ interface Common {
   scheme: string;
   host: string | undefined;
   userAgent: string | undefined;
-  client: string | undefined;
+  /** The original client from `X-Forwarded-For` / `Forwarded`, else the socket peer. */
+  client: ClientNode | string | undefined;
 }
 
 function common(c: Common): Attributes {
@@ -35,7 +37,11 @@ function common(c: Common): Attributes {
     if (port !== undefined) attrs['server.port'] = port;
   }
   if (c.userAgent !== undefined) attrs['user_agent.original'] = c.userAgent;
-  if (c.client !== undefined) attrs['client.address'] = c.client;
+  if (typeof c.client === 'string') attrs['client.address'] = c.client;
+  else if (c.client !== undefined) {
+    attrs['client.address'] = c.client.address;
+    if (c.client.port !== undefined) attrs['client.port'] = c.client.port;
+  }
   return attrs;
 }
 
@@ -50,7 +56,8 @@ export function nodeRequestAttributes(req: IncomingMessage, method: string, targ
     scheme: forwardedProto(h['x-forwarded-proto']) ?? (socket?.encrypted === true ? 'https' : 'http'),
     host: h.host ?? firstHeader(h[':authority']),
     userAgent: h['user-agent'],
-    client: forwardedFor(h['x-forwarded-for']) ?? peer,
+    // X-Forwarded-For first, as the X-Ray SDK and AWS load balancers use it; then RFC 7239 Forwarded.
+    client: clientFromForwardedFor(h['x-forwarded-for']) ?? clientFromForwarded(h.forwarded) ?? peer,
   });
   if (peer !== undefined) {
     attrs['network.peer.address'] = peer;
@@ -89,7 +96,10 @@ export function fetchRequestAttributes(
     scheme: proto ?? (request.url.startsWith('https:') ? 'https' : 'http'),
     host: h.get('host') ?? urlAuthority(request.url),
     userAgent: h.get('user-agent') ?? undefined,
-    client: forwardedFor(h.get('x-forwarded-for') ?? undefined) ?? peer?.socket?.remoteAddress,
+    client:
+      clientFromForwardedFor(h.get('x-forwarded-for') ?? undefined) ??
+      clientFromForwarded(h.get('forwarded') ?? undefined) ??
+      peer?.socket?.remoteAddress,
   });
   const address = peer?.socket?.remoteAddress;
   if (address !== undefined) {

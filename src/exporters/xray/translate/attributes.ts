@@ -37,6 +37,21 @@ export type Consumed = ReadonlySet<string>;
 
 export const NOTHING_CONSUMED: Consumed = new Set<string>();
 
+/**
+ * Keys in a stage's consumed set that this span had but that produced no field (the callee's address on a CLIENT
+ * span, a proxy's on a SERVER span): they stay in metadata, so nothing an attribute says is lost. `undefined` (the
+ * common case) when there are none; a stage allocates the list only when it has one.
+ */
+export type Unused = string[] | undefined;
+
+/** Adds `key` to `unused` when the span has it; returns the (possibly new) list. */
+export function keepIfPresent(attrs: Attributes, key: string, unused: Unused): Unused {
+  if (attrs[key] === undefined) return unused;
+  if (unused === undefined) return [key];
+  unused.push(key);
+  return unused;
+}
+
 /** Bit set by {@link scanKeys}: some key starts with `aws.`. */
 export const HAS_AWS_KEYS = 1;
 /** Bit set by {@link scanKeys}: some key starts with `db.`. */

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { Consumed } from './attributes';
-import { HAS_AWS_KEYS, NOTHING_CONSUMED, int, scanKeys, str } from './attributes';
+import type { Consumed, Unused } from './attributes';
+import { HAS_AWS_KEYS, NOTHING_CONSUMED, int, keepIfPresent, scanKeys, str } from './attributes';
 import type { AwsData } from './types';
 
 /**
@@ -24,6 +24,8 @@ export const AWS_API_KEYS: Consumed = new Set([...AWS_KEYS, 'rpc.method', 'cloud
 export interface AwsResult {
   aws: AwsData | undefined;
   consumed: Consumed;
+  /** Keys of `consumed` that produced no field (an AWS SDK span's `rpc.method` beside `aws.operation`): kept. */
+  unused?: Unused;
 }
 
 export function makeAws(attrs: Attributes, keys: number = scanKeys(attrs)): AwsResult {
@@ -67,7 +69,12 @@ export function makeAws(attrs: Attributes, keys: number = scanKeys(attrs)): AwsR
     if (tables.length === 1) aws.table_name = tables[0];
     else aws.table_names = tables;
   }
-  return { aws, consumed: awsApi ? AWS_API_KEYS : AWS_KEYS };
+  if (!awsApi) return { aws, consumed: AWS_KEYS };
+  let unused: Unused;
+  if (attrs['aws.operation'] !== undefined) unused = keepIfPresent(attrs, 'rpc.method', unused);
+  if (attrs['aws.region'] !== undefined) unused = keepIfPresent(attrs, 'cloud.region', unused);
+  if (queueUrl !== str(attrs, 'messaging.url')) unused = keepIfPresent(attrs, 'messaging.url', unused);
+  return { aws, consumed: AWS_API_KEYS, unused };
 }
 
 /**

@@ -38,6 +38,7 @@ describe('makeHttp — SERVER spans', () => {
       },
       status: 200,
       consumed: HTTP_KEYS,
+      unused: ['network.peer.address'], // the proxy's address: no field, so it stays in metadata
     });
   });
 
@@ -61,6 +62,7 @@ describe('makeHttp — SERVER spans', () => {
         url: 'http://kb234.example.com:8080/users/junit',
         user_agent: 'test',
         client_ip: '192.168.15.32',
+        x_forwarded_for: true, // http.client_ip is the address behind all proxies, as the X-Ray SDK reads it
       },
       response: { status: 201, content_length: 12 },
     });

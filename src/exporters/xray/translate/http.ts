@@ -1,9 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
 import { SpanKind } from '@opentelemetry/api';
 import { isIP } from 'node:net';
+import { parseNode } from '../../../http/forwarded';
 import { safeUrl } from '../../../http/redact';
-import type { Consumed } from './attributes';
-import { NOTHING_CONSUMED, int, str } from './attributes';
+import type { Consumed, Unused } from './attributes';
+import { NOTHING_CONSUMED, int, keepIfPresent, str } from './attributes';
 import type { HttpData } from './types';
 
 /**
@@ -27,6 +28,8 @@ export interface HttpResult {
   /** The HTTP status code, for the fault/error/throttle flags (also read when there is no block). */
   status: number | undefined;
   consumed: Consumed;
+  /** Keys of `consumed` that produced no field: they stay in metadata. */
+  unused?: Unused;
 }
 
 export function makeHttp(kind: SpanKind, attrs: Attributes): HttpResult {
@@ -53,15 +56,16 @@ export function makeHttp(kind: SpanKind, attrs: Attributes): HttpResult {
   const url = full ?? (kind === SpanKind.SERVER ? serverUrl(attrs) : clientUrl(attrs));
 
   const http: HttpData = {};
-  const clientIp = kind === SpanKind.SERVER ? clientAddress(attrs) : undefined;
+  const client = kind === SpanKind.SERVER ? clientAddress(attrs) : undefined;
+  const clientIp = client?.ip;
   if (method !== undefined || url !== undefined || userAgent !== undefined || clientIp !== undefined) {
     http.request = {};
     if (method !== undefined) http.request.method = method;
     if (url !== undefined) http.request.url = url;
     if (userAgent !== undefined) http.request.user_agent = userAgent;
     if (clientIp !== undefined) {
-      http.request.client_ip = clientIp.ip;
-      if (clientIp.forwarded) http.request.x_forwarded_for = true;
+      http.request.client_ip = clientIp;
+      if (client!.forwarded) http.request.x_forwarded_for = true;
     }
   }
   let length = int(attrs, 'http.response.body.size') ?? int(attrs, 'http.response_content_length');
@@ -73,22 +77,53 @@ export function makeHttp(kind: SpanKind, attrs: Attributes): HttpResult {
   }
   // `http.target` alone (no host to build a URL from) gives nothing worth a block.
   if (http.request === undefined && http.response === undefined) return { http: undefined, status, consumed: NOTHING_CONSUMED };
-  return { http, status, consumed: HTTP_KEYS };
+  let unused = client?.unused;
+  if (kind !== SpanKind.SERVER) {
+    // The callee's socket address has no field (the URL names the host it called).
+    unused = keepIfPresent(attrs, 'network.peer.address', unused);
+    unused = keepIfPresent(attrs, 'network.peer.port', unused);
+    if (full !== undefined || str(attrs, 'http.host') !== undefined || str(attrs, 'server.address') !== undefined || str(attrs, 'net.peer.name') !== undefined) {
+      unused = keepIfPresent(attrs, 'net.peer.ip', unused);
+    }
+  } else {
+    unused = keepIfPresent(attrs, 'net.peer.name', unused); // the client's host name (old conventions): no field
+  }
+  if (method !== str(attrs, 'http.request.method_original')) unused = keepIfPresent(attrs, 'http.request.method_original', unused);
+  return { http, status, consumed: HTTP_KEYS, unused };
+}
+
+interface Client {
+  ip: string | undefined;
+  forwarded: boolean;
+  unused: Unused;
 }
 
 /**
  * The client's address. `client.address` (stable) and `http.client_ip` (old) may come from `X-Forwarded-For` /
- * `Forwarded`; the socket peer is `network.peer.address` / `net.peer.ip`. `x_forwarded_for` is set only when the
- * client address is known to differ from the socket peer (the X-Ray SDK sets it only when it used the header).
+ * `Forwarded`, with a port (`1.2.3.4:5678`); the socket peer is `network.peer.address` / `net.peer.ip`.
+ * `x_forwarded_for` says the address was read from a header and may be forged (segment documents, `http`): set when
+ * `client.address` differs from the socket peer, and for `http.client_ip` unless it is the peer (the old conventions
+ * define it as the address behind all proxies, and the X-Ray SDK sets the flag whenever it read the header). Behind a
+ * proxy the peer is the proxy: its address and port stay in metadata; so does a client identifier that is no IP
+ * (`_hidden`, `unknown`), which gives no `client_ip`.
  */
-function clientAddress(attrs: Attributes): { ip: string; forwarded: boolean } | undefined {
+function clientAddress(attrs: Attributes): Client | undefined {
   const peer = str(attrs, 'network.peer.address') ?? str(attrs, 'net.peer.ip');
-  let client = str(attrs, 'client.address');
-  if (client !== undefined && isIP(client) === 0) client = undefined;
-  client ??= str(attrs, 'http.client_ip');
-  if (client !== undefined) return { ip: client, forwarded: peer !== undefined && peer !== client };
-  return peer !== undefined && isIP(peer) !== 0 ? { ip: peer, forwarded: false } : undefined;
+  const stable = str(attrs, 'client.address');
+  const raw = stable ?? str(attrs, 'http.client_ip');
+  if (raw === undefined || raw === peer) {
+    return peer !== undefined && isIP(peer) !== 0 ? { ip: peer, forwarded: false, unused: undefined } : undefined;
+  }
+  const node = parseNode(raw);
+  const ip = node !== undefined && isIP(node.address) !== 0 ? node.address : undefined;
+  if (ip !== undefined && ip === peer) return { ip, forwarded: false, unused: undefined };
+  if (stable !== undefined && peer === undefined) return { ip, forwarded: false, unused: ip === undefined ? ['client.address'] : undefined };
+  let unused: Unused = ip === undefined ? [stable !== undefined ? 'client.address' : 'http.client_ip'] : undefined;
+  for (const key of PEER_KEYS) unused = keepIfPresent(attrs, key, unused);
+  return { ip, forwarded: ip !== undefined, unused };
 }
+
+const PEER_KEYS = ['network.peer.address', 'network.peer.port', 'net.peer.ip', 'net.peer.port'] as const;
 
 function serverUrl(attrs: Attributes): string | undefined {
   const hostHeader = str(attrs, 'http.host');

@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { Consumed } from './attributes';
+import type { Consumed, Unused } from './attributes';
 import { NOTHING_CONSUMED, scanKeys, str } from './attributes';
 import { createAnnotationKeySanitizer, makeAnnotations } from './annotations';
 import type { AnnotationContext } from './annotations';
@@ -158,7 +158,8 @@ function addStages(
   const enduser = str(attrs, 'enduser.id');
   const user = enduser ?? str(attrs, 'user.id');
   const consumed = consumedKeys(userKeysConsumed(attrs, enduser, user), http.consumed, sql.consumed, aws.consumed, cause.consumed);
-  const rest = makeAnnotations(attrs, consumed, ctx.annotations, segment ? fragment.metadata : undefined);
+  const unused = unusedKeys(http.unused, sql.unused, aws.unused);
+  const rest = makeAnnotations(attrs, consumed, ctx.annotations, segment ? fragment.metadata : undefined, unused);
 
   doc.name = name;
   if (namespace !== undefined) doc.namespace = namespace;
@@ -193,6 +194,12 @@ function consumedKeys(user: Consumed, http: Consumed, sql: Consumed, aws: Consum
   if (aws !== NOTHING_CONSUMED) consumed.push(aws);
   if (cause !== NOTHING_CONSUMED) consumed.push(cause);
   return consumed;
+}
+
+/** Keys the stages read but turned into no field: they stay in metadata. Usually none, and then no allocation. */
+function unusedKeys(http: Unused, sql: Unused, aws: Unused): Unused {
+  if (sql === undefined && aws === undefined) return http;
+  return [...(http ?? []), ...(sql ?? []), ...(aws ?? [])];
 }
 
 /** The call's `aws` fields over the resource's (shared, frozen: copied only when both exist). */

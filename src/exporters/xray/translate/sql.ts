@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { redactConnectionString } from '../../../http/redact';
-import type { Consumed } from './attributes';
-import { NOTHING_CONSUMED, int, str } from './attributes';
+import type { Consumed, Unused } from './attributes';
+import { NOTHING_CONSUMED, int, keepIfPresent, str } from './attributes';
 import type { SqlData } from './types';
 
 /**
@@ -24,7 +24,11 @@ export const SQL_KEYS: Consumed = new Set([
 export interface SqlResult {
   sql: SqlData | undefined;
   consumed: Consumed;
+  /** Keys of `consumed` that produced no field: they stay in metadata. */
+  unused?: Unused;
 }
+
+const HOST_KEYS = ['server.address', 'server.port', 'net.peer.name', 'net.peer.port'] as const;
 
 export function makeSql(attrs: Attributes): SqlResult {
   const system = str(attrs, 'db.system.name') ?? str(attrs, 'db.system');
@@ -32,6 +36,7 @@ export function makeSql(attrs: Attributes): SqlResult {
 
   const sql: SqlData = { database_type: system };
   const conn = str(attrs, 'db.connection_string');
+  let unused: Unused;
   const namespace = str(attrs, 'db.namespace') ?? str(attrs, 'db.name');
   if (conn !== undefined && conn.includes('://')) {
     // "url: For URL connection strings … without passwords" (segment documents, "SQL queries"); JDBC URLs may carry
@@ -40,6 +45,10 @@ export function makeSql(attrs: Attributes): SqlResult {
   } else if (conn !== undefined) {
     // Keyword, Oracle or DSN form (`Server=db;User Id=app;Password=…`): mask the password, never send it.
     sql.connection_string = redactConnectionString(conn);
+  }
+  if (conn !== undefined) {
+    // The block shows the connection string; the host and port the span names (resolved, maybe another) stay.
+    for (const key of HOST_KEYS) unused = keepIfPresent(attrs, key, unused);
   } else {
     const host = str(attrs, 'server.address') ?? str(attrs, 'net.peer.name');
     const port = int(attrs, 'server.port') ?? int(attrs, 'net.peer.port');
@@ -52,5 +61,5 @@ export function makeSql(attrs: Attributes): SqlResult {
   if (user !== undefined) sql.user = user;
   const query = str(attrs, 'db.query.text') ?? str(attrs, 'db.statement');
   if (query !== undefined) sql.sanitized_query = query;
-  return { sql, consumed: SQL_KEYS };
+  return { sql, consumed: SQL_KEYS, unused };
 }
