@@ -84,8 +84,10 @@ const FLUSH_MARGIN_MILLIS = 50;
  * - Other events get a span named after the function, with `faas.trigger` (`pubsub`, `datasource`, `timer`, `other`);
  *   an SQS batch's span links to each record's producer trace (`AWSTraceHeader`, up to 10).
  * - Every span has `faas.invocation_id` (the request id), `faas.coldstart`, `cloud.account.id`, `cloud.resource_id`.
- * - Parent: the event's `traceparent` / `X-Amzn-Trace-Id` headers; else Lambda's `_X_AMZN_TRACE_ID` (read per
- *   invocation) when it is sampled — with active tracing off Lambda sets `Sampled=0`, which would drop every trace.
+ * - Parent: Lambda's `_X_AMZN_TRACE_ID` (read per invocation) when it is sampled: with active tracing, it names the
+ *   function's own segment, the node the X-Ray service map needs (the event's headers name the hop before it). Else
+ *   the event's `traceparent` / `X-Amzn-Trace-Id` headers; else `_X_AMZN_TRACE_ID` with `Sampled=?`. With active
+ *   tracing off Lambda sets `Sampled=0`, which is ignored: it would drop every trace.
  *
  * A thrown error (or callback error) is recorded (status ERROR) and rethrown unchanged, after the flush.
  *
@@ -142,12 +144,15 @@ interface InvocationStarter {
 function startInvocation(starter: InvocationStarter, event: unknown, ctx: LambdaContextLike): Invocation | undefined {
   try {
     const base = environmentParent();
+    // A sampled _X_AMZN_TRACE_ID is the parent whatever the event's headers say.
+    const envWins = trace.getSpanContext(base) !== undefined && /Sampled=1/.test(process.env._X_AMZN_TRACE_ID ?? '');
     const attrs = faasAttributes(ctx);
     const request = httpRequestOf(event);
     if (request !== undefined) {
       let server: ServerSpan | undefined;
       try {
-        const fetchRequest = new Request(request.url, { method: request.method, headers: request.headers });
+        const headers = envWins ? withoutTraceHeaders(request.headers) : request.headers;
+        const fetchRequest = new Request(request.url, { method: request.method, headers });
         server = context.with(base, () => starter.spans.startFetch(fetchRequest, request.route));
       } catch {
         server = undefined; // A method or URL Fetch refuses (e.g. CONNECT): traced as a plain invocation below.
@@ -158,7 +163,7 @@ function startInvocation(starter: InvocationStarter, event: unknown, ctx: Lambda
       }
       if (starter.spans.options.ignore?.(new URL(request.url).pathname) === true) return undefined;
     }
-    const extracted = propagation.extract(base, headersOf(event));
+    const extracted = envWins ? base : propagation.extract(base, headersOf(event));
     const name = starter.options.name ?? ctx.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'lambda';
     const trigger: FaasTrigger = request === undefined ? triggerOf(event) : 'http';
     const span = context.with(extracted, () =>
@@ -226,6 +231,15 @@ function faasAttributes(ctx: LambdaContextLike): Attributes {
     if (account !== undefined && account !== '') attrs['cloud.account.id'] = account;
   }
   return attrs;
+}
+
+const TRACE_HEADERS: ReadonlySet<string> = new Set(['traceparent', 'tracestate', 'x-amzn-trace-id']);
+
+/** The event's headers without the trace headers (baggage kept), for when `_X_AMZN_TRACE_ID` is the parent. */
+function withoutTraceHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) if (!TRACE_HEADERS.has(name.toLowerCase())) out[name] = headers[name]!;
+  return out;
 }
 
 /** Lambda's `_X_AMZN_TRACE_ID`, read per invocation, as the parent when it is sampled (or `Sampled=?`). */

@@ -70,10 +70,34 @@ describe('DualtracePropagator', () => {
     expect(span.isRecording()).toBe(true);
   });
 
-  it('should prefer a valid traceparent over X-Amzn-Trace-Id', () => {
+  it('should prefer a valid traceparent over an X-Amzn-Trace-Id of another trace', () => {
     const other = '1-5759e988-000000000000000000000abc';
     const span = continueFrom({ traceparent: `00-${TRACE}-${PARENT}-01`, 'x-amzn-trace-id': `Root=${other};Parent=${PARENT};Sampled=1` });
     expect(span.spanContext().traceId).toBe(TRACE);
+  });
+
+  it('should prefer the X-Ray parent when both headers name the same trace (an AWS hop updated only X-Amzn-Trace-Id)', () => {
+    const gateway = 'a1b2c3d4e5f60718';
+    const span = continueFrom({
+      traceparent: `00-${TRACE}-${PARENT}-01`,
+      tracestate: 'vendor=1',
+      'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=${gateway};Sampled=1`,
+    });
+    expect(span.spanContext().traceId).toBe(TRACE);
+    expect((span as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId).toBe(gateway);
+    expect(span.spanContext().traceState?.get('vendor')).toBe('1');
+  });
+
+  it("should follow the X-Ray header's sampling decision when it is the parent", () => {
+    const span = continueFrom({ traceparent: `00-${TRACE}-${PARENT}-01`, 'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=a1b2c3d4e5f60718;Sampled=0` });
+    expect(span.isRecording()).toBe(false);
+  });
+
+  it('should keep the W3C parent when the X-Ray header has no usable parent (Root only, or invalid)', () => {
+    for (const xray of [`Root=${XRAY_ROOT}`, `Root=${XRAY_ROOT};Parent=zz;Sampled=1`]) {
+      const span = continueFrom({ traceparent: `00-${TRACE}-${PARENT}-01`, 'x-amzn-trace-id': xray });
+      expect((span as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId).toBe(PARENT);
+    }
   });
 
   it.each([

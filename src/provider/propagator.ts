@@ -30,10 +30,15 @@ const PARENT_RE = /^[0-9a-f]{16}$/;
 const ZERO_TRACE = /^0+$/;
 
 /**
- * Extracts W3C `traceparent`/`tracestate` (preferred when valid), else `X-Amzn-Trace-Id`, plus `baggage`; injects all
- * three. Beyond `@opentelemetry/propagator-aws-xray` (used for inject and the common extract), it keeps the X-Ray
- * header's `Root`-only and `Sampled=?` forms instead of dropping them. `initTracing` registers it; use it directly
- * with a provider of your own.
+ * Extracts W3C `traceparent`/`tracestate` or `X-Amzn-Trace-Id`, plus `baggage`; injects all three. Beyond
+ * `@opentelemetry/propagator-aws-xray` (used for inject and the common extract), it keeps the X-Ray header's
+ * `Root`-only and `Sampled=?` forms instead of dropping them. `initTracing` registers it; use it directly with a
+ * provider of your own.
+ *
+ * Which parent wins when both headers are valid: the X-Ray one (`Parent`, `Sampled`, with the W3C `tracestate`) when
+ * both name the same trace, because an AWS hop with X-Ray tracing (API Gateway, ALB, App Runner…) records its own
+ * segment and updates only `X-Amzn-Trace-Id`; taking `traceparent` would skip that node. When they name different
+ * traces, `traceparent` wins. An X-Ray header without a usable `Parent` never overrides a valid `traceparent`.
  *
  * @example
  * import { propagation } from '@opentelemetry/api';
@@ -57,9 +62,18 @@ export class DualtracePropagator implements TextMapPropagator {
     const ctx = this.baggage.extract(context, carrier, getter);
     const w3c = this.w3c.extract(ctx, carrier, getter);
     const w3cSpan = trace.getSpanContext(w3c);
-    if (w3cSpan !== undefined && isSpanContextValid(w3cSpan)) return w3c;
     const header = firstValue(getter.get(carrier, XRAY_HEADER));
-    if (header === undefined || header.length > MAX_HEADER_LENGTH) return ctx;
+    const usable = header !== undefined && header.length <= MAX_HEADER_LENGTH;
+    if (w3cSpan !== undefined && isSpanContextValid(w3cSpan)) {
+      if (!usable) return w3c;
+      // Over the W3C context, so its tracestate is kept; only a valid Root + Parent + Sampled replaces the parent.
+      const xray = this.xray.extract(w3c, carrier, getter);
+      const xraySpan = trace.getSpanContext(xray);
+      return xraySpan !== undefined && xraySpan !== w3cSpan && isSpanContextValid(xraySpan) && xraySpan.traceId === w3cSpan.traceId
+        ? xray
+        : w3c;
+    }
+    if (!usable) return ctx;
     const strict = this.xray.extract(ctx, carrier, getter);
     if (strict !== ctx && trace.getSpanContext(strict) !== undefined) return strict;
     return extractLenient(ctx, header);

@@ -103,6 +103,18 @@ describe('dualtrace/lambda traced()', () => {
     expect(second!.attributes['faas.coldstart']).toBe(false);
   });
 
+  it("should prefer a sampled _X_AMZN_TRACE_ID (active tracing) to the event's trace headers", async () => {
+    // Lambda's own segment is the parent the X-Ray service map needs: the event's headers name the hop before it.
+    process.env._X_AMZN_TRACE_ID = 'Root=1-67891233-abcdef012345678912345678;Parent=1a2b3c4d5e6f7081;Sampled=1';
+    await traced(async () => ({ statusCode: 200, body: '' }))(fixture('api-gateway-rest'), lambdaContext());
+    const server = backends.honeycomb.spans.find((s) => s.kind === SERVER)!;
+    expect(server.traceId).toBe('67891233abcdef012345678912345678');
+    expect(server.parentSpanId).toBe('1a2b3c4d5e6f7081');
+    process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=1a2b3c4d5e6f7081;Sampled=1';
+    await traced(async () => undefined)({ headers: { traceparent: '00-67891233abcdef012345678912345678-53995c3f42cd8ad8-01' } }, lambdaContext());
+    expect(backends.honeycomb.spans.at(-1)!.parentSpanId).toBe('1a2b3c4d5e6f7081');
+  });
+
   it('should ignore an unsampled _X_AMZN_TRACE_ID (active tracing off) and start a sampled root', async () => {
     process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=1a2b3c4d5e6f7081;Sampled=0';
     await traced(async () => undefined)({}, lambdaContext());
