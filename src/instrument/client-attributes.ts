@@ -67,6 +67,18 @@ export function setResponseStatus(span: Span, status: number): void {
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
+/**
+ * `http.response.body.size` from the response's `Content-Length` (semconv: "often, but not always, present as the
+ * Content-Length header"), as the X-Ray SDK's subsegments record `content_length` from it; nothing for a chunked or
+ * malformed one.
+ */
+export function setResponseBodySize(span: Span, contentLength: unknown): void {
+  const text = Array.isArray(contentLength) ? contentLength[0] : contentLength;
+  const value = typeof text === 'string' ? text : Buffer.isBuffer(text) ? text.toString('latin1') : undefined;
+  if (value === undefined || !/^\s*\d{1,15}\s*$/.test(value)) return;
+  span.setAttribute('http.response.body.size', Number(value));
+}
+
 /** A network error (no response): status ERROR, `error.type` (its code, e.g. ECONNREFUSED, or name), the exception. */
 export function recordNetworkError(span: Span, error: unknown): void {
   let type: string | undefined;

@@ -3,7 +3,7 @@ import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
 import type { Span } from '@opentelemetry/api';
-import { recordNetworkError, setResponseStatus } from './client-attributes';
+import { recordNetworkError, setResponseBodySize, setResponseStatus } from './client-attributes';
 import { startClientSpan, type OutgoingSpanOptions } from './client-span';
 
 /**
@@ -86,6 +86,7 @@ function recordResponse(spans: Spans, message: unknown): void {
   const span = spans.get(request);
   if (span === undefined) return;
   if (typeof response.statusCode === 'number') setResponseStatus(span, response.statusCode);
+  setResponseBodySize(span, response.headers?.['content-length']);
   const done = (): void => endSpan(spans, request);
   response.once('end', done);
   response.once('close', done);

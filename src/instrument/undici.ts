@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Span } from '@opentelemetry/api';
-import { recordNetworkError, setResponseStatus, type ClientRequestInfo } from './client-attributes';
+import { recordNetworkError, setResponseBodySize, setResponseStatus, type ClientRequestInfo } from './client-attributes';
 import { startClientSpan, type OutgoingSpanOptions } from './client-span';
 
 /**
@@ -26,6 +26,8 @@ interface UndiciRequest {
 }
 interface UndiciResponse {
   readonly statusCode: number;
+  /** Raw headers: names and values alternating, as Buffers (strings in some versions). */
+  readonly headers?: readonly (Buffer | string)[];
 }
 
 const CREATE = 'undici:request:create';
@@ -88,11 +90,21 @@ function requestInfo(request: UndiciRequest): ClientRequestInfo | undefined {
   };
 }
 
-/** `undici:request:headers`: the response status. */
+/** `undici:request:headers`: the response status and Content-Length. */
 function onHeaders(spans: Spans, message: unknown): void {
   const { request, response } = message as { request: object; response?: UndiciResponse };
   const span = spans.get(request);
-  if (span !== undefined && typeof response?.statusCode === 'number') setResponseStatus(span, response.statusCode);
+  if (span === undefined || response === undefined) return;
+  if (typeof response.statusCode === 'number') setResponseStatus(span, response.statusCode);
+  const headers = response.headers;
+  if (!Array.isArray(headers)) return;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const name = headers[i];
+    if (name !== undefined && name.length === 14 && name.toString().toLowerCase() === 'content-length') {
+      setResponseBodySize(span, headers[i + 1]);
+      return;
+    }
+  }
 }
 
 /** `undici:request:error`: a network error ends the span. */

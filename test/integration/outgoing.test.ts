@@ -22,7 +22,9 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
     received = [];
     server = createServer((req, res) => {
       received.push(req.headers);
-      const status = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('status') ?? 200);
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/sized') return void res.writeHead(200, { 'content-length': '11' }).end('hello world');
+      const status = Number(url.searchParams.get('status') ?? 200);
       res.writeHead(status).end('ok');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +65,29 @@ describe('outgoing instrumentation (fetch and node:http)', () => {
     await backends.xray.waitFor(() => backends.xray.segmentsFlat().length >= 2);
     const sub = backends.xray.segmentsFlat().find((s) => s.id === client.spanId)!;
     expect(sub.doc).toMatchObject({ name: '127.0.0.1', namespace: 'remote', http: { request: { method: 'GET' }, response: { status: 200 } } });
+  });
+
+  it("should record the response's Content-Length (http.response.body.size, X-Ray content_length) for fetch and node:http", async () => {
+    disable = enableOutgoingInstrumentation();
+    await inSpan(async () => {
+      await (await fetch(`${base}/sized`)).text();
+      await new Promise<void>((resolve, reject) => {
+        http.get(`${base}/sized`, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        }).on('error', reject);
+      });
+    });
+    await backends.tracing.forceFlush();
+    const spans = await backends.honeycomb.waitFor((s) => s.length === 3);
+    const clients = spans.filter((s) => s.kind === SpanKind.CLIENT + 1);
+    expect(clients.map((c) => c.attributes['http.response.body.size'])).toEqual([11, 11]);
+    await backends.xray.waitFor(() => backends.xray.segmentsFlat().length >= 3);
+    for (const client of clients) {
+      const sub = backends.xray.segmentsFlat().find((s) => s.id === client.spanId)!;
+      // What the X-Ray SDK's subsegments carry (segment_utils getHttpResponseData: the Content-Length header).
+      expect(sub.doc).toMatchObject({ http: { response: { status: 200, content_length: 11 } } });
+    }
   });
 
   it('should replace a trace header the caller set instead of sending two', async () => {

@@ -18,6 +18,9 @@ import { startUdpSink, type FlatSegment, type UdpSink } from '../helpers/udp-sin
 
 // Loaded after the sink exists; types kept loose on purpose (the SDK is a devDependency used only here).
 type XRaySdk = {
+  Segment: new (name: string) => { close(): void };
+  getNamespace(): { run(fn: () => void): void };
+  setSegment(segment: unknown): void;
   setDaemonAddress(address: string): void;
   setContextMissingStrategy(strategy: string): void;
   captureHTTPs<T>(module: T, downstreamXRayEnabled?: boolean): T;
@@ -183,5 +186,43 @@ describe('interop with aws-xray-sdk-node', () => {
     } finally {
       disable();
     }
+  });
+
+  it('(d) should send a root call (a script) as the X-Ray SDK does: a segment named after the service, the call nested in it', async () => {
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-length': '5' }).end('hello'));
+    const url = await listen(server);
+    // The X-Ray SDK: a script opens a segment named after itself and makes the call inside it. (Its URL leaves the
+    // port out; dualtrace's keeps it, so the URL is not compared.)
+    const tracedHttp = xray.captureHTTPs(http, false);
+    await new Promise<void>((resolve, reject) => {
+      const segment = new xray.Segment('sdk-script');
+      xray.getNamespace().run(() => {
+        xray.setSegment(segment);
+        get(`${url}/report`, tracedHttp).then(() => {
+          segment.close();
+          resolve();
+        }, reject);
+      });
+    });
+    // dualtrace: a CLIENT span without a parent, as a script's call (or requireParent: false) makes.
+    const call = tracing.tracer.startSpan('GET', { kind: SpanKind.CLIENT, attributes: {
+      'http.request.method': 'GET', 'url.full': `${url}/report`, 'server.address': '127.0.0.1',
+      'http.response.status_code': 200, 'http.response.body.size': 5 } });
+    call.end();
+    await tracing.forceFlush();
+    const isOurs = (d: Record<string, unknown>): boolean =>
+      ((d.subsegments ?? []) as Record<string, unknown>[]).some((sub) => sub.id === call.spanContext().spanId);
+    await sink.waitFor((docs) => docs.some((d) => d.name === 'sdk-script') && docs.some(isOurs), 5_000);
+    const sdk = sink.documents.find((d) => d.name === 'sdk-script')!;
+    const ours = sink.documents.find(isOurs)!;
+    expect(ours.name).toBe('dualtrace-svc'); // the service, as the script's segment is named after the script
+    const shape = (doc: Record<string, unknown>) => {
+      const [sub] = doc.subsegments as Record<string, unknown>[];
+      const httpBlock = sub!.http as { request: Record<string, unknown>; response: Record<string, unknown> };
+      return { type: doc.type, subsegments: (doc.subsegments as unknown[]).length, sub: { name: sub!.name, namespace: sub!.namespace,
+        method: httpBlock.request.method, status: httpBlock.response.status,
+        content_length: httpBlock.response.content_length } };
+    };
+    expect(shape(ours)).toEqual(shape(sdk));
   });
 });

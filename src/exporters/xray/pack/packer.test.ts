@@ -214,4 +214,16 @@ describe('packDocuments', () => {
     const result = packDocuments([root, ...kids, sub(kids[0]!), lone]);
     expect(result.spans).toEqual([4, 1]);
   });
+
+  it('should keep a nested subsegment a document carries when they do not fit together (shrunk, not lost to a skeleton)', () => {
+    const wrapper = segment({ name: 'nightly-job' });
+    const call = { name: 'api.example.com', id: nextId(), start_time: 1, end_time: 2, metadata: { default: { big: 'b'.repeat(200_000) } } };
+    const result = packDocuments([{ ...wrapper, subsegments: [call] }], 64_000);
+    const flat = flatten(parseAll(result.payloads, 64_000));
+    expect(result.dropped).toBe(0);
+    expect(flat.get(wrapper.id)?.doc.name).toBe('nightly-job');
+    expect(flat.get(call.id)?.parent).toBe(wrapper.id);
+    expect(flat.get(call.id)?.doc.name).toBe('api.example.com');
+    expect(JSON.stringify(flat.get(call.id)?.doc.metadata)).toContain('truncated');
+  });
 });

@@ -45,7 +45,8 @@ interface Frame {
  * subtree goes out independently (its documents keep their parent_id).
  */
 function toNode(root: PackEntry, max: number, out: PackOutput, counters: PackCounters): Node | undefined {
-  const open = (entry: PackEntry): Frame => {
+  const open = (given: PackEntry): Frame => {
+    const entry = liftOwnSubsegments(given, max);
     const node = makeNode(entry.doc, max, counters);
     return { entry, node, canNest: node !== undefined && (entry.doc.subsegments?.length ?? 0) === 0, next: 0 };
   };
@@ -63,6 +64,25 @@ function toNode(root: PackEntry, max: number, out: PackOutput, counters: PackCou
     if (parent.canNest) parent.node!.children.push(top.node);
     else emitIndependentTree(top.node, out);
   }
+}
+
+/**
+ * A document that carries nested subsegments of its own (a wrapped root call, translate/segment.ts) and does not fit
+ * with them: they become children of the entry, so each is packed (nested if it fits, else independent, shrunk if it
+ * must be) instead of being lost to the document's skeleton.
+ */
+function liftOwnSubsegments(entry: PackEntry, max: number): PackEntry {
+  const own = entry.doc.subsegments;
+  if (own === undefined || own.length === 0) return entry;
+  if (HEADER_BYTES + linkBytes(entry.doc) + Buffer.byteLength(serialiseStandalone(entry.doc)) <= max) return entry;
+  const { doc } = entry;
+  const lifted: PackEntry[] = [];
+  for (const item of own) {
+    if (item === null || typeof item !== 'object') continue;
+    const child = { ...(item as Record<string, unknown>), type: 'subsegment', trace_id: doc.trace_id, parent_id: doc.id };
+    lifted.push({ doc: child as unknown as PackableDocument, children: [] });
+  }
+  return { doc: { ...doc, subsegments: undefined }, children: [...lifted, ...entry.children] };
 }
 
 /** The document's JSON without linking fields; subsegments it already carries stay nested (serialised as received). */

@@ -1,4 +1,5 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import { MAX_STRING_LENGTH } from './limits';
 
 /** Small typed readers over span attributes. They never mutate; an empty string counts as absent. */
 
@@ -8,6 +9,19 @@ export function str(attrs: Attributes, key: string): string | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : undefined;
   if (typeof v === 'boolean') return String(v);
   return undefined;
+}
+
+/** A string attribute cut to X-Ray's 250 characters for free string fields (limits.ts `MAX_STRING_LENGTH`). */
+export function field(attrs: Attributes, key: string): string | undefined {
+  const v = str(attrs, key);
+  return v === undefined ? undefined : capped(v);
+}
+
+/** `value` cut to {@link MAX_STRING_LENGTH} UTF-16 units, never in the middle of a surrogate pair. */
+export function capped(value: string): string {
+  if (value.length <= MAX_STRING_LENGTH) return value;
+  const code = value.charCodeAt(MAX_STRING_LENGTH - 1);
+  return value.slice(0, code >= 0xd800 && code <= 0xdbff ? MAX_STRING_LENGTH - 1 : MAX_STRING_LENGTH);
 }
 
 /** An integer attribute, also accepted as a numeric string (some instrumentations write `"8080"`). */

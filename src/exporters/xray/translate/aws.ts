@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Consumed, Unused } from './attributes';
-import { HAS_AWS_KEYS, NOTHING_CONSUMED, int, keepIfPresent, scanKeys, str } from './attributes';
+import { HAS_AWS_KEYS, NOTHING_CONSUMED, capped, field, int, keepIfPresent, scanKeys } from './attributes';
 import type { AwsData } from './types';
 
 /**
@@ -31,16 +31,16 @@ export interface AwsResult {
 export function makeAws(attrs: Attributes, keys: number = scanKeys(attrs)): AwsResult {
   const awsApi = attrs['rpc.system'] === 'aws-api';
   if (!awsApi && (keys & HAS_AWS_KEYS) === 0) return { aws: undefined, consumed: NOTHING_CONSUMED };
-  const operation = str(attrs, 'aws.operation') ?? (awsApi ? str(attrs, 'rpc.method') : undefined);
-  const accountId = str(attrs, 'aws.account_id');
-  const region = str(attrs, 'aws.region') ?? (awsApi ? str(attrs, 'cloud.region') : undefined);
-  const requestId = str(attrs, 'aws.request_id') ?? str(attrs, 'aws.requestId') ?? str(attrs, 'aws.request.id');
-  const id2 = str(attrs, 'aws.extended_request_id');
+  const operation = field(attrs, 'aws.operation') ?? (awsApi ? field(attrs, 'rpc.method') : undefined);
+  const accountId = field(attrs, 'aws.account_id');
+  const region = field(attrs, 'aws.region') ?? (awsApi ? field(attrs, 'cloud.region') : undefined);
+  const requestId = field(attrs, 'aws.request_id') ?? field(attrs, 'aws.requestId') ?? field(attrs, 'aws.request.id');
+  const id2 = field(attrs, 'aws.extended_request_id');
   const queueUrl =
-    str(attrs, 'aws.queue_url') ??
-    str(attrs, 'aws.queue.url') ??
-    str(attrs, 'aws.sqs.queue.url') ??
-    (awsApi ? str(attrs, 'messaging.url') : undefined);
+    field(attrs, 'aws.queue_url') ??
+    field(attrs, 'aws.queue.url') ??
+    field(attrs, 'aws.sqs.queue.url') ??
+    (awsApi ? field(attrs, 'messaging.url') : undefined);
   const tables = tableNames(attrs);
   let retries = int(attrs, 'aws.retries');
   if (retries !== undefined && retries < 0) retries = undefined;
@@ -73,7 +73,7 @@ export function makeAws(attrs: Attributes, keys: number = scanKeys(attrs)): AwsR
   let unused: Unused;
   if (attrs['aws.operation'] !== undefined) unused = keepIfPresent(attrs, 'rpc.method', unused);
   if (attrs['aws.region'] !== undefined) unused = keepIfPresent(attrs, 'cloud.region', unused);
-  if (queueUrl !== str(attrs, 'messaging.url')) unused = keepIfPresent(attrs, 'messaging.url', unused);
+  if (queueUrl !== field(attrs, 'messaging.url')) unused = keepIfPresent(attrs, 'messaging.url', unused);
   return { aws, consumed: AWS_API_KEYS, unused };
 }
 
@@ -84,11 +84,11 @@ export function makeAws(attrs: Attributes, keys: number = scanKeys(attrs)): AwsR
 function tableNames(attrs: Attributes): string[] | undefined {
   const list = attrs['aws.dynamodb.table_names'];
   if (Array.isArray(list)) {
-    const names = list.filter((n): n is string => typeof n === 'string' && n !== '');
+    const names = list.filter((n): n is string => typeof n === 'string' && n !== '').map(capped);
     if (names.length > 0) return names;
   } else if (typeof list === 'string' && list !== '') {
-    return [list];
+    return [capped(list)];
   }
-  const one = str(attrs, 'aws.table_name') ?? str(attrs, 'aws.table.name');
+  const one = field(attrs, 'aws.table_name') ?? field(attrs, 'aws.table.name');
   return one === undefined ? undefined : [one];
 }

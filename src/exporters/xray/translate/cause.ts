@@ -3,7 +3,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { randomBytes } from 'node:crypto';
 import type { Consumed } from './attributes';
-import { NOTHING_CONSUMED, int, str } from './attributes';
+import { NOTHING_CONSUMED, capped, int, str } from './attributes';
 import {
   AWS_HTTP_FAILURE_EVENT_NAME,
   AWS_HTTP_FAILURE_EXCEPTION_TYPE,
@@ -99,7 +99,7 @@ function fromExceptionEvent(attrs: Attributes, remote: boolean, nodeStacks: bool
   const head: ExceptionData = { id: newExceptionId() };
   const type = str(attrs, 'exception.type');
   const message = str(attrs, 'exception.message');
-  if (type !== undefined) head.type = type;
+  if (type !== undefined) head.type = capped(type);
   if (message !== undefined) head.message = message;
   if (remote) head.remote = true;
   const stacktrace = str(attrs, 'exception.stacktrace');
@@ -108,7 +108,7 @@ function fromExceptionEvent(attrs: Attributes, remote: boolean, nodeStacks: bool
   const parsed = parseNodeStack(stacktrace);
   const first = parsed[0];
   if (first === undefined) return [head];
-  if (head.type === undefined && first.type !== undefined) head.type = first.type;
+  if (head.type === undefined && first.type !== undefined) head.type = capped(first.type);
   if (head.message === undefined && first.message !== undefined) head.message = first.message;
   if (first.frames.length > 0) head.stack = first.frames;
   if (first.truncated > 0) head.truncated = first.truncated;
@@ -118,7 +118,7 @@ function fromExceptionEvent(attrs: Attributes, remote: boolean, nodeStacks: bool
     const p = parsed[i];
     if (p === undefined) continue;
     const ex: ExceptionData = { id: newExceptionId() };
-    if (p.type !== undefined) ex.type = p.type;
+    if (p.type !== undefined) ex.type = capped(p.type);
     if (p.message !== undefined) ex.message = p.message;
     if (remote) ex.remote = true;
     if (p.frames.length > 0) ex.stack = p.frames;

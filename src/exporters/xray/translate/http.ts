@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { parseNode } from '../../../http/forwarded';
 import { safeUrl } from '../../../http/redact';
 import type { Consumed, Unused } from './attributes';
-import { NOTHING_CONSUMED, int, keepIfPresent, str } from './attributes';
+import { NOTHING_CONSUMED, capped, int, keepIfPresent, str } from './attributes';
 import type { HttpData } from './types';
 
 /**
@@ -60,11 +60,11 @@ export function makeHttp(kind: SpanKind, attrs: Attributes): HttpResult {
   const clientIp = client?.ip;
   if (method !== undefined || url !== undefined || userAgent !== undefined || clientIp !== undefined) {
     http.request = {};
-    if (method !== undefined) http.request.method = method;
+    if (method !== undefined) http.request.method = capped(method);
     if (url !== undefined) http.request.url = url;
-    if (userAgent !== undefined) http.request.user_agent = userAgent;
+    if (userAgent !== undefined) http.request.user_agent = capped(userAgent);
     if (clientIp !== undefined) {
-      http.request.client_ip = clientIp;
+      http.request.client_ip = capped(clientIp);
       if (client!.forwarded) http.request.x_forwarded_for = true;
     }
   }

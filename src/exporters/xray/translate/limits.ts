@@ -8,6 +8,16 @@
 /** `name`: "up to 200 characters" (AWS X-Ray developer guide, segment documents, "Required segment fields"). */
 export const MAX_NAME_LENGTH = 200;
 
+/**
+ * Every other string field: "Values must be strings (up to 250 characters) unless noted otherwise" (segment documents,
+ * "Segment fields" and "Subsegment fields"). Applied to the identifier-like fields (`user`, `service.version`, HTTP
+ * method, user agent and client IP, every `aws` field, `sql` type/version/user, exception types). The fields whose
+ * content is the point are left whole and bounded by the document size (pack/shrink.ts): `http.request.url` ("the full
+ * URL"), `sql.url`, `sql.connection_string`, `sql.sanitized_query` ("the database query"), exception messages and
+ * stack frames — the X-Ray SDKs send those whole too.
+ */
+export const MAX_STRING_LENGTH = 250;
+
 /** Used when a name sanitises to nothing (the collector's `fixSegmentName` uses the same fallback). */
 export const FALLBACK_NAME = 'span';
 

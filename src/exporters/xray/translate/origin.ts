@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { int, str, strList } from './attributes';
+import { capped, field, int, strList } from './attributes';
 import { RESOURCE_METADATA_PREFIX } from './limits';
 import { sanitizeName } from './names';
 import { toJsonSafe } from './annotations';
@@ -32,9 +32,9 @@ const NODE_LANGUAGES: ReadonlySet<string> = new Set(['nodejs', 'javascript', 'we
 
 export function makeResourceFragment(resource: Resource, withMetadata: boolean): ResourceFragment {
   const attrs = settledAttributes(resource);
-  const language = str(attrs, 'telemetry.sdk.language');
-  const version = str(attrs, 'service.version') ?? str(attrs, 'container.image.tag');
-  const serviceName = str(attrs, 'service.name');
+  const language = field(attrs, 'telemetry.sdk.language');
+  const version = field(attrs, 'service.version') ?? field(attrs, 'container.image.tag');
+  const serviceName = field(attrs, 'service.name');
   // Frozen: documents share these objects, so a consumer that edits one document must not edit them all.
   return {
     origin: determineOrigin(attrs),
@@ -62,14 +62,14 @@ function settledAttributes(resource: Resource): Attributes {
 }
 
 function isAws(attrs: Attributes): boolean {
-  const provider = str(attrs, 'cloud.provider');
+  const provider = field(attrs, 'cloud.provider');
   return provider === undefined || provider === 'aws';
 }
 
 /** The collector's `determineAwsOrigin`. Lambda gets none: the Lambda service writes the `AWS::Lambda::Function` segment itself. */
 export function determineOrigin(attrs: Attributes): string | undefined {
   if (!isAws(attrs)) return undefined;
-  switch (str(attrs, 'cloud.platform')) {
+  switch (field(attrs, 'cloud.platform')) {
     case 'aws_app_runner':
       return 'AWS::AppRunner::Service';
     case 'aws_eks':
@@ -77,7 +77,7 @@ export function determineOrigin(attrs: Attributes): string | undefined {
     case 'aws_elastic_beanstalk':
       return 'AWS::ElasticBeanstalk::Environment';
     case 'aws_ecs': {
-      const launchType = str(attrs, 'aws.ecs.launchtype')?.toLowerCase();
+      const launchType = field(attrs, 'aws.ecs.launchtype')?.toLowerCase();
       if (launchType === 'ec2') return 'AWS::ECS::EC2';
       if (launchType === 'fargate') return 'AWS::ECS::Fargate';
       return 'AWS::ECS::Container';
@@ -92,10 +92,10 @@ export function determineOrigin(attrs: Attributes): string | undefined {
 /** The resource fields of the collector's `aws.go`, omitting unknown ones (the collector writes `null`s). */
 function makeResourceAws(attrs: Attributes): AwsData | undefined {
   if (!isAws(attrs)) return undefined;
-  const platform = str(attrs, 'cloud.platform');
-  const zone = str(attrs, 'cloud.availability_zone');
+  const platform = field(attrs, 'cloud.platform');
+  const zone = field(attrs, 'cloud.availability_zone');
   return compact<AwsData>({
-    account_id: str(attrs, 'cloud.account.id'),
+    account_id: field(attrs, 'cloud.account.id'),
     ec2: ec2Fields(attrs, platform, zone),
     ecs: ecsFields(attrs, platform, zone),
     eks: eksFields(attrs, platform),
@@ -106,52 +106,52 @@ function makeResourceAws(attrs: Attributes): AwsData | undefined {
 }
 
 function ec2Fields(attrs: Attributes, platform: string | undefined, zone: string | undefined): AwsData['ec2'] {
-  const hostId = str(attrs, 'host.id');
+  const hostId = field(attrs, 'host.id');
   // host.id alone is also set by the generic host detector (machine-id), so it counts only on a known-AWS host.
-  if (platform !== 'aws_ec2' && (hostId === undefined || str(attrs, 'cloud.provider') !== 'aws')) return undefined;
+  if (platform !== 'aws_ec2' && (hostId === undefined || field(attrs, 'cloud.provider') !== 'aws')) return undefined;
   return compact({
     instance_id: hostId,
     availability_zone: zone,
-    instance_size: str(attrs, 'host.type'),
-    ami_id: str(attrs, 'host.image.id'),
+    instance_size: field(attrs, 'host.type'),
+    ami_id: field(attrs, 'host.image.id'),
   });
 }
 
 function ecsFields(attrs: Attributes, platform: string | undefined, zone: string | undefined): AwsData['ecs'] {
   if (platform !== 'aws_ecs') return undefined;
   return compact({
-    container: str(attrs, 'container.name'),
-    container_id: str(attrs, 'container.id'),
+    container: field(attrs, 'container.name'),
+    container_id: field(attrs, 'container.id'),
     availability_zone: zone,
-    container_arn: str(attrs, 'aws.ecs.container.arn'),
-    cluster_arn: str(attrs, 'aws.ecs.cluster.arn'),
-    task_arn: str(attrs, 'aws.ecs.task.arn'),
-    task_family: str(attrs, 'aws.ecs.task.family'),
-    launch_type: str(attrs, 'aws.ecs.launchtype'),
+    container_arn: field(attrs, 'aws.ecs.container.arn'),
+    cluster_arn: field(attrs, 'aws.ecs.cluster.arn'),
+    task_arn: field(attrs, 'aws.ecs.task.arn'),
+    task_family: field(attrs, 'aws.ecs.task.family'),
+    launch_type: field(attrs, 'aws.ecs.launchtype'),
   });
 }
 
 function eksFields(attrs: Attributes, platform: string | undefined): AwsData['eks'] {
-  const cluster = str(attrs, 'k8s.cluster.name');
+  const cluster = field(attrs, 'k8s.cluster.name');
   if (platform !== 'aws_eks' && cluster === undefined) return undefined;
-  return compact({ cluster_name: cluster, pod: str(attrs, 'k8s.pod.name'), container_id: str(attrs, 'container.id') });
+  return compact({ cluster_name: cluster, pod: field(attrs, 'k8s.pod.name'), container_id: field(attrs, 'container.id') });
 }
 
 function beanstalkFields(attrs: Attributes, platform: string | undefined): AwsData['elastic_beanstalk'] {
-  if (platform !== 'aws_elastic_beanstalk' || str(attrs, 'service.instance.id') === undefined) return undefined;
+  if (platform !== 'aws_elastic_beanstalk' || field(attrs, 'service.instance.id') === undefined) return undefined;
   return compact({
-    environment_name: str(attrs, 'service.namespace'),
-    version_label: str(attrs, 'service.version'),
+    environment_name: field(attrs, 'service.namespace'),
+    version_label: field(attrs, 'service.version'),
     deployment_id: int(attrs, 'service.instance.id'),
   });
 }
 
 /** `sdk` is "<telemetry.sdk.name> for <telemetry.sdk.language>", e.g. `opentelemetry for nodejs`. */
 function xrayFields(attrs: Attributes): AwsData['xray'] {
-  const sdkName = str(attrs, 'telemetry.sdk.name');
-  const language = str(attrs, 'telemetry.sdk.language');
-  const sdkVersion = str(attrs, 'telemetry.sdk.version');
-  const auto = str(attrs, 'telemetry.auto.version') ?? str(attrs, 'telemetry.distro.version');
+  const sdkName = field(attrs, 'telemetry.sdk.name');
+  const language = field(attrs, 'telemetry.sdk.language');
+  const sdkVersion = field(attrs, 'telemetry.sdk.version');
+  const auto = field(attrs, 'telemetry.auto.version') ?? field(attrs, 'telemetry.distro.version');
   if (sdkName === undefined && sdkVersion === undefined && auto === undefined) return undefined;
   return compact({
     sdk: sdkName === undefined ? undefined : language === undefined ? sdkName : `${sdkName} for ${language}`,
@@ -164,10 +164,10 @@ function xrayFields(attrs: Attributes): AwsData['xray'] {
 function cloudwatchLogs(attrs: Attributes): { log_group: string; arn?: string }[] | undefined {
   const arns = splitList(attrs['aws.log.group.arns']);
   if (arns !== undefined) {
-    return arns.map((arn) => ({ log_group: arn.split(':')[6] ?? arn, arn }));
+    return arns.map((arn) => ({ log_group: capped(arn.split(':')[6] ?? arn), arn: capped(arn) }));
   }
   const names = splitList(attrs['aws.log.group.names']);
-  return names?.map((log_group) => ({ log_group }));
+  return names?.map((log_group) => ({ log_group: capped(log_group) }));
 }
 
 function splitList(value: Attributes[string]): readonly string[] | undefined {

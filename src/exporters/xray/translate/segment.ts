@@ -3,20 +3,21 @@ import type { Attributes } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Consumed, Unused } from './attributes';
-import { NOTHING_CONSUMED, scanKeys, str } from './attributes';
+import { NOTHING_CONSUMED, capped, scanKeys, str } from './attributes';
 import { createAnnotationKeySanitizer, makeAnnotations } from './annotations';
 import type { AnnotationContext } from './annotations';
 import { makeAws } from './aws';
 import { makeCause } from './cause';
 import { makeHttp } from './http';
 import { makeLinks } from './links';
+import { DEFAULT_METADATA_NAMESPACE, FALLBACK_NAME } from './limits';
 import { compileHostPattern, makeName, sanitizeName } from './names';
 import type { NamingContext } from './names';
 import { makeResourceFragment } from './origin';
 import type { ResourceFragment } from './origin';
 import { makeSql } from './sql';
 import { toEpochSeconds } from './time';
-import { createTraceIdConverter, toXRaySpanId } from './trace-id';
+import { createTraceIdConverter, derivedSegmentId, toXRaySpanId } from './trace-id';
 import type { AwsData, SegmentDocument, TranslatorOptions } from './types';
 
 /**
@@ -76,7 +77,11 @@ export function createSegmentTranslator(
   return function translateSpan(span: ReadableSpan): SegmentDocument | undefined {
     const doc = startDocument(span, toTraceId);
     if (doc === undefined) return undefined;
-    addStages(doc, span, doc.type === undefined, fragmentFor(span.resource), ctx);
+    const fragment = fragmentFor(span.resource);
+    if (doc.type === undefined && (span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER)) {
+      return wrapRootCall(doc, span, fragment, ctx);
+    }
+    addStages(doc, span, doc.type === undefined, fragment, ctx);
     return doc;
   };
 }
@@ -164,7 +169,7 @@ function addStages(
   doc.name = name;
   if (namespace !== undefined) doc.namespace = namespace;
   if (segment && fragment.origin !== undefined) doc.origin = fragment.origin;
-  if (user !== undefined) doc.user = user;
+  if (user !== undefined) doc.user = capped(user);
   if (segment && fragment.service !== undefined) doc.service = fragment.service;
   if (http.http !== undefined) doc.http = http.http;
   const awsData = mergeAws(aws.aws, segment ? fragment.aws : undefined);
@@ -178,6 +183,35 @@ function addStages(
   if (rest.metadata !== undefined) doc.metadata = rest.metadata;
   const links = makeLinks(span.links);
   if (links !== undefined) doc.links = links;
+}
+
+/**
+ * A CLIENT or PRODUCER span without a parent (a script or job making a call) becomes what the X-Ray SDK's segment
+ * would be: a segment named after the service (or `AWS_XRAY_TRACING_NAME`) that carries the resource fields and the
+ * user, with the call as its one nested subsegment named after what it called. The call keeps the span's id, so a
+ * callee that continued the trace points at it; the segment's id is derived from it, the same for the same span. The
+ * collector does the same for its local-root dependency spans (`segment.go`, `MakeServiceSegmentAndDependencySubsegment`).
+ */
+function wrapRootCall(call: SegmentDocument, span: ReadableSpan, fragment: ResourceFragment, ctx: TranslatorContext): SegmentDocument {
+  addStages(call, span, false, fragment, ctx);
+  const serviceName = fragment.serviceName === undefined ? undefined : sanitizeName(fragment.serviceName);
+  const segment: SegmentDocument = {
+    name: ctx.naming.tracingName ?? serviceName ?? FALLBACK_NAME,
+    id: derivedSegmentId(call.id),
+    trace_id: call.trace_id,
+    start_time: call.start_time,
+    end_time: call.end_time,
+  };
+  if (fragment.origin !== undefined) segment.origin = fragment.origin;
+  if (call.user !== undefined) segment.user = call.user; // a segment field (segment documents, "Optional segment fields")
+  if (fragment.service !== undefined) segment.service = fragment.service;
+  if (fragment.aws !== undefined) segment.aws = fragment.aws;
+  if (fragment.metadata !== undefined) segment.metadata = { [DEFAULT_METADATA_NAMESPACE]: { ...fragment.metadata } };
+  delete call.user;
+  // Nested: no trace_id, parent_id or type (segment documents, "Subsegments").
+  delete (call as { trace_id?: string }).trace_id;
+  segment.subsegments = [call];
+  return segment;
 }
 
 /** `setUser()` writes `enduser.id` and `user.id` with one value; a different `user.id` is kept in metadata. */

@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { redactConnectionString } from '../../../http/redact';
 import type { Consumed, Unused } from './attributes';
-import { NOTHING_CONSUMED, int, keepIfPresent, str } from './attributes';
+import { NOTHING_CONSUMED, capped, int, keepIfPresent, str } from './attributes';
 import type { SqlData } from './types';
 
 /**
@@ -34,7 +34,7 @@ export function makeSql(attrs: Attributes): SqlResult {
   const system = str(attrs, 'db.system.name') ?? str(attrs, 'db.system');
   if (system === undefined || !SQL_SYSTEMS.has(system)) return { sql: undefined, consumed: NOTHING_CONSUMED };
 
-  const sql: SqlData = { database_type: system };
+  const sql: SqlData = { database_type: capped(system) };
   const conn = str(attrs, 'db.connection_string');
   let unused: Unused;
   const namespace = str(attrs, 'db.namespace') ?? str(attrs, 'db.name');
@@ -58,7 +58,7 @@ export function makeSql(attrs: Attributes): SqlResult {
     }
   }
   const user = str(attrs, 'db.user') ?? str(attrs, 'user.name');
-  if (user !== undefined) sql.user = user;
+  if (user !== undefined) sql.user = capped(user);
   const query = str(attrs, 'db.query.text') ?? str(attrs, 'db.statement');
   if (query !== undefined) sql.sanitized_query = query;
   return { sql, consumed: SQL_KEYS, unused };

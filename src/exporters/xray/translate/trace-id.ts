@@ -60,3 +60,18 @@ export function toXRaySpanId(spanId: string): string | undefined {
   }
   return id === ZERO_SPAN_ID ? undefined : id;
 }
+
+/** Hex digits the segment id of a wrapped root call is the call's id XOR-ed with (any fixed value would do). */
+const SEGMENT_ID_MASK = [10, 5, 12, 3, 14, 1, 15, 7, 11, 9, 13, 2, 6, 8, 4, 14];
+
+/** A segment id derived from a span id, the same for the same span, for the segment that wraps a root call (segment.ts). */
+export function derivedSegmentId(callId: string): string {
+  let id = '';
+  let zero = true;
+  for (let i = 0; i < 16; i++) {
+    const digit = parseInt(callId[i]!, 16) ^ SEGMENT_ID_MASK[i]!;
+    if (digit !== 0) zero = false;
+    id += digit.toString(16);
+  }
+  return zero ? callId.split('').reverse().join('') : id; // X-Ray ids are never all zeros
+}

@@ -123,8 +123,12 @@ export interface SegmentDocument {
   annotations?: Record<string, AnnotationValue>;
   metadata?: Metadata;
   links?: LinkData[];
-  subsegments?: SegmentDocument[];
+  /** Only on a wrapped root call (segment.ts): the call, nested, without `trace_id`. */
+  subsegments?: NestedSubsegment[];
 }
+
+/** A subsegment nested in its segment's document: no `trace_id`, `parent_id` or `type`. */
+export type NestedSubsegment = Omit<SegmentDocument, 'trace_id' | 'parent_id' | 'type'>;
 
 /** Options of {@link createSegmentTranslator}. The caller resolves environment variables; this takes values. */
 export interface TranslatorOptions {
