@@ -15,6 +15,8 @@ export function lossCause(error: unknown): string {
   if (error instanceof Error && (/timed? ?out|timeout/i.test(error.message) || error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return 'TIMEOUT';
   }
+  // OpenTelemetry's OTLP exporter refuses an export beyond its concurrency limit with no code.
+  if (error instanceof Error && /concurrent export limit/i.test(error.message)) return 'CONCURRENCY_LIMIT';
   return 'ERROR';
 }
 

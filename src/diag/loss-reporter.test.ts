@@ -107,6 +107,7 @@ describe('lossCause', () => {
     expect(lossCause(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED');
     expect(lossCause(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ENOTFOUND' }) }))).toBe('ENOTFOUND');
     expect(lossCause(new Error('Request timed out'))).toBe('TIMEOUT');
+    expect(lossCause(new Error('Concurrent export limit reached'))).toBe('CONCURRENCY_LIMIT');
     expect(lossCause(new Error('something else'))).toBe('ERROR');
     expect(lossCause('not an error')).toBe('ERROR');
   });
