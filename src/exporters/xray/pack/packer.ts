@@ -18,7 +18,7 @@
  */
 import { DEFAULT_MAX_DOCUMENT_BYTES } from '../../../config/xray';
 import type { PackableDocument } from './document';
-import { DAEMON_HEADER, type PackCounters, type PackEntry, type PackOutput } from './types';
+import { DAEMON_HEADER, pushPayload, type PackCounters, type PackEntry, type PackOutput } from './types';
 import { DocumentEdits } from './serialise';
 import { packTreeSplit } from './split';
 
@@ -45,8 +45,11 @@ export interface PackStats {
 export interface PackResult extends PackStats {
   /** One entry per datagram: the header line plus one document. Each is ≤ the limit in UTF-8 bytes. */
   readonly payloads: readonly string[];
-  /** How many documents (spans) each payload carries: 1, or more for a segment with nested subsegments. */
-  readonly spans: readonly number[];
+  /**
+   * How many documents (spans) each payload carries: 1, or more for a segment with nested subsegments; `undefined`
+   * when every payload carries one.
+   */
+  readonly spans: readonly number[] | undefined;
 }
 
 interface Entry extends PackEntry {
@@ -65,7 +68,7 @@ export function packDocuments(
   maxDocumentBytes = DEFAULT_MAX_DOCUMENT_BYTES,
 ): PackResult {
   const counters: PackCounters = { nested: 0, truncated: 0, dropped: 0 };
-  const out: PackOutput = { payloads: [], spans: [] };
+  const out: PackOutput = { payloads: [], spans: undefined };
   // No subsegment in the batch (one span per export, or a batch of lone SERVER spans): every document is a root,
   // so skip the entries, the id map and the tree walk (measured on batches of lone SERVER spans).
   if (!docs.some(isSubsegment)) {
@@ -103,10 +106,8 @@ function result(out: PackOutput, documents: number, counters: PackCounters): Pac
 /** One document with nothing of its batch nested in it. */
 function packAlone(doc: PackableDocument, max: number, out: PackOutput, counters: PackCounters): void {
   const payload = DAEMON_HEADER + JSON.stringify(doc);
-  if (fits(payload, max)) {
-    out.payloads.push(payload);
-    out.spans.push(1);
-  } else packTreeSplit({ doc, children: [] }, max, out, counters);
+  if (fits(payload, max)) pushPayload(out, payload, 1);
+  else packTreeSplit({ doc, children: [] }, max, out, counters);
 }
 
 /** UTF-8 is at most 3 bytes per UTF-16 unit: below a third of the limit no exact count is needed. */
@@ -127,8 +128,7 @@ function packRoot(root: Entry, max: number, out: PackOutput, counters: PackCount
   const nested = walkTree(root, cut);
   const payload = DAEMON_HEADER + serialiseNested(root);
   if (fits(payload, max)) {
-    out.payloads.push(payload);
-    out.spans.push(1 + nested);
+    pushPayload(out, payload, 1 + nested);
     counters.nested += nested;
   } else {
     packTreeSplit(root, max, out, counters);

@@ -6,7 +6,7 @@
  * does not fit.
  */
 import type { PackableDocument } from './document';
-import { DAEMON_HEADER, type PackEntry, type PackCounters, type PackOutput } from './types';
+import { DAEMON_HEADER, pushPayload, type PackEntry, type PackCounters, type PackOutput } from './types';
 import { serialiseBody } from './serialise';
 import { shrinkDocument } from './shrink';
 
@@ -184,8 +184,7 @@ function emitSegment(root: Node, max: number, out: PackOutput, counters: PackCou
     }
   }
   const fields = list === '' ? links : `${links},${SUBSEGMENTS_OPEN}${list}]`;
-  out.payloads.push(DAEMON_HEADER + withFields(root.body, fields));
-  out.spans.push(1 + nested);
+  pushPayload(out, DAEMON_HEADER + withFields(root.body, fields), 1 + nested);
   counters.nested += nested;
 }
 
@@ -194,8 +193,7 @@ function emitIndependentTree(root: Node, out: PackOutput): void {
   const stack: Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    out.payloads.push(DAEMON_HEADER + withFields(node.body, linkFields(node.doc)));
-    out.spans.push(1);
+    pushPayload(out, DAEMON_HEADER + withFields(node.body, linkFields(node.doc)), 1);
     for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
 }
