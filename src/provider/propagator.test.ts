@@ -3,7 +3,9 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DualtraceIdGenerator } from './id-generator';
-import { DualtracePropagator } from './propagator';
+import { TraceState } from '@opentelemetry/core';
+import { resolveConfig } from '../config/resolve-config';
+import { DualtracePropagator, W3C_SAMPLED, XRAY_SAMPLED } from './propagator';
 import { DualtraceSampler } from './sampler';
 
 const TRACE = '5759e988bd862e3fe1be46a994272793';
@@ -14,7 +16,7 @@ const propagator = new DualtracePropagator();
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({
   idGenerator: new DualtraceIdGenerator(),
-  sampler: new DualtraceSampler({ name: 'parentbased_always_on', ratio: 1, sampleRate: 1, source: 'default' }),
+  sampler: new DualtraceSampler(resolveConfig({ xray: { sampling: 'all' } }, {}).sampler),
   spanProcessors: [new SimpleSpanProcessor(exporter)],
 });
 const tracer = provider.getTracer('test');
@@ -50,10 +52,36 @@ describe('DualtracePropagator', () => {
     expect((span as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId).toBe(PARENT);
   });
 
-  it('should honour Sampled=0 from X-Ray', () => {
+  it("should honour Sampled=0 from X-Ray for X-Ray, and pass it on, while Honeycomb still keeps the trace", () => {
     const span = continueFrom({ 'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=${PARENT};Sampled=0` });
     expect(span.spanContext().traceId).toBe(TRACE);
-    expect(span.isRecording()).toBe(false);
+    expect(span.isRecording()).toBe(true);
+    const carrier: Record<string, string> = {};
+    propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+    expect(carrier['x-amzn-trace-id']).toMatch(/;Sampled=0$/);
+    expect(carrier.traceparent).toMatch(/-01$/);
+    expect(carrier.tracestate).toBe('dt=x0h1');
+    span.end();
+  });
+
+  it("should read X-Ray's Sampled= from the same trace's header when traceparent is the parent", () => {
+    const both = propagator.extract(ROOT_CONTEXT, {
+      traceparent: `00-${TRACE}-${PARENT}-01`,
+      'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=${PARENT};Sampled=0`,
+    }, defaultTextMapGetter);
+    expect([both.getValue(W3C_SAMPLED), both.getValue(XRAY_SAMPLED)]).toEqual([true, '0']);
+    const other = propagator.extract(ROOT_CONTEXT, {
+      traceparent: `00-${TRACE}-${PARENT}-00`,
+      'x-amzn-trace-id': `Root=1-5759e988-000000000000000000000abc;Parent=${PARENT};Sampled=1`,
+    }, defaultTextMapGetter);
+    expect([other.getValue(W3C_SAMPLED), other.getValue(XRAY_SAMPLED)]).toEqual([false, undefined]);
+  });
+
+  it("should write Sampled= from X-Ray's decision and the traceparent flag from recording", () => {
+    const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE, spanId: PARENT, traceFlags: TraceFlags.SAMPLED, traceState: new TraceState('dt=x0h1') });
+    const carrier: Record<string, string> = {};
+    propagator.inject(ctx, carrier, defaultTextMapSetter);
+    expect(carrier).toMatchObject({ traceparent: `00-${TRACE}-${PARENT}-01`, tracestate: 'dt=x0h1', 'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=${PARENT};Sampled=0` });
   });
 
   it('should start a child of the Root for a Root-only header (ALB)', () => {
