@@ -11,7 +11,8 @@
  *    Both exports included (the exporters run in the server's process; the sinks run here and are not counted).
  *
  * Run: npm run build && node --import tsx bench/sampling-instructions.ts
- * Env: BENCH_QUICK=1 (fewer iterations: JIT warm-up no longer cancels, figures are higher), BENCH_PARTS=decisions|requests.
+ * Env: BENCH_QUICK=1 (fewer iterations: JIT warm-up no longer cancels, figures are higher), BENCH_PARTS=decisions|requests,
+ *      BENCH_ROUNDS (default 2: each figure is shown as the range of that many measurements).
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -20,7 +21,9 @@ import { CountingOtlpSink, CountingUdpSink } from './lib/sinks';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
-const DECISIONS = quick ? [2_000, 12_000] : [20_000, 120_000];
+const DECISIONS = quick ? [2_000, 12_000] : [100_000, 600_000];
+/** Each figure is measured this many times (fresh processes) and shown as a range. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 2));
 const REQUESTS = quick ? [100, 300] : [200, 1_200];
 
 interface Run {
@@ -92,24 +95,38 @@ async function perRequest(variant: string, otlp: CountingOtlpSink, udp: Counting
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const range = (values: number[]): string => {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`;
+};
+async function rounds<T>(measure: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ROUNDS; i++) out.push(await measure());
+  return out;
+}
 
 const parts = process.env.BENCH_PARTS ?? 'decisions,requests';
-const decisions: [string, number][] = [];
+const decisions: [string, number[]][] = [];
 if (parts.includes('decisions')) {
-  for (const variant of ['both-100', 'xray-10-rules']) decisions.push([variant, await perDecision(variant)]);
+  for (const variant of ['both-100', 'xray-10-rules']) decisions.push([variant, await rounds(() => perDecision(variant))]);
 console.log('\n| decision per root span | instructions |\n|---|---:|');
-for (const [variant, ir] of decisions) console.log(`| ${variant} | ${fmt(ir)} |`);
+for (const [variant, ir] of decisions) console.log(`| ${variant} | ${range(ir)} |`);
 }
 if (parts.includes('requests')) {
 const otlp = await new CountingOtlpSink().start();
 const udp = await new CountingUdpSink().start();
-const requests: [string, Awaited<ReturnType<typeof perRequest>>][] = [];
-for (const variant of ['untraced', 'both-100', 'xray-5']) requests.push([variant, await perRequest(variant, otlp, udp)]);
+const requests: [string, Awaited<ReturnType<typeof perRequest>>[]][] = [];
+for (const variant of ['untraced', 'both-100', 'xray-5']) requests.push([variant, await rounds(() => perRequest(variant, otlp, udp))]);
 await otlp.close();
 await udp.close();
 agent.destroy();
-const base = requests[0]![1].ir;
+// Paired by round: each round's traced figure minus the same round's untraced one.
+const base = requests[0]![1];
 console.log('\n| node:http request | instructions | over untraced | OTLP spans / request | X-Ray segments / request |\n|---|---:|---:|---:|---:|');
-for (const [variant, r] of requests) console.log(`| ${variant} | ${fmt(r.ir)} | ${fmt(r.ir - base)} | ${r.otlp.toFixed(3)} | ${r.xray.toFixed(3)} |`);
+for (const [variant, r] of requests) {
+  const over = r.map((x, i) => x.ir - base[i]!.ir);
+  console.log(`| ${variant} | ${range(r.map((x) => x.ir))} | ${range(over)} | ${r[0]!.otlp.toFixed(3)} | ${r[0]!.xray.toFixed(3)} |`);
+}
 }
 console.log(`\nnode ${process.version}, decisions ${DECISIONS.join(' vs ')}, requests ${REQUESTS.join(' vs ')}`);
