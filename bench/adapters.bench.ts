@@ -69,7 +69,7 @@ const tracing = initTracing({
   flushOnExit: false,
   logLevel: 'none',
   honeycomb: { endpoint: `http://127.0.0.1:${(otlp.address() as AddressInfo).port}` },
-  xray: { daemonAddress: `127.0.0.1:${udp.address().port}` },
+  xray: { daemonAddress: `127.0.0.1:${udp.address().port}`, sampling: 'all' }, // every trace, as before X-Ray sampling
 });
 
 // ── over loopback ────────────────────────────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
 import type { ResolvedConfig } from './config/types';
+import type { SamplingStatus } from './trace/sampling-status';
 
 /**
  * The handle `initTracing` returns (and `getTracing()` gives back later): the tracer for the app's own spans, the
@@ -28,6 +29,8 @@ export interface Tracing {
   forceFlush(): Promise<void>;
   /** Flushes, stops both exporters and unregisters; idempotent, bounded by `shutdownTimeoutMillis`, never rejects. */
   shutdown(): Promise<void>;
+  /** Sampling as it is now: each backend's set-up, the X-Ray rules in use with quotas and counts (docs/sampling.md). */
+  samplingStatus(): SamplingStatus;
 }
 
 // Kept on globalThis under a registered Symbol: each subpath bundle (dualtrace/lambda, …) has its own copy of this
@@ -53,4 +56,19 @@ export function setTracing(handle: Tracing | undefined): void {
   const slot = globalThis as GlobalSlot;
   if (handle === undefined) delete slot[HANDLE];
   else slot[HANDLE] = handle;
+}
+
+/**
+ * Sampling as it is now, for the running `initTracing` (`undefined` before it or after `shutdown()`): each backend's
+ * set-up, which X-Ray rules decide (the service's, or the local ones until they arrive), every rule's quota and
+ * counts, and how many traces each backend kept.
+ *
+ * @example
+ * import { getSamplingStatus } from 'dualtrace';
+ * const status = getSamplingStatus();
+ * for (const rule of status?.xray.rules ?? []) console.log(rule.name, rule.quota, `${rule.sampled}/${rule.requests}`);
+ * @see docs/sampling.md#status
+ */
+export function getSamplingStatus(): SamplingStatus | undefined {
+  return getTracing()?.samplingStatus();
 }

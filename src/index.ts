@@ -5,7 +5,7 @@
  * `dualtrace/express`, so an app loads only the framework it uses).
  */
 export { initTracing } from './init-tracing';
-export { getTracing } from './handle';
+export { getTracing, getSamplingStatus } from './handle';
 export { resolveConfig, redactConfig, parseDaemonAddress } from './config';
 export { ConfigError, ConfigErrorCode, DualtraceError } from './errors';
 export { DualtracePropagator } from './provider/propagator';
@@ -34,6 +34,13 @@ export type {
   ResolvedHoneycomb,
   ResolvedXRay,
   SamplerConfig,
+  HoneycombSampling,
+  XRaySampling,
+  XRaySamplingMode,
+  XRayLocalRules,
+  XRayLocalSamplingRule,
+  XRayLocalSamplingRulesDocument,
 } from './config';
 export type { XRayDaemonExporterStats } from './exporters/xray';
+export type { DecisionCounts, PollerStatus, RuleStatus, SamplingStatus, XRaySamplingStatus } from './trace/sampling-status';
 export type { AnnotationValue, TraceLinks, TraceLinksOptions } from './api';

@@ -7,6 +7,7 @@ import { getTracing, setTracing, type Tracing } from './handle';
 import { disableOutgoingInstrumentation, enableOutgoingInstrumentation } from './instrument';
 import { createProvider, type ProviderParts } from './provider/create-provider';
 import { installExitHooks, settleWithin } from './provider/lifecycle';
+import { samplingStatus } from './provider/sampling-status';
 import { VERSION } from './version';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -87,6 +88,7 @@ function createHandle(config: ResolvedConfig, parts: ProviderParts, owns: Owners
     shutdownPromise ??= (async () => {
       removeExitHooks?.();
       disableOutgoingInstrumentation();
+      parts.stopSampling();
       await settleWithin(parts.provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown', () =>
         parts.abandonExports(`abandoned at shutdown: not delivered within shutdownTimeoutMillis (${config.shutdownTimeoutMillis} ms)`),
       );
@@ -107,6 +109,7 @@ function createHandle(config: ResolvedConfig, parts: ProviderParts, owns: Owners
     enabled: true,
     forceFlush: () => (shutdownPromise ? shutdownPromise : flush()),
     shutdown,
+    samplingStatus: () => parts.samplingStatus(),
   });
   if (config.flushOnExit) {
     removeExitHooks = installExitHooks({ flush, shutdown, hasUnflushedSpans: () => parts.endedSpans() !== flushedAt });
@@ -123,6 +126,7 @@ function disabledHandle(config: ResolvedConfig): Tracing {
     enabled: false,
     forceFlush: async () => {},
     shutdown: async () => {},
+    samplingStatus: () => samplingStatus({ ...config, honeycomb: { ...config.honeycomb, enabled: false }, xray: { ...config.xray, enabled: false } }, { decided: 0, xray: 0, honeycomb: 0 }, undefined),
   });
 }
 

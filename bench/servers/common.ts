@@ -82,10 +82,11 @@ export async function setUpVariant(service: string): Promise<Setup> {
       xrayUrl: '127.0.0.1*',
       honeycombKey: 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c',
       honeycomb: { endpoint: OTLP_URL, enabled: exporting },
+      // Every trace to both backends, as the other variants send (the counting sinks have no sampling proxy).
       xray:
         VARIANT === 'dualtrace-otlp'
-          ? { transport: 'otlp', endpoint: OTLP_URL, region: 'us-east-1', sigv4: true }
-          : { daemonAddress: XRAY_ADDRESS, enabled: exporting },
+          ? { transport: 'otlp', endpoint: OTLP_URL, region: 'us-east-1', sigv4: true, sampling: 'all' }
+          : { daemonAddress: XRAY_ADDRESS, enabled: exporting, sampling: 'all' },
       flushOnExit: false,
       logLevel: 'none', // keep the capturing diag logger installed above
     });

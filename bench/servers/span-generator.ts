@@ -16,7 +16,7 @@ const tracing = initTracing({
   xrayUrl: '127.0.0.1*',
   honeycombKey: 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c',
   honeycomb: { enabled: exporters !== 'xray', endpoint: process.env.BENCH_OTLP_URL ?? 'http://127.0.0.1:4318' },
-  xray: { enabled: exporters !== 'otlp', daemonAddress: process.env.BENCH_XRAY_ADDRESS ?? '127.0.0.1:2000' },
+  xray: { enabled: exporters !== 'otlp', daemonAddress: process.env.BENCH_XRAY_ADDRESS ?? '127.0.0.1:2000', sampling: 'all' },
   flushOnExit: false,
   logLevel: 'warn',
   instrumentation: { fetch: false, http: false },

@@ -34,6 +34,7 @@ const env = {
   HONEYCOMB_API_KEY: DEMO_KEY,
   HONEYCOMB_API_ENDPOINT: dev.urls.otlp,
   AWS_XRAY_DAEMON_ADDRESS: dev.urls.daemonAddress,
+  DUALTRACE_XRAY_SAMPLING: 'all',
 };
 
 // The users service: its own process, its own initTracing, the same receivers.
@@ -47,7 +48,8 @@ const tracing = initTracing({
   honeycombKey: DEMO_KEY,
   dev: true,
   honeycomb: { endpoint: dev.urls.otlp },
-  xray: { daemonAddress: dev.urls.daemonAddress },
+  // The demo shows every trace, from the first request on: X-Ray keeps them all (no wait for sampling rules).
+  xray: { daemonAddress: dev.urls.daemonAddress, sampling: 'all' },
   flushOnExit: false,
 });
 const server = createApp({ usersUrl: `http://127.0.0.1:${usersPort}` }).listen(0, '127.0.0.1');

@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { endFromResponse, errorStatus, type TracedRequest } from './shared/node-response';
 import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
+import { XRAY_HEADER } from './shared/headers';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
@@ -66,6 +67,7 @@ export function tracing(options?: ServerTracingOptions): TracingMiddleware {
     const span = spans.startNode(req);
     if (span === undefined) return next();
     traced[SERVER_SPAN] = span;
+    if (span.xrayAnswer !== undefined) res.setHeader(XRAY_HEADER, span.xrayAnswer);
     // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
     res.on('finish', onResponseDone);
     res.on('close', onResponseDone);

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorStatus } from './shared/node-response';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
+import { XRAY_HEADER } from './shared/headers';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
@@ -47,11 +48,12 @@ type Done = (error?: Error) => void;
 export function tracing(options?: ServerTracingOptions): TracingPlugin {
   const spans = createServerSpans('fastify', options);
 
-  function onRequest(request: FastifyRequest, _reply: FastifyReply, done: Done): void {
+  function onRequest(request: FastifyRequest, reply: FastifyReply, done: Done): void {
     const traced = request as Traced;
     const span = spans.startNode(request.raw, routeOf(traced));
     if (span === undefined) return done();
     traced[SERVER_SPAN] = span;
+    if (span.xrayAnswer !== undefined) reply.header(XRAY_HEADER, span.xrayAnswer);
     span.run(done);
   }
 

@@ -8,7 +8,7 @@
  * export const GET = traced(async (request) => Response.json(await load(request)), { route: '/api/users/[id]' });
  * @see docs/adapters.md
  */
-import { fetchResponseHeader } from './shared/headers';
+import { fetchResponseHeader, XRAY_HEADER } from './shared/headers';
 import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
@@ -55,6 +55,22 @@ export function traced<A extends unknown[]>(
       throw error;
     }
     span.end(response.status, response.headers, fetchResponseHeader);
-    return response;
+    return span.xrayAnswer === undefined ? response : withHeader(response, XRAY_HEADER, span.xrayAnswer);
   };
+}
+
+/** The response with one more header; a copy when its headers are immutable (a `fetch()` response passed through). */
+function withHeader(response: Response, name: string, value: string): Response {
+  try {
+    response.headers.set(name, value);
+    return response;
+  } catch {
+    try {
+      const copy = new Response(response.body, response);
+      copy.headers.set(name, value);
+      return copy;
+    } catch {
+      return response; // Never let the answer header break a response.
+    }
+  }
 }

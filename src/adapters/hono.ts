@@ -10,7 +10,7 @@
  * @see docs/adapters.md
  */
 import type { MiddlewareHandler } from 'hono';
-import { fetchResponseHeader } from './shared/headers';
+import { fetchResponseHeader, XRAY_HEADER } from './shared/headers';
 import type { FetchPeer } from './shared/request-attributes';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
@@ -39,6 +39,7 @@ export function tracing(options?: ServerTracingOptions): MiddlewareHandler {
     const span = spans.startFetch(c.req.raw, undefined, env?.incoming);
     if (span === undefined) return next();
     traced[SERVER_SPAN] = span;
+    if (span.xrayAnswer !== undefined) c.header(XRAY_HEADER, span.xrayAnswer);
     const entryIndex = c.req.routeIndex;
     try {
       await span.run(next);

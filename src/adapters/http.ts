@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { endFromResponse, type TracedRequest } from './shared/node-response';
 import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
+import { XRAY_HEADER } from './shared/headers';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
@@ -50,6 +51,7 @@ export function traced<Req extends IncomingMessage, Res extends ServerResponse, 
     const span = spans.startNode(req, route);
     if (span === undefined) return listener.call(this, req, res);
     request[SERVER_SPAN] = span;
+    if (span.xrayAnswer !== undefined) res.setHeader(XRAY_HEADER, span.xrayAnswer);
     // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
     res.on('finish', onResponseDone);
     res.on('close', onResponseDone);

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { endFromResponse, errorStatus, type TracedRequest } from './shared/node-response';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
+import { XRAY_HEADER } from './shared/headers';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
@@ -88,6 +89,7 @@ export function tracing(options?: ServerTracingOptions): TracingMiddleware {
     traced[SERVER_SPAN] = span;
     req[SERVER_SPAN] = span;
     req[KOA_CONTEXT] = traced;
+    if (span.xrayAnswer !== undefined) ctx.res.setHeader(XRAY_HEADER, span.xrayAnswer);
     // Koa writes the body after the middleware settles (and pipes streams), so the span ends with the response.
     ctx.res.on('finish', onResponseDone);
     ctx.res.on('close', onResponseDone);

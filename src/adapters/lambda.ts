@@ -153,14 +153,12 @@ function startInvocation(starter: InvocationStarter, event: unknown, ctx: Lambda
       try {
         const headers = envWins ? withoutTraceHeaders(request.headers) : request.headers;
         const fetchRequest = new Request(request.url, { method: request.method, headers });
-        server = context.with(base, () => starter.spans.startFetch(fetchRequest, request.route));
+        // The invocation's attributes go in at start, so X-Ray's rules can match the function's ARN.
+        server = context.with(base, () => starter.spans.startFetch(fetchRequest, request.route, undefined, { ...attrs, 'faas.trigger': 'http' }));
       } catch {
         server = undefined; // A method or URL Fetch refuses (e.g. CONNECT): traced as a plain invocation below.
       }
-      if (server !== undefined) {
-        server.span.setAttributes({ ...attrs, 'faas.trigger': 'http' });
-        return httpInvocation(server);
-      }
+      if (server !== undefined) return httpInvocation(server);
       if (starter.spans.options.ignore?.(new URL(request.url).pathname) === true) return undefined;
     }
     const extracted = envWins ? base : propagation.extract(base, headersOf(event));
@@ -184,7 +182,10 @@ interface Invocation {
 function httpInvocation(server: ServerSpan): Invocation {
   return {
     run: (fn) => server.run(fn),
-    succeed: (result) => server.end(statusOf(result)),
+    succeed: (result) => {
+      if (server.xrayAnswer !== undefined) answerXRay(result, server.xrayAnswer);
+      server.end(statusOf(result));
+    },
     fail: (error) => {
       server.recordError(error);
       server.end(undefined); // API Gateway answers 502 itself; the function produced no status.
@@ -211,6 +212,17 @@ function recordLinks(event: unknown): Link[] {
     if (linked !== undefined && isSpanContextValid(linked)) links.push({ context: linked });
   }
   return links;
+}
+
+/**
+ * Adds the `X-Amzn-Trace-Id` answer to an HTTP result's headers (ALB and API Gateway pass them on), when the result is
+ * an object with a `statusCode` (a string body of HTTP API 2.0 has no headers to add to).
+ */
+function answerXRay(result: unknown, value: string): void {
+  if (typeof result !== 'object' || result === null || typeof (result as { statusCode?: unknown }).statusCode !== 'number') return;
+  const r = result as { headers?: Record<string, unknown> | null };
+  if (r.headers === undefined || r.headers === null) r.headers = {};
+  if (typeof r.headers === 'object' && !Object.keys(r.headers).some((k) => k.toLowerCase() === 'x-amzn-trace-id')) r.headers['X-Amzn-Trace-Id'] = value;
 }
 
 /** HTTP API payload 2.0 treats a result without `statusCode` as 200; the other sources need one. */

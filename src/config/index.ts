@@ -21,6 +21,16 @@ export type {
   ResolvedHoneycomb,
   ResolvedXRay,
   SamplerConfig,
+} from './types';
+export type {
+  HoneycombSampling,
+  XRaySampling,
+  XRaySamplingMode,
+  XRayLocalRules,
+  XRayLocalSamplingRule,
+  XRayLocalSamplingRulesDocument,
+} from './sampling-types';
+export type {
   LogLevel,
   OutgoingInstrumentationOptions,
 } from './types';

@@ -31,6 +31,13 @@ export function redactConfig(config: ResolvedConfig): ResolvedConfig {
     },
     xray: { ...config.xray, otlp: otlp === undefined ? undefined : { ...otlp, url: safeUrl(otlp.url, '****') } },
     collector: { ...config.collector, url: safeUrl(config.collector.url, '****'), headers: redactHeaders(config.collector.headers) },
+    sampler: {
+      ...config.sampler,
+      xray: {
+        ...config.sampler.xray,
+        endpoint: config.sampler.xray.endpoint === undefined ? undefined : safeUrl(config.sampler.xray.endpoint, '****'),
+      },
+    },
   });
 }
 

@@ -71,7 +71,7 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
     : resolveHoneycomb(options, env, warnings, dev);
   const resolvedXRay = resolveXRay(options, env, warnings, dev);
   const xray = collector.enabled ? { ...resolvedXRay, enabled: false } : resolvedXRay;
-  const sampler = resolveSampler(options, env, warnings);
+  const sampler = resolveSampler(options, env, xray, warnings);
 
   return {
     disabled,

@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { DaemonAddress } from './daemon-address';
+import type { HoneycombSampling, XRayLocalSamplingRulesDocument, XRaySampling, XRaySamplingMode } from './sampling-types';
 
 /**
  * What `initTracing` (and `resolveConfig`) accepts. Every field is optional; each has an environment variable and a
@@ -39,7 +40,10 @@ export interface DualtraceOptions {
   honeycomb?: HoneycombOptions;
   /** X-Ray export: on/off, daemon address, segment naming, which attributes become annotations, size limit. */
   xray?: XRayOptions;
-  /** Keep 1 trace in N, decided from the trace id (every service agrees), parent-based. Env: `OTEL_TRACES_SAMPLER(_ARG)`. */
+  /**
+   * Keep 1 trace in N for both backends, decided from the trace id (every service agrees), parent-based.
+   * `honeycomb.sampleRate` and `xray.sampling` override it per backend. Env: `OTEL_TRACES_SAMPLER(_ARG)`.
+   */
   sampleRate?: number;
   /** Also print finished spans to stdout, readably. Env: `OTEL_TRACES_EXPORTER` containing `console`. */
   console?: boolean;
@@ -134,6 +138,11 @@ export interface HoneycombOptions {
   headers?: Record<string, string>;
   /** Per-request export timeout in ms. Env: `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`. Default 10000. */
   timeoutMillis?: number;
+  /**
+   * Keep 1 trace in N for Honeycomb, decided from the trace id; kept spans carry `SampleRate: N`. Env: `SAMPLE_RATE`
+   * (the Honeycomb distro's). Default: the top-level `sampleRate`, else 1 (every trace). See docs/sampling.md.
+   */
+  sampleRate?: number;
 }
 
 /**
@@ -185,10 +194,28 @@ export interface XRayOptions {
   sigv4?: boolean;
   /** With `transport: 'otlp'`: deadline of one export, retries included, in ms. Default 10000. */
   timeoutMillis?: number;
+  /**
+   * How X-Ray's share of traces is chosen: `'centralized'` (the rules of the X-Ray console, through the daemon),
+   * `'local'` (`samplingRules`), `'all'`. Env: `DUALTRACE_XRAY_SAMPLING`. Default `'centralized'` (on Lambda `'local'`;
+   * with the top-level `sampleRate`, X-Ray keeps the same traces as Honeycomb). See docs/sampling.md.
+   */
+  sampling?: XRaySamplingMode;
+  /**
+   * Rules in the X-Ray SDK's local format (version 1 or 2): a path to a JSON file or the object. With `'centralized'`
+   * they apply until the service's rules arrive. Env: `DUALTRACE_XRAY_SAMPLING_RULES`. Default: 1 trace/s, then 5 %.
+   */
+  samplingRules?: string | XRayLocalSamplingRulesDocument;
+  /**
+   * Where centralized sampling asks for rules and quotas, e.g. `http://xray-daemon:2000`. Env:
+   * `DUALTRACE_XRAY_SAMPLING_ENDPOINT`, `endpoint=` in `OTEL_TRACES_SAMPLER_ARG`. Default: the daemon's TCP address.
+   */
+  samplingEndpoint?: string;
 }
 
 /** The `xray` options that only the OTLP transport reads (not options of `XRayDaemonExporter`). */
 type XRayOtlpOptionKeys = 'transport' | 'endpoint' | 'region' | 'sigv4' | 'timeoutMillis';
+/** The `xray` options of sampling (the provider's, not options of `XRayDaemonExporter`). */
+type XRaySamplingOptionKeys = 'sampling' | 'samplingRules' | 'samplingEndpoint';
 
 /**
  * How spans reach X-Ray (`xray.transport`): segment documents over UDP to the daemon, or OTLP/HTTP.
@@ -231,7 +258,7 @@ export interface CollectorOptions {
  * new XRayDaemonExporter({ daemonAddress: '127.0.0.1:2000', namePattern: '*.example.com', indexedAttributes: ['tenant'] });
  * @see docs/xray.md
  */
-export interface XRayDaemonExporterOptions extends Omit<XRayOptions, 'enabled' | XRayOtlpOptionKeys> {
+export interface XRayDaemonExporterOptions extends Omit<XRayOptions, 'enabled' | XRayOtlpOptionKeys | XRaySamplingOptionKeys> {
   /**
    * Host pattern for dynamic naming of SERVER segments (`initTracing`'s `xrayUrl`), e.g. `'*4567-abc.ws-us89.gitpod.io*'`.
    * `*` and `?` are wildcards, case-insensitive, the whole Host header must match.
@@ -275,13 +302,13 @@ export interface SpanLimitOptions {
 }
 
 /**
- * The sampler as resolved (`config.sampler`): one of the standard OTel samplers, or dualtrace's `sampleRate`
- * (parent-based ratio).
+ * The sampling as resolved (`config.sampler`): the shared sampler (one of the standard OTel samplers, or dualtrace's
+ * `sampleRate`, a parent-based ratio), then what each backend keeps (`honeycomb`, `xray`).
  *
  * @example
  * resolveConfig({ sampleRate: 10 }, {}).sampler;
- * // { name: 'parentbased_traceidratio', ratio: 0.1, sampleRate: 10, source: 'sampleRate' }
- * @see docs/configuration.md#sampling
+ * // { name: 'parentbased_traceidratio', ratio: 0.1, sampleRate: 10, source: 'sampleRate', honeycomb: { … }, xray: { mode: 'shared', … } }
+ * @see docs/sampling.md
  */
 export interface SamplerConfig {
   /** The OTel sampler name (`OTEL_TRACES_SAMPLER` values); `sampleRate` resolves to a `parentbased_*` one. */
@@ -298,6 +325,10 @@ export interface SamplerConfig {
   readonly sampleRate: number;
   /** Where the choice came from: the `sampleRate` option, `OTEL_TRACES_SAMPLER`, or the default (keep everything). */
   readonly source: 'sampleRate' | 'OTEL_TRACES_SAMPLER' | 'default';
+  /** What Honeycomb keeps. */
+  readonly honeycomb: HoneycombSampling;
+  /** What X-Ray keeps. */
+  readonly xray: XRaySampling;
 }
 
 /**
@@ -427,7 +458,7 @@ export interface ResolvedConfig {
   readonly xray: ResolvedXRay;
   /** Collector mode as resolved. */
   readonly collector: ResolvedCollector;
-  /** The one sampler both backends share. */
+  /** The sampling: the shared sampler and each backend's decision. */
   readonly sampler: SamplerConfig;
   /** Whether finished spans are also printed to stdout. */
   readonly console: boolean;

@@ -18,7 +18,7 @@ const SCHEMA = {
   shutdownTimeoutMillis: 'number',
   logLevel: 'logLevel',
   instrumentation: { fetch: 'boolean', http: 'boolean', requireParent: 'boolean' },
-  honeycomb: { enabled: 'boolean', endpoint: 'string', dataset: 'string', headers: 'headers', timeoutMillis: 'number' },
+  honeycomb: { enabled: 'boolean', endpoint: 'string', dataset: 'string', headers: 'headers', timeoutMillis: 'number', sampleRate: 'number' },
   xray: {
     enabled: 'boolean',
     daemonAddress: 'string',
@@ -32,17 +32,21 @@ const SCHEMA = {
     region: 'string',
     sigv4: 'boolean',
     timeoutMillis: 'number',
+    sampling: 'samplingMode',
+    samplingRules: 'samplingRules',
+    samplingEndpoint: 'string',
   },
   collector: { enabled: 'boolean', endpoint: 'string', headers: 'headers', timeoutMillis: 'number' },
   batch: { maxQueueSize: 'number', maxExportBatchSize: 'number', scheduledDelayMillis: 'number', exportTimeoutMillis: 'number' },
   spanLimits: { attributeValueLengthLimit: 'number', attributeCountLimit: 'number' },
 } as const;
 
-type Leaf = 'string' | 'number' | 'boolean' | 'attributes' | 'headers' | 'string[]' | 'logLevel' | 'xrayTransport';
+type Leaf = 'string' | 'number' | 'boolean' | 'attributes' | 'headers' | 'string[]' | 'logLevel' | 'xrayTransport' | 'samplingMode' | 'samplingRules';
 
 export const XRAY_TRANSPORTS = ['daemon', 'otlp'] as const;
 
 export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
+export const XRAY_SAMPLING_MODES = ['centralized', 'local', 'all'] as const;
 type Schema = { readonly [key: string]: Leaf | Schema };
 
 /**
@@ -60,7 +64,7 @@ export function validateOptions(options: unknown): void {
 /** The options of a directly constructed `XRayDaemonExporter`: the `xray` options (but `enabled`) and the host pattern. */
 const XRAY_EXPORTER_SCHEMA: Schema = (() => {
   // The OTLP transport's options are initTracing's only: XRayDaemonExporter speaks to the daemon.
-  const { enabled: _enabled, transport: _transport, endpoint: _endpoint, region: _region, sigv4: _sigv4, timeoutMillis: _timeout, ...rest } =
+  const { enabled: _enabled, transport: _transport, endpoint: _endpoint, region: _region, sigv4: _sigv4, timeoutMillis: _timeout, sampling: _sampling, samplingRules: _rules, samplingEndpoint: _samplingEndpoint, ...rest } =
     SCHEMA.xray;
   return { ...rest, namePattern: 'string' };
 })();
@@ -108,14 +112,21 @@ function checkLeaf(path: string, v: unknown, rule: Leaf): void {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw typeError(path, v, 'a finite number');
       return;
     case 'logLevel':
-      if (typeof v !== 'string' || !(LOG_LEVELS as readonly string[]).includes(v)) {
-        throw new ConfigError(ConfigErrorCode.BAD_VALUE, path, `is ${typeof v === 'string' ? JSON.stringify(v) : describe(v)}`, `Use one of ${LOG_LEVELS.join(', ')}.`);
+    case 'samplingMode': {
+      const allowed: readonly string[] = rule === 'logLevel' ? LOG_LEVELS : XRAY_SAMPLING_MODES;
+      if (typeof v !== 'string' || !allowed.includes(v)) {
+        throw new ConfigError(ConfigErrorCode.BAD_VALUE, path, `is ${typeof v === 'string' ? JSON.stringify(v) : describe(v)}`, `Use one of ${allowed.join(', ')}.`);
       }
       return;
+    }
     case 'xrayTransport':
       if (typeof v !== 'string' || !(XRAY_TRANSPORTS as readonly string[]).includes(v)) {
         throw new ConfigError(ConfigErrorCode.BAD_VALUE, path, `is ${typeof v === 'string' ? JSON.stringify(v) : describe(v)}`, `Use one of ${XRAY_TRANSPORTS.join(', ')}.`);
       }
+      return;
+    case 'samplingRules':
+      // The rules themselves are checked field by field when they are read (config/sampling-rules.ts).
+      if (typeof v !== 'string' && !isPlainObject(v)) throw typeError(path, v, 'a path to a rules file, or the rules object');
       return;
     case 'string[]':
       if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw typeError(path, v, 'an array of strings');

@@ -3,8 +3,11 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DualtraceIdGenerator } from './id-generator';
-import { DualtracePropagator } from './propagator';
+import { TraceState } from '@opentelemetry/core';
+import { resolveConfig } from '../config/resolve-config';
+import { DualtracePropagator, W3C_SAMPLED, XRAY_SAMPLED } from './propagator';
 import { DualtraceSampler } from './sampler';
+import { wantedBy } from '../trace/sampling-decision';
 
 const TRACE = '5759e988bd862e3fe1be46a994272793';
 const XRAY_ROOT = '1-5759e988-bd862e3fe1be46a994272793';
@@ -14,7 +17,7 @@ const propagator = new DualtracePropagator();
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({
   idGenerator: new DualtraceIdGenerator(),
-  sampler: new DualtraceSampler({ name: 'parentbased_always_on', ratio: 1, sampleRate: 1, source: 'default' }),
+  sampler: new DualtraceSampler(resolveConfig({ xray: { sampling: 'all' } }, {}).sampler),
   spanProcessors: [new SimpleSpanProcessor(exporter)],
 });
 const tracer = provider.getTracer('test');
@@ -50,10 +53,36 @@ describe('DualtracePropagator', () => {
     expect((span as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId).toBe(PARENT);
   });
 
-  it('should honour Sampled=0 from X-Ray', () => {
+  it("should honour Sampled=0 from X-Ray for X-Ray, and pass it on, while Honeycomb still keeps the trace", () => {
     const span = continueFrom({ 'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=${PARENT};Sampled=0` });
     expect(span.spanContext().traceId).toBe(TRACE);
-    expect(span.isRecording()).toBe(false);
+    expect(span.isRecording()).toBe(true);
+    const carrier: Record<string, string> = {};
+    propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+    expect(carrier['x-amzn-trace-id']).toMatch(/;Sampled=0$/);
+    expect(carrier.traceparent).toMatch(/-01$/);
+    expect(carrier.tracestate).toBe('dt=x0h1');
+    span.end();
+  });
+
+  it("should read X-Ray's Sampled= from the same trace's header when traceparent is the parent", () => {
+    const both = propagator.extract(ROOT_CONTEXT, {
+      traceparent: `00-${TRACE}-${PARENT}-01`,
+      'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=${PARENT};Sampled=0`,
+    }, defaultTextMapGetter);
+    expect([both.getValue(W3C_SAMPLED), both.getValue(XRAY_SAMPLED)]).toEqual([true, '0']);
+    const other = propagator.extract(ROOT_CONTEXT, {
+      traceparent: `00-${TRACE}-${PARENT}-00`,
+      'x-amzn-trace-id': `Root=1-5759e988-000000000000000000000abc;Parent=${PARENT};Sampled=1`,
+    }, defaultTextMapGetter);
+    expect([other.getValue(W3C_SAMPLED), other.getValue(XRAY_SAMPLED)]).toEqual([false, undefined]);
+  });
+
+  it("should write Sampled= from X-Ray's decision and the traceparent flag from recording", () => {
+    const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE, spanId: PARENT, traceFlags: TraceFlags.SAMPLED, traceState: new TraceState('dt=x0h1') });
+    const carrier: Record<string, string> = {};
+    propagator.inject(ctx, carrier, defaultTextMapSetter);
+    expect(carrier).toMatchObject({ traceparent: `00-${TRACE}-${PARENT}-01`, tracestate: 'dt=x0h1', 'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=${PARENT};Sampled=0` });
   });
 
   it('should start a child of the Root for a Root-only header (ALB)', () => {
@@ -88,9 +117,26 @@ describe('DualtracePropagator', () => {
     expect(span.spanContext().traceState?.get('vendor')).toBe('1');
   });
 
-  it("should follow the X-Ray header's sampling decision when it is the parent", () => {
+  it("should follow the X-Ray header's sampling decision for X-Ray when it is the parent, and traceparent's for the rest", () => {
     const span = continueFrom({ traceparent: `00-${TRACE}-${PARENT}-01`, 'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=a1b2c3d4e5f60718;Sampled=0` });
-    expect(span.isRecording()).toBe(false);
+    expect((span as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId).toBe('a1b2c3d4e5f60718');
+    expect(span.isRecording()).toBe(true); // traceparent's flag: recorded (for Honeycomb)
+    expect(wantedBy(span.spanContext(), 'x')).toBe(false);
+    expect(wantedBy(span.spanContext(), 'h')).toBe(true);
+    const dropped = continueFrom({ traceparent: `00-${TRACE}-${PARENT}-00`, 'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=a1b2c3d4e5f60718;Sampled=0` });
+    expect(dropped.isRecording()).toBe(false);
+  });
+
+  it('should keep the upstream tracestate (and its per-backend decisions) when the X-Ray parent wins', () => {
+    const extracted = propagator.extract(
+      ROOT_CONTEXT,
+      { traceparent: `00-${TRACE}-${PARENT}-01`, tracestate: 'dt=x1h0,vendor=v', 'x-amzn-trace-id': `Root=${XRAY_ROOT};Parent=a1b2c3d4e5f60718;Sampled=1` },
+      defaultTextMapGetter,
+    );
+    const parent = trace.getSpanContext(extracted)!;
+    expect(parent.spanId).toBe('a1b2c3d4e5f60718');
+    expect(parent.traceState?.get('vendor')).toBe('v');
+    expect(parent.traceState?.get('dt')).toBe('x1h0');
   });
 
   it('should keep the W3C parent when the X-Ray header has no usable parent (Root only, or invalid)', () => {

@@ -8,8 +8,9 @@ import {
   trace,
   TraceFlags,
 } from '@opentelemetry/api';
-import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { isTracingSuppressed, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
+import { W3C_SAMPLED, wantedBy, XRAY_SAMPLED } from '../trace/sampling-decision';
 
 /**
  * Set by `extract` when an `X-Amzn-Trace-Id` names a `Root` but no usable `Parent` (what an ALB sends): the next root
@@ -17,11 +18,7 @@ import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
  * the caller's trace instead of starting a new one.
  */
 export const XRAY_ROOT_TRACE_ID = createContextKey('dualtrace.xray.root-trace-id');
-/**
- * The X-Ray header's `Sampled` value (`'1'`, `'0'` or `'?'`) when `extract` had to use the lenient path. `'?'` (or a
- * missing value) is X-Ray's "decide downstream": the sampler then decides as for a root span.
- */
-export const XRAY_SAMPLED = createContextKey('dualtrace.xray.sampled');
+export { W3C_SAMPLED, XRAY_SAMPLED };
 
 const XRAY_HEADER = 'x-amzn-trace-id';
 const MAX_HEADER_LENGTH = 512; // Far above a real header (~100 characters); longer input is ignored, not parsed.
@@ -31,9 +28,10 @@ const ZERO_TRACE = /^0+$/;
 
 /**
  * Extracts W3C `traceparent`/`tracestate` or `X-Amzn-Trace-Id`, plus `baggage`; injects all three. Beyond
- * `@opentelemetry/propagator-aws-xray` (used for inject and the common extract), it keeps the X-Ray header's
- * `Root`-only and `Sampled=?` forms instead of dropping them. `initTracing` registers it; use it directly with a
- * provider of your own.
+ * `@opentelemetry/propagator-aws-xray` (used for the common extract), it keeps the X-Ray header's `Root`-only and
+ * `Sampled=?` forms instead of dropping them, and writes `Sampled=` from X-Ray's own decision (the `dt` entry of
+ * `tracestate`, see docs/sampling.md) while `traceparent`'s flag says whether the span is recorded at all.
+ * `initTracing` registers it; use it directly with a provider of your own.
  *
  * Which parent wins when both headers are valid: the X-Ray one (`Parent`, `Sampled`, with the W3C `tracestate`) when
  * both name the same trace, because an AWS hop with X-Ray tracing (API Gateway, ALB, App Runner…) records its own
@@ -55,7 +53,10 @@ export class DualtracePropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     this.w3c.inject(context, carrier, setter);
     this.baggage.inject(context, carrier, setter);
-    this.xray.inject(context, carrier, setter);
+    const span = trace.getSpanContext(context);
+    if (span === undefined || !isSpanContextValid(span) || isTracingSuppressed(context)) return;
+    const { traceId, spanId } = span;
+    setter.set(carrier, XRAY_HEADER, `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Parent=${spanId};Sampled=${wantedBy(span, 'x') ? '1' : '0'}`);
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
@@ -65,17 +66,20 @@ export class DualtracePropagator implements TextMapPropagator {
     const header = firstValue(getter.get(carrier, XRAY_HEADER));
     const usable = header !== undefined && header.length <= MAX_HEADER_LENGTH;
     if (w3cSpan !== undefined && isSpanContextValid(w3cSpan)) {
-      if (!usable) return w3c;
-      // Over the W3C context, so its tracestate is kept; only a valid Root + Parent + Sampled replaces the parent.
-      const xray = this.xray.extract(w3c, carrier, getter);
-      const xraySpan = trace.getSpanContext(xray);
-      return xraySpan !== undefined && xraySpan !== w3cSpan && isSpanContextValid(xraySpan) && xraySpan.traceId === w3cSpan.traceId
-        ? xray
-        : w3c;
+      const withFlag = w3c.setValue(W3C_SAMPLED, (w3cSpan.traceFlags & TraceFlags.SAMPLED) !== 0);
+      // The same trace's X-Ray header, when there is one, carries X-Ray's own decision, and its parent wins.
+      const sampled = usable ? sampledFor(header, w3cSpan.traceId) : undefined;
+      if (sampled === undefined) return withFlag;
+      const marked = withFlag.setValue(XRAY_SAMPLED, sampled);
+      const xraySpan = trace.getSpanContext(this.xray.extract(ctx, carrier, getter));
+      if (xraySpan === undefined || !isSpanContextValid(xraySpan) || xraySpan.traceId !== w3cSpan.traceId) return marked;
+      // The X-Ray parent, with the W3C tracestate (its dt entry carries the per-backend decisions).
+      return trace.setSpanContext(marked, { ...xraySpan, traceState: w3cSpan.traceState });
     }
     if (!usable) return ctx;
     const strict = this.xray.extract(ctx, carrier, getter);
-    if (strict !== ctx && trace.getSpanContext(strict) !== undefined) return strict;
+    const strictSpan = trace.getSpanContext(strict);
+    if (strict !== ctx && strictSpan !== undefined) return strict.setValue(XRAY_SAMPLED, (strictSpan.traceFlags & TraceFlags.SAMPLED) !== 0 ? '1' : '0');
     return extractLenient(ctx, header);
   }
 
@@ -111,6 +115,14 @@ function extractLenient(context: Context, header: string): Context {
   // Root and Parent, but Sampled is `?` or missing: continue the trace and let our sampler decide.
   const ctx = trace.setSpanContext(context, { traceId, spanId: parent, traceFlags: TraceFlags.NONE, isRemote: true });
   return ctx.setValue(XRAY_SAMPLED, '?');
+}
+
+/** The `Sampled` value (`1`, `0`, else `?`) of an X-Ray header whose Root is `traceId`; `undefined` for another trace. */
+function sampledFor(header: string, traceId: string): string | undefined {
+  const root = /(?:^|;)\s*root\s*=\s*1-([0-9a-f]{8})-([0-9a-f]{24})\s*(?:;|$)/i.exec(header);
+  if (root === null || (root[1]! + root[2]!).toLowerCase() !== traceId) return undefined;
+  const sampled = /(?:^|;)\s*sampled\s*=\s*([^;\s]*)/i.exec(header)?.[1];
+  return sampled === '1' || sampled === '0' ? sampled : '?';
 }
 
 function firstValue(value: string | string[] | undefined): string | undefined {

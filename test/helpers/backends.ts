@@ -36,8 +36,8 @@ export interface BackendsFixture {
   /** The handle the test's last {@link BackendsFixture.init} returned; throws if there is none yet. */
   readonly tracing: Tracing;
   /**
-   * `initTracing` with `service: 'backend-flask'`, {@link TEST_KEY}, `flushOnExit: false`, `logLevel: 'none'` and both
-   * sinks as endpoints, then the fixture's defaults, then `overrides` on top (`honeycomb`, `xray`, `batch` and
+   * `initTracing` with `service: 'backend-flask'`, {@link TEST_KEY}, `flushOnExit: false`, `logLevel: 'none'`, both
+   * sinks as endpoints and `xray.sampling: 'all'`, then the fixture's defaults, then `overrides` on top (`honeycomb`, `xray`, `batch` and
    * `instrumentation` are merged field by field). Throws if the result would send anywhere but loopback.
    */
   init(overrides?: DualtraceOptions): Tracing;
@@ -112,7 +112,8 @@ function testOptions(sinks: Sinks): DualtraceOptions {
     flushOnExit: false,
     logLevel: 'none',
     honeycomb: { endpoint: sinks.honeycomb.url },
-    xray: { daemonAddress: sinks.xray.daemonAddress },
+    // The UDP sink has no sampling proxy: X-Ray keeps every trace unless a test sets a sampling mode.
+    xray: { daemonAddress: sinks.xray.daemonAddress, sampling: 'all' },
   };
 }
 

@@ -22,7 +22,8 @@ export function runFixture(
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [isAbsolute(fixture) ? fixture : FIXTURES + fixture], {
-      env: { PATH: process.env.PATH ?? '', ...env },
+      // The fixtures' fake daemons have no sampling proxy: X-Ray keeps every trace unless a test says otherwise.
+      env: { PATH: process.env.PATH ?? '', DUALTRACE_XRAY_SAMPLING: 'all', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

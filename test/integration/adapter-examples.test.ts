@@ -20,7 +20,7 @@ const CASES = [
 function startExample(name: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${EXAMPLES}${name}/server.mjs`], {
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', DUALTRACE_XRAY_SAMPLING: 'all', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

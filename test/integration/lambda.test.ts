@@ -81,7 +81,9 @@ describe('dualtrace/lambda traced()', () => {
 
   it('should join the trace of an ALB Root-only header', async () => {
     const handler = traced(async () => ({ statusCode: 200, statusDescription: '200 OK', body: 'ok' }));
-    await handler(fixture('alb'), lambdaContext());
+    const result = (await handler(fixture('alb'), lambdaContext())) as { headers?: Record<string, string> };
+    // The function decided X-Ray's share, and answers it as the X-Ray SDK does (the ALB passes the header on).
+    expect(result.headers?.['X-Amzn-Trace-Id']).toBe('Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1');
     const [server] = backends.honeycomb.spans;
     expect(server!.traceId).toBe('5759e988bd862e3fe1be46a994272793');
     expect(server!.parentSpanId).toBeUndefined();

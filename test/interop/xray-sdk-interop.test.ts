@@ -70,7 +70,7 @@ beforeAll(async () => {
   tracing = initTracing({
     service: 'dualtrace-svc',
     honeycomb: { enabled: false },
-    xray: { daemonAddress: sink.daemonAddress },
+    xray: { daemonAddress: sink.daemonAddress, sampling: 'all' },
     // (b) injects by hand with propagation.inject; (c) turns the outgoing http instrumentation on itself.
     instrumentation: { http: false, fetch: false },
   });

@@ -282,7 +282,7 @@ describe('Honeycomb host that does not resolve', () => {
       flushOnExit: false,
       logLevel: 'none',
       honeycomb: { endpoint: `http://${HOST}:4318`, timeoutMillis: 500 },
-      xray: { daemonAddress: h.backends.xray.daemonAddress },
+      xray: { daemonAddress: h.backends.xray.daemonAddress, sampling: 'all' },
     });
     endSpans(20);
     await tracing.forceFlush();

@@ -209,7 +209,7 @@ export async function initError(options: DualtraceOptions): Promise<unknown> {
       logLevel: 'none',
       ...options,
       honeycomb: { endpoint: 'http://127.0.0.1:9', ...options.honeycomb },
-      xray: { daemonAddress: '127.0.0.1:9', ...options.xray },
+      xray: { daemonAddress: '127.0.0.1:9', sampling: 'all', ...options.xray },
     });
     await handle.shutdown();
     return undefined;

@@ -1,6 +1,9 @@
 import type { TextMapGetter } from '@opentelemetry/api';
 import type { IncomingHttpHeaders } from 'node:http';
 
+/** The X-Ray trace header (Node lower-cases incoming names; responses are case-insensitive). */
+export const XRAY_HEADER = 'x-amzn-trace-id';
+
 /**
  * Header getters for the propagator. Node lower-cases incoming header names and gives arrays for some repeated headers;
  * Fetch `Headers` is case-insensitive already. Both propagators (W3C, X-Ray) ask for lower-case names.

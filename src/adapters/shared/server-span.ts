@@ -5,13 +5,14 @@
  *
  * ```ts
  * const spans = createServerSpans('express', options);   // once, in the adapter's factory
- * const s = spans.startNode(req, route?)                 // or spans.startFetch(request, route?, peer?)
+ * const s = spans.startNode(req, route?)                 // or spans.startFetch(request, route?, peer?, attributes?)
  * //  → undefined when the path is ignored or starting failed (then run the app untraced)
  * s.run(fn, thisArg?, ...args)   // fn with the span active (user spans nest under it)
  * s.setRoute('/users/:id')       // after routing: `http.route` and the name `GET /users/:id`
  * s.recordError(error, status?)  // ERROR + exception event + `error.type` when status (default 500) is ≥ 500
  * s.end(status, headers?, get?)  // status code, captured response headers, ERROR on 5xx; only the first call counts
  * s.span, s.context, s.isEnded   // the OTel span, the context holding it, whether end() ran
+ * s.xrayAnswer                   // the X-Amzn-Trace-Id response header to send, when the request asked (Sampled=?)
  * ```
  *
  * Per-request state goes on the request/context object under `SERVER_SPAN` (`Symbol.for('dualtrace.server-span')`,
@@ -35,6 +36,7 @@ import {
 } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
 import { recordError } from '../../trace/record-error';
+import { xrayAnswer } from '../../trace/sampling-decision';
 import { VERSION } from '../../version';
 import { fetchHeaderGetter, headerAttribute, nodeHeaderGetter } from './headers';
 import { normalizeOptions, type NormalizedOptions, type ServerTracingOptions } from './options';
@@ -52,6 +54,12 @@ export type ResponseHeaderGetter<H> = (headers: H, name: string) => unknown;
 export class ServerSpan {
   /** The context with this span set: run handlers in it (see `run`). */
   readonly context: Context;
+  /**
+   * `Root=…;Sampled=1|0` when the request's `X-Amzn-Trace-Id` asked this service to decide (`Sampled=?`, or a
+   * `Root`-only header from a load balancer): the adapter sends it back as the `X-Amzn-Trace-Id` response header, as
+   * the X-Ray SDK does. `undefined` otherwise.
+   */
+  readonly xrayAnswer: string | undefined;
   private route: string | undefined;
   private errored = false;
   private ended = false;
@@ -66,6 +74,7 @@ export class ServerSpan {
   ) {
     this.context = trace.setSpan(parent, span);
     this.route = route;
+    this.xrayAnswer = xrayAnswer(parent, span.spanContext());
   }
 
   /** Calls `fn(...args)` with this span active, so spans the app starts inside become its children. */
@@ -134,8 +143,11 @@ export interface ServerSpans {
   readonly options: NormalizedOptions;
   /** A span for a `node:http` request; `undefined` when ignored or when starting failed. */
   startNode(req: IncomingMessage, route?: string): ServerSpan | undefined;
-  /** A span for a Fetch `Request`; `peer` adds the socket address when the runtime knows it. */
-  startFetch(request: Request, route?: string, peer?: FetchPeer): ServerSpan | undefined;
+  /**
+   * A span for a Fetch `Request`; `peer` adds the socket address when the runtime knows it, `attributes` more start
+   * attributes (what the sampler should see, e.g. Lambda's `cloud.resource_id`).
+   */
+  startFetch(request: Request, route?: string, peer?: FetchPeer, attributes?: Attributes): ServerSpan | undefined;
 }
 
 /**
@@ -161,11 +173,12 @@ export function createServerSpans(adapter: string, options?: ServerTracingOption
         return undefined; // A broken propagator, provider or `spanName`: serve the request untraced.
       }
     },
-    startFetch(request, route, peer) {
+    startFetch(request, route, peer, attributes) {
       const target = splitTarget(request.url);
       if (normalized.ignore?.(target.path) === true) return undefined;
       try {
         const attrs = fetchRequestAttributes(request, target, normalized.requestHeaders, peer);
+        if (attributes !== undefined) Object.assign(attrs, attributes);
         return start(tracer, normalized, request.headers, fetchHeaderGetter, request.method, target, route, attrs);
       } catch {
         return undefined;
