@@ -25,7 +25,7 @@ const PUBLIC: Record<string, { source: string; values: string[]; types: string[]
     ],
     types: [
       'AnnotationValue', 'BatchOptions', 'CollectorOptions', 'DaemonAddress', 'DaemonEndpoint', 'DualtraceOptions', 'HoneycombOptions',
-      'LogLevel', 'OutgoingInstrumentationOptions', 'ResolvedCollector', 'ResolvedConfig', 'ResolvedHoneycomb', 'ResolvedXRay', 'ResolvedXRayOtlp',
+      'InstrumentationOptions', 'LogLevel', 'OutgoingInstrumentationOptions', 'ResolvedCollector', 'ResolvedConfig', 'ResolvedHoneycomb', 'ResolvedXRay', 'ResolvedXRayOtlp',
       'SamplerConfig', 'SpanLimitOptions', 'TraceLinks', 'TraceLinksOptions', 'Tracing', 'XRayDaemonExporterOptions',
       'XRayDaemonExporterStats', 'XRayOptions', 'XRayTransport',
     ],

@@ -49,6 +49,9 @@ const tracing = initTracing({
   honeycomb: { endpoint: dev.urls.otlp },
   xray: { daemonAddress: dev.urls.daemonAddress },
   flushOnExit: false,
+  // dualtrace dev's receivers are servers in this process: tracing every request would trace every export they
+  // receive. The app's `tracing()` middleware traces its requests instead.
+  instrumentation: { server: false },
 });
 const server = createApp({ usersUrl: `http://127.0.0.1:${usersPort}` }).listen(0, '127.0.0.1');
 await once(server, 'listening');

@@ -23,4 +23,5 @@ export type {
   SamplerConfig,
   LogLevel,
   OutgoingInstrumentationOptions,
+  InstrumentationOptions,
 } from './types';
