@@ -55,9 +55,14 @@ export interface ServingChild {
 
 /**
  * Starts `node <args…>` from the package root (so `dualtrace/register` resolves through package.json "exports") and
- * waits for the `{"port":N}` line it prints once listening. Rejects when it exits first or after `timeoutMs`.
+ * waits for the line it prints once listening: `{"port":N}`, or whatever `ready` matches (the port is its first
+ * group). Rejects when it exits first or after `timeoutMs`.
  */
-export function startServing(args: readonly string[], env: Record<string, string>, timeoutMs = 10_000): Promise<ServingChild> {
+export function startServing(
+  args: readonly string[],
+  env: Record<string, string>,
+  { timeoutMs = 10_000, ready = /\{"port":(\d+)\}/ }: { timeoutMs?: number; ready?: RegExp } = {},
+): Promise<ServingChild> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,7 +75,7 @@ export function startServing(args: readonly string[], env: Record<string, string
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /\{"port":(\d+)\}/.exec(output);
+      const match = ready.exec(output);
       if (match === null) return;
       clearTimeout(timer);
       resolve({
