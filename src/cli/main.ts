@@ -13,6 +13,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   version: () => import('./commands/version'),
   dev: () => import('./commands/dev'),
   doctor: () => import('./commands/doctor'),
+  xray: () => import('./commands/xray'),
 };
 
 const ALIASES: Readonly<Record<string, string>> = { '--help': 'help', '-h': 'help', '--version': 'version', '-v': 'version' };

@@ -6,6 +6,7 @@ export const HELP = `dualtrace ${VERSION} — one OpenTelemetry provider, two ba
 Usage:
   dualtrace doctor [flags]         why don't my traces show up? checks the configuration and both backends
   dualtrace dev [flags]            local viewer: see what Honeycomb and X-Ray will each receive
+  dualtrace xray apply <file…>     create or update X-Ray sampling rules and groups (AWS CLI JSON), idempotently
   dualtrace --help                 show this help
   dualtrace --version              print the version
 Each command has its own --help.
