@@ -9,7 +9,8 @@
  * @see docs/adapters.md
  */
 import { fetchResponseHeader } from './shared/headers';
-import { activeAdoptableSpan, createServerSpans, type ServerTracingOptions } from './shared/server-span';
+import { activeAdoptableSpan } from './shared/handoff';
+import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
@@ -45,7 +46,7 @@ export function traced<A extends unknown[]>(
   const route = options?.route;
   return async function dualtraceTraced(this: unknown, request: Request, ...rest: A): Promise<Response> {
     // Served by a Node server under zero-code tracing: name and mark that request's span; Node's response ends it.
-    const zeroCode = activeAdoptableSpan();
+    const zeroCode = activeAdoptableSpan<ServerSpan>();
     if (zeroCode !== undefined) {
       spans.adoptFetch(zeroCode, request);
       zeroCode.setRoute(route);

@@ -12,7 +12,8 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { fetchResponseHeader } from './shared/headers';
 import type { FetchPeer } from './shared/request-attributes';
-import { activeAdoptableSpan, createServerSpans, type ServerSpan, type ServerSpans, type ServerTracingOptions } from './shared/server-span';
+import { activeAdoptableSpan } from './shared/handoff';
+import { createServerSpans, type ServerSpan, type ServerSpans, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
@@ -35,7 +36,7 @@ export function tracing(options?: ServerTracingOptions): MiddlewareHandler {
     const traced = c as unknown as Traced;
     if (traced[SERVER_SPAN] !== undefined) return next();
     // Served by a Node server under zero-code tracing: name and mark that request's span (Node's response ends it).
-    const zeroCode = activeAdoptableSpan();
+    const zeroCode = activeAdoptableSpan<ServerSpan>();
     if (zeroCode !== undefined) return enrich(spans, zeroCode, c, next);
     // @hono/node-server passes `{ incoming, outgoing }` as env: the socket gives the peer address.
     const env = c.env as { incoming?: FetchPeer } | undefined;

@@ -24,7 +24,6 @@
  */
 import {
   context,
-  createContextKey,
   propagation,
   SpanKind,
   SpanStatusCode,
@@ -40,6 +39,7 @@ import { recordError } from '../../trace/record-error';
 import { VERSION } from '../../version';
 import { fetchHeaderGetter, headerAttribute, nodeHeaderGetter } from './headers';
 import { normalizeOptions, type NormalizedOptions, type ServerTracingOptions } from './options';
+import { ADOPTABLE_SPAN, registerIgnoredPaths } from './handoff';
 import { ensureTracingReady } from './readiness';
 import { capturedFetchHeaders, capturedNodeHeaders, fetchRequestAttributes, nodeRequestAttributes, type FetchPeer } from './request-attributes';
 import { splitTarget, type Target } from '../../http/url';
@@ -172,18 +172,6 @@ export interface ServerSpans {
   adoptFetch(span: ServerSpan, request: Request): void;
 }
 
-// createContextKey registers the Symbol (Symbol.for): every bundle's copy of this module reads the same key.
-const ADOPTABLE_SPAN = createContextKey('dualtrace.adoptable-server-span');
-
-/**
- * The zero-code span active here that no adapter has taken over yet, or `undefined`: a Fetch handler served by a Node
- * server (@hono/node-server, Next.js) runs inside the span zero-code tracing started for that Node request.
- */
-export function activeAdoptableSpan(): ServerSpan | undefined {
-  const span = context.active().getValue(ADOPTABLE_SPAN) as ServerSpan | undefined;
-  return span !== undefined && span.adoptable === true && !span.isEnded ? span : undefined;
-}
-
 /**
  * Normalises the options and gets the tracer once.
  *
@@ -232,25 +220,6 @@ export function createServerSpans(adapter: string, options?: ServerTracingOption
       span.adopt(normalized, capturedFetchHeaders(request, normalized.requestHeaders));
     },
   };
-}
-
-/**
- * Zero-code tracing starts a request's span before any adapter sees it, so an adapter's `ignorePaths` is also
- * registered process-wide (on globalThis, shared by every bundle) and consulted by zero-code tracing.
- */
-const IGNORED_PATHS = Symbol.for('dualtrace.ignored-paths');
-type IgnoreSlot = { [IGNORED_PATHS]?: Set<(path: string) => boolean> };
-
-function registerIgnoredPaths(ignore: (path: string) => boolean): void {
-  ((globalThis as IgnoreSlot)[IGNORED_PATHS] ??= new Set()).add(ignore);
-}
-
-/** Whether any adapter created in this process ignores `path` (zero-code tracing's `ignorePaths`). */
-export function isIgnoredByAnyAdapter(path: string): boolean {
-  const all = (globalThis as IgnoreSlot)[IGNORED_PATHS];
-  if (all === undefined) return false;
-  for (const ignore of all) if (ignore(path)) return true;
-  return false;
 }
 
 function start<C>(

@@ -19,7 +19,8 @@ import https from 'node:https';
 import { runPendingStart } from '../../handle';
 import { endFromResponse, type TracedRequest } from '../shared/node-response';
 import { expressRoute, type ExpressRouteFields } from '../shared/routes';
-import { createServerSpans, isIgnoredByAnyAdapter, type ServerSpans } from '../shared/server-span';
+import { isIgnoredByAnyAdapter } from '../shared/handoff';
+import { createServerSpans, type ServerSpans } from '../shared/server-span';
 import { SERVER_SPAN } from '../shared/symbols';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
