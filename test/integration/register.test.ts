@@ -88,8 +88,8 @@ describe('dualtrace/register with initTracing(options) in code', () => {
     app = undefined;
   });
 
-  async function run(scenario: string): Promise<{ service: unknown; stderr: string }> {
-    app = await startServing(['--import', 'dualtrace/register', `${FIXTURES}zero-code/ordering.mjs`, scenario], {
+  async function run(scenario: string, flag = '--import'): Promise<{ service: unknown; stderr: string }> {
+    app = await startServing([flag, 'dualtrace/register', `${FIXTURES}zero-code/ordering.mjs`, scenario], {
       OTEL_SERVICE_NAME: 'from-env',
       HONEYCOMB_API_KEY: KEY,
       HONEYCOMB_API_ENDPOINT: backends.honeycomb.url,
@@ -101,8 +101,13 @@ describe('dualtrace/register with initTracing(options) in code', () => {
     return { service: spans.find((s) => s.kind === 2)!.resource['service.name'], stderr: app.output() };
   }
 
-  it.each(['code-first', 'late-init'])('should honour the options of initTracing when it comes before any span (%s)', async (scenario) => {
-    const { service, stderr } = await run(scenario);
+  // --require loads register's CommonJS bundle while the ES module app imports dualtrace's ESM one: they meet on globalThis.
+  it.each([
+    ['code-first', '--import'],
+    ['late-init', '--import'],
+    ['code-first', '--require'],
+  ])('should honour the options of initTracing when it comes before any span (%s, %s)', async (scenario, flag) => {
+    const { service, stderr } = await run(scenario, flag);
     expect(service).toBe('from-code');
     expect(stderr).not.toMatch(/ignored|No service name/);
   });
