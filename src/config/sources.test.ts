@@ -16,7 +16,7 @@ describe('configSources', () => {
     const config = resolveConfig({}, {});
     const leaves = (value: object, prefix = ''): string[] =>
       Object.entries(value).flatMap(([k, v]) =>
-        v !== null && typeof v === 'object' && !Array.isArray(v) && !['resourceAttributes', 'sampler', 'headers', 'daemonAddress'].includes(k)
+        v !== null && typeof v === 'object' && !Array.isArray(v) && !['resourceAttributes', 'sampler', 'headers', 'daemonAddress', 'otlp'].includes(k)
           ? leaves(v as object, `${prefix}${k}.`)
           : [prefix + k],
       );

@@ -41,11 +41,13 @@ const option = (name: string): Candidate => ({
     return typeof value === 'string' ? nonEmpty(value) !== undefined : value !== undefined;
   },
 });
-// An environment variable counts when it is set and `resolveConfig` did not ignore it (it warns `Ignoring NAME=…`).
+// An environment variable counts when it is set and `resolveConfig` did not ignore it (its warnings then start with
+// `Ignoring NAME=` or `Ignoring NAME:`).
 const envVar = (name: string): Candidate => ({
   name,
   kind: 'env',
-  isSet: (_options, env, warnings) => nonEmpty(env[name]) !== undefined && !warnings.some((w) => w.startsWith(`Ignoring ${name}=`)),
+  isSet: (_options, env, warnings) =>
+    nonEmpty(env[name]) !== undefined && !warnings.some((w) => w.startsWith(`Ignoring ${name}=`) || w.startsWith(`Ignoring ${name}:`)),
 });
 const listed = (name: string, key: string, kind: 'option' | 'env', read: (options: DualtraceOptions, env: Env) => unknown): Candidate => {
   const pattern = new RegExp(`(^|,)\\s*${key.replace(/\./g, '\\.')}\\s*=`, 'i');
@@ -105,7 +107,17 @@ export const FIELD_SOURCES: readonly FieldSources[] = [
   simple('xray.indexAllAttributes', 'xray.indexAllAttributes', 'DUALTRACE_XRAY_INDEX_ALL_ATTRIBUTES'),
   simple('xray.resourceMetadata', 'xray.resourceMetadata', 'DUALTRACE_XRAY_RESOURCE_METADATA'),
   simple('xray.maxDocumentBytes', 'xray.maxDocumentBytes', 'DUALTRACE_XRAY_MAX_DOCUMENT_BYTES'),
-  field('xray.region', [envVar('AWS_REGION'), envVar('AWS_DEFAULT_REGION')]),
+  field('xray.region', [option('xray.region'), envVar('AWS_REGION'), envVar('AWS_DEFAULT_REGION')], { derived: 'the xray.<region>.amazonaws.com endpoint, if any' }),
+  simple('xray.transport', 'xray.transport', 'DUALTRACE_XRAY_TRANSPORT'),
+  field('xray.otlp', [option('xray.endpoint'), envVar('DUALTRACE_XRAY_ENDPOINT'), option('xray.sigv4'), envVar('DUALTRACE_XRAY_SIGV4'), option('xray.timeoutMillis')], {
+    derived: 'xray.transport and the region',
+  }),
+  field('collector.enabled', [option('collector.enabled'), option('collector'), envVar('DUALTRACE_COLLECTOR')]),
+  field('collector.url', [option('collector.endpoint'), envVar('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), envVar('OTEL_EXPORTER_OTLP_ENDPOINT')]),
+  field('collector.headers', [option('collector.headers'), envVar('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), envVar('OTEL_EXPORTER_OTLP_HEADERS')]),
+  simple('collector.timeoutMillis', 'collector.timeoutMillis', 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'),
+  simple('spanLimits.attributeValueLengthLimit', 'spanLimits.attributeValueLengthLimit', 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
+  simple('spanLimits.attributeCountLimit', 'spanLimits.attributeCountLimit', 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT'),
   simple('sampler', 'sampleRate', 'OTEL_TRACES_SAMPLER'),
   simple('console', 'console', 'OTEL_TRACES_EXPORTER'),
   simple('flushOnExit', 'flushOnExit', 'DUALTRACE_FLUSH_ON_EXIT'),

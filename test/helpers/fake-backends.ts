@@ -1,10 +1,11 @@
 /**
  * Stand-ins for the services `dualtrace doctor` talks to, on loopback: Honeycomb's API (`GET /1/auth`, `POST
- * /v1/traces` decoded for real) and the X-Ray daemon (segments on a real UDP socket, its TCP sampling API). Each
+ * /v1/traces` decoded for real, gzipped or not: it also stands in for X-Ray's OTLP endpoint and a Collector) and the X-Ray daemon (segments on a real UDP socket, its TCP sampling API). Each
  * answers as told, so every failure can be staged.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { decodeTraceRequest, type ReceivedSpan } from './otlp-proto';
 import { startUdpSink, type UdpSink } from './udp-sink';
 
@@ -16,6 +17,8 @@ export interface FakeHoneycomb {
   traces: number;
   readonly spans: ReceivedSpan[];
   readonly keysSeen: string[];
+  /** The `authorization` header of each `POST /v1/traces` (SigV4 when X-Ray over OTLP signs). */
+  readonly authorizations: string[];
   close(): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export async function startFakeHoneycomb(): Promise<FakeHoneycomb> {
     traces: 200,
     spans: [] as ReceivedSpan[],
     keysSeen: [] as string[],
+    authorizations: [] as string[],
   } as Omit<FakeHoneycomb, 'close'>;
   const server = await listen(async (req, res, body) => {
     const key = req.headers['x-honeycomb-team'] as string | undefined;
@@ -42,7 +46,8 @@ export async function startFakeHoneycomb(): Promise<FakeHoneycomb> {
       const { status, body: answer } = fake.auth(key);
       res.writeHead(status, { 'content-type': 'application/json' }).end(answer === undefined ? '' : JSON.stringify(answer));
     } else if (req.method === 'POST' && req.url === '/v1/traces') {
-      if (fake.traces === 200) fake.spans.push(...decodeTraceRequest(body));
+      fake.authorizations.push(String(req.headers.authorization ?? ''));
+      if (fake.traces === 200) fake.spans.push(...decodeTraceRequest(req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body));
       res.writeHead(fake.traces, { 'content-type': 'application/x-protobuf' }).end();
     } else {
       res.writeHead(404).end();

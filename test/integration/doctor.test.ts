@@ -134,10 +134,26 @@ describe('dualtrace doctor', () => {
     expect(denied.fix).toContain('xray:GetSamplingRules');
   });
 
-  it('should stop at a configuration error, with its message', async () => {
-    const report = await doctor({ AWS_XRAY_DAEMON_ADDRESS: 'udp:somewhere' });
-    expect(report.checks).toEqual([{ name: 'configuration', status: 'fail', summary: expect.stringContaining('AWS_XRAY_DAEMON_ADDRESS') }]);
+  it('should send the test trace to the Collector in collector mode, and check no key there', async () => {
+    const report = await doctor({ DUALTRACE_COLLECTOR: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: honeycomb.url, HONEYCOMB_API_KEY: '' });
+    expect(report.checks.map((c) => [c.name, c.status])).toEqual([
+      ['configuration', 'ok'],
+      ['collector export', 'ok'],
+      ['xray export', 'skip'],
+      ['test trace', 'ok'],
+    ]);
+    expect(check(report, 'configuration').summary).toContain(`one OTLP stream to the Collector at ${honeycomb.url}`);
+    expect(honeycomb.spans.map((s) => s.name)).toEqual(['dualtrace doctor']);
     expect(honeycomb.keysSeen).toEqual([]);
+  });
+
+  it('should stop at a configuration error, with its message, and list an ignored variable as a warning', async () => {
+    const report = await doctor({}, { xray: { daemonAddress: 'udp:somewhere' } });
+    expect(report.checks).toEqual([{ name: 'configuration', status: 'fail', summary: expect.stringContaining('xray.daemonAddress') }]);
+    expect(honeycomb.keysSeen).toEqual([]);
+    const ignored = await doctor({ AWS_XRAY_DAEMON_ADDRESS: 'udp:somewhere' }, undefined);
+    expect(check(ignored, 'configuration')).toMatchObject({ status: 'warn', details: [expect.stringContaining('Ignoring AWS_XRAY_DAEMON_ADDRESS')] });
+    expect(ignored.config.find((r) => r.path === 'xray.daemonAddress')!.source).toEqual({ kind: 'default' });
   });
 
   describe('the command', () => {
@@ -160,6 +176,38 @@ describe('dualtrace doctor', () => {
       expect(report.ok).toBe(false);
       expect(report.testTrace).toBeUndefined();
       expect(failing.stdout).not.toContain(KEY);
+    });
+
+    it('should check X-Ray over OTLP: endpoint, region, where the credentials come from (never them), a signed test trace', async () => {
+      const xrayOtlp = await startFakeHoneycomb(); // X-Ray's OTLP endpoint: POST /v1/traces
+      try {
+        const otlpEnv = {
+          DUALTRACE_XRAY_TRANSPORT: 'otlp',
+          DUALTRACE_XRAY_ENDPOINT: xrayOtlp.url,
+          DUALTRACE_XRAY_SIGV4: 'true',
+          AWS_ACCESS_KEY_ID: 'AKIDDOCTOREXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'doctor-secret-value',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          HOME: mkdtempSync(join(tmpdir(), 'dualtrace-doctor-home-')),
+        };
+        const ok = await cli(['--json'], otlpEnv);
+        const report = JSON.parse(ok.stdout) as DoctorReport;
+        expect(ok.code, ok.stdout).toBe(0);
+        expect(check(report, 'xray otlp').summary).toBe(`X-Ray over OTLP to ${xrayOtlp.url}/v1/traces (region eu-west-1, SigV4-signed)`);
+        expect(check(report, 'aws credentials')).toMatchObject({ status: 'ok', summary: 'found in environment variables (AWS_ACCESS_KEY_ID)' });
+        expect(check(report, 'xray otlp export')).toMatchObject({ status: 'ok', summary: expect.stringContaining('(SigV4-signed)') });
+        expect(report.checks.map((c) => c.name)).not.toContain('sampling rules');
+        expect(xrayOtlp.spans.map((s) => s.name)).toEqual(['dualtrace doctor']);
+        expect(xrayOtlp.authorizations[0]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDDOCTOREXAMPLE\/\d{8}\/eu-west-1\/xray\/aws4_request/);
+        expect(ok.stdout).not.toMatch(/AKIDDOCTOREXAMPLE|doctor-secret-value/);
+
+        xrayOtlp.traces = 403;
+        const refused = await cli(['--json'], otlpEnv);
+        expect(refused.code).toBe(1);
+        expect(check(JSON.parse(refused.stdout) as DoctorReport, 'xray otlp export').summary).toContain('X-Ray refused the spans (HTTP 403)');
+      } finally {
+        await xrayOtlp.close();
+      }
     });
 
     it('should read the app options from --options, and refuse a bad file', async () => {

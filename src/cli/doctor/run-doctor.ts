@@ -5,6 +5,7 @@ import { resolveConfig } from '../../config/resolve-config';
 import { configSources } from '../../config/sources';
 import type { DualtraceOptions, ResolvedConfig } from '../../config/types';
 import { DualtraceError } from '../../errors';
+import { checkAwsCredentials } from './aws-credentials';
 import { checkHoneycombAuth, type HoneycombAuth } from './honeycomb-auth';
 import { describeHoneycombKey } from './honeycomb-key';
 import { checkSamplingRules } from './sampling-rules';
@@ -41,14 +42,21 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const checks: CheckResult[] = [configurationCheck(config)];
   if (config.disabled) return report(shown, checks);
 
-  checks.push(keyCheck(config));
   let auth: HoneycombAuth | undefined;
-  if (config.honeycomb.enabled) {
-    const checked = await checkHoneycombAuth(config.honeycomb, input.timeoutMs);
-    checks.push(checked.result);
-    auth = checked.auth;
+  if (!config.collector.enabled) {
+    checks.push(keyCheck(config));
+    if (config.honeycomb.enabled) {
+      const checked = await checkHoneycombAuth(config.honeycomb, input.timeoutMs);
+      checks.push(checked.result);
+      auth = checked.auth;
+    }
+    if (config.xray.enabled && config.xray.otlp !== undefined) {
+      checks.push(otlpTransportCheck(config));
+      if (config.xray.otlp.sigv4) checks.push(await checkAwsCredentials(input.timeoutMs));
+    } else if (config.xray.enabled) {
+      checks.push(await checkSamplingRules(config.xray.daemonAddress.tcp, input.timeoutMs));
+    }
   }
-  if (config.xray.enabled) checks.push(await checkSamplingRules(config.xray.daemonAddress.tcp, input.timeoutMs));
   if (input.send === false) return report(shown, checks);
 
   // The same endpoint again would only repeat what the auth check found.
@@ -56,13 +64,16 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const trace = await sendTestTrace(config, input.timeoutMs, honeycombUnreachable ? 'the auth check failed' : undefined);
   checks.push(trace.honeycomb, trace.xray);
   const links = buildTraceLinks(trace.traceId, trace.spanId, config, auth === undefined ? {} : { team: auth.team, environment: auth.environment });
-  const linkCheck = linksCheck(config, links, auth, trace.honeycomb.status === 'ok', trace.xray.status === 'ok');
+  // In collector mode the one stream reaches both backends through the Collector.
+  const honeycombSent = trace.honeycomb.status === 'ok';
+  const xraySent = trace.xray.status === 'ok' || (config.collector.enabled && honeycombSent);
+  const linkCheck = linksCheck(config, links, auth, honeycombSent, xraySent);
   if (linkCheck !== undefined) checks.push(linkCheck);
   return report(shown, checks, {
     traceId: trace.traceId,
     xrayTraceId: links.xrayTraceId,
-    ...(trace.honeycomb.status === 'ok' ? { honeycomb: links.honeycomb } : {}),
-    ...(trace.xray.status === 'ok' ? { xray: links.xray } : {}),
+    ...(honeycombSent ? { honeycomb: links.honeycomb } : {}),
+    ...(xraySent ? { xray: links.xray } : {}),
   });
 }
 
@@ -73,13 +84,25 @@ function report(config: DoctorReport['config'], checks: CheckResult[], testTrace
 function configurationCheck(config: ResolvedConfig): CheckResult {
   const name = 'configuration';
   if (config.disabled) return { name, status: 'warn', summary: 'tracing is disabled (`disabled` / OTEL_SDK_DISABLED): nothing is sent, nothing else is checked' };
-  const targets = [
-    config.honeycomb.enabled ? `Honeycomb at ${new URL(config.honeycomb.url).origin}` : undefined,
-    config.xray.enabled ? `X-Ray daemon at udp ${formatEndpoint(config.xray.daemonAddress.udp)}` : undefined,
-  ].filter((t) => t !== undefined);
+  const xray = config.xray.otlp !== undefined ? `X-Ray over OTLP at ${new URL(config.xray.otlp.url).origin}` : `X-Ray daemon at udp ${formatEndpoint(config.xray.daemonAddress.udp)}`;
+  const targets = config.collector.enabled
+    ? [`one OTLP stream to the Collector at ${new URL(config.collector.url).origin} (collector mode)`]
+    : [config.honeycomb.enabled ? `Honeycomb at ${new URL(config.honeycomb.url).origin}` : undefined, config.xray.enabled ? xray : undefined].filter((t) => t !== undefined);
   const where = targets.length === 0 ? 'no backend: both exports are off' : `sends to ${targets.join(' and ')}`;
   if (config.warnings.length === 0) return { name, status: 'ok', summary: `service "${config.serviceName}", ${where}` };
   return { name, status: 'warn', summary: `service "${config.serviceName}", ${where}; ${config.warnings.length} warning(s)`, details: [...config.warnings] };
+}
+
+/** X-Ray over OTLP: where it sends, in which region, signed or not (the credentials are the next check). */
+function otlpTransportCheck(config: ResolvedConfig): CheckResult {
+  const otlp = config.xray.otlp!;
+  const region = config.xray.region === undefined ? 'no region' : `region ${config.xray.region}`;
+  return {
+    name: 'xray otlp',
+    status: 'ok',
+    summary: `X-Ray over OTLP to ${otlp.url} (${region}, ${otlp.sigv4 ? 'SigV4-signed' : 'unsigned: a local agent or Collector'})`,
+    details: ['The OTLP transport needs CloudWatch Transaction Search enabled in the account and region (docs/xray.md).'],
+  };
 }
 
 function keyCheck(config: ResolvedConfig): CheckResult {

@@ -1,11 +1,13 @@
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { formatEndpoint } from '../../config/daemon-address';
 import type { ResolvedConfig } from '../../config/types';
 import { describeHoneycombError } from '../../exporters/honeycomb/describe-error';
-import { createTraceSerializer } from '../../exporters/otlp';
+import { TraceRequestEncoder } from '../../exporters/otlp';
 import { DaemonExporter } from '../../exporters/xray';
+import { describeXRayOtlpError } from '../../exporters/xray/otlp/describe-error';
+import { createXRayOtlpExporter } from '../../exporters/xray/otlp/xray-otlp-exporter';
 import { DualtraceIdGenerator } from '../../provider/id-generator';
 import { createResource } from '../../provider/resource';
 import { VERSION } from '../../version';
@@ -32,12 +34,21 @@ export interface TestTrace {
  */
 export async function sendTestTrace(config: ResolvedConfig, timeoutMs: number, skipHoneycomb?: string): Promise<TestTrace> {
   const span = makeSpan(config);
+  const ids = { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId };
+  if (config.collector.enabled) {
+    // One OTLP stream to the Collector, which sends on to both backends.
+    const collector = await postOtlp('collector export', config.collector.url, config.collector.headers, span, timeoutMs, (status) => `HTTP ${status} from the Collector`);
+    return { ...ids, honeycomb: collector, xray: await skipped('xray export', 'the Collector sends to X-Ray (collector mode)') };
+  }
   const honeycombSkipped = !config.honeycomb.enabled ? 'Honeycomb export is off' : skipHoneycomb === undefined ? undefined : `not sent: ${skipHoneycomb}`;
+  const xrayName = config.xray.transport === 'otlp' ? 'xray otlp export' : 'xray daemon';
   const [honeycomb, xray] = await Promise.all([
-    honeycombSkipped === undefined ? sendToHoneycomb(config, span, timeoutMs) : skipped('honeycomb export', honeycombSkipped),
-    config.xray.enabled ? sendToXRay(config, span) : skipped('xray daemon', 'X-Ray export is off'),
+    honeycombSkipped === undefined
+      ? postOtlp('honeycomb export', config.honeycomb.url, config.honeycomb.headers, span, timeoutMs, (status) => describeHoneycombError({ code: status }))
+      : skipped('honeycomb export', honeycombSkipped),
+    !config.xray.enabled ? skipped(xrayName, 'X-Ray export is off') : config.xray.otlp !== undefined ? sendToXRayOtlp(config, span) : sendToXRay(config, span),
   ]);
-  return { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, honeycomb, xray };
+  return { ...ids, honeycomb, xray };
 }
 
 function makeSpan(config: ResolvedConfig): ReadableSpan {
@@ -54,18 +65,45 @@ function makeSpan(config: ResolvedConfig): ReadableSpan {
   return ended[0]!;
 }
 
-async function sendToHoneycomb(config: ResolvedConfig, span: ReadableSpan, timeoutMs: number): Promise<CheckResult> {
-  const name = 'honeycomb export';
-  const body = createTraceSerializer().serializeRequest([span]);
-  const url = new URL(config.honeycomb.url);
+/** The test span as the app would send it: OTLP/protobuf, the resolved URL and headers. */
+async function postOtlp(
+  name: string,
+  target: string,
+  headers: Readonly<Record<string, string>>,
+  span: ReadableSpan,
+  timeoutMs: number,
+  describeStatus: (status: number) => string,
+): Promise<CheckResult> {
+  const body = new TraceRequestEncoder().encode([span]);
+  const url = new URL(target);
   const where = `POST ${url.origin}${url.pathname}`;
   try {
-    const answer = await request(config.honeycomb.url, { method: 'POST', headers: { ...config.honeycomb.headers, 'content-type': 'application/x-protobuf' }, body }, timeoutMs);
+    const answer = await request(target, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-protobuf' }, body }, timeoutMs);
     if (answer.status >= 200 && answer.status < 300) return { name, status: 'ok', summary: `${where} took the test trace (HTTP ${answer.status})` };
-    return { name, status: 'fail', summary: `${where}: ${describeHoneycombError({ code: answer.status })}` };
+    return { name, status: 'fail', summary: `${where}: ${describeStatus(answer.status)}` };
   } catch (error) {
     if (!(error instanceof NoAnswer)) throw error;
-    return { name, status: 'fail', summary: `${where}: ${error.message}`, fix: 'Check `honeycomb.endpoint` / HONEYCOMB_API_ENDPOINT and that this machine can reach it.' };
+    return { name, status: 'fail', summary: `${where}: ${error.message}`, fix: 'Check the endpoint setting and that this machine can reach it.' };
+  }
+}
+
+/** X-Ray over OTLP: the app's own exporter (gzip, X-Ray's limits, SigV4 when on), so signing is tested too. */
+async function sendToXRayOtlp(config: ResolvedConfig, span: ReadableSpan): Promise<CheckResult> {
+  const name = 'xray otlp export';
+  const otlp = config.xray.otlp!;
+  const where = `POST ${new URL(otlp.url).origin}${new URL(otlp.url).pathname}`;
+  let exporter: ReturnType<typeof createXRayOtlpExporter>;
+  try {
+    exporter = createXRayOtlpExporter({ ...config.xray, otlp });
+  } catch (error) {
+    return { name, status: 'fail', summary: error instanceof Error ? error.message.replace(/^dualtrace: /, '') : String(error) };
+  }
+  try {
+    const result = await new Promise<ExportResult>((resolve) => exporter.export([span], resolve));
+    if (result.code === ExportResultCode.SUCCESS) return { name, status: 'ok', summary: `${where} took the test trace${otlp.sigv4 ? ' (SigV4-signed)' : ''}` };
+    return { name, status: 'fail', summary: `${where}: ${describeXRayOtlpError(result.error)}` };
+  } finally {
+    await exporter.shutdown();
   }
 }
 
