@@ -72,3 +72,36 @@ export function setTracing(handle: Tracing | undefined): void {
 export function getSamplingStatus(): SamplingStatus | undefined {
   return getTracing()?.samplingStatus();
 }
+
+// `dualtrace/register` defers its set-up until the app had its chance to call initTracing (see init-tracing.ts); what
+// starts it from the environment waits here. On globalThis for the same reason as the handle: `--require` loads the
+// CommonJS bundle, the app may import the ESM one.
+const PENDING = Symbol.for('dualtrace.pending-start');
+const INITIALISED = Symbol.for('dualtrace.initialised');
+type PendingSlot = { [PENDING]?: (trigger: string) => void; [INITIALISED]?: true };
+
+/** @internal Stores (or, with `undefined`, clears) the deferred start of `dualtrace/register`. */
+export function setPendingStart(start: ((trigger: string) => void) | undefined): void {
+  const slot = globalThis as PendingSlot;
+  if (start === undefined) delete slot[PENDING];
+  else slot[PENDING] = start;
+}
+
+/**
+ * @internal Starts tracing now if `dualtrace/register` is waiting for it (`trigger` says why, e.g. "a request"): called
+ * before anything reads the global propagator or tracer. One property lookup when nothing waits.
+ */
+export function runPendingStart(trigger: string): void {
+  const start = (globalThis as PendingSlot)[PENDING];
+  if (start !== undefined) start(trigger);
+}
+
+/** @internal Records that initTracing (or dualtrace/register) ran, even when tracing is disabled. */
+export function markInitialised(): void {
+  (globalThis as PendingSlot)[INITIALISED] = true;
+}
+
+/** @internal Whether initTracing or dualtrace/register ever ran in this process. */
+export function wasInitialised(): boolean {
+  return (globalThis as PendingSlot)[INITIALISED] === true;
+}

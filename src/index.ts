@@ -29,6 +29,7 @@ export type {
   DaemonAddress,
   DaemonEndpoint,
   OutgoingInstrumentationOptions,
+  InstrumentationOptions,
   LogLevel,
   ResolvedConfig,
   ResolvedHoneycomb,

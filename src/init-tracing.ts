@@ -1,11 +1,15 @@
 import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
+import { disableServerInstrumentation, enableServerInstrumentation } from './adapters/zero-code';
+import { environmentFor, ignoredOptions } from './config/ignored-options';
 import { redactConfig } from './config/redact';
 import { resolveConfig } from './config/resolve-config';
 import type { DualtraceOptions, LogLevel, ResolvedConfig } from './config/types';
 import { logger } from './diag/logger';
-import { getTracing, setTracing, type Tracing } from './handle';
+import { getTracing, markInitialised, runPendingStart, setPendingStart, setTracing, wasInitialised, type Tracing } from './handle';
 import { disableOutgoingInstrumentation, enableOutgoingInstrumentation } from './instrument';
 import { createProvider, type ProviderParts } from './provider/create-provider';
+import { DeferredTracerProvider } from './provider/deferred-provider';
+import { registerGlobals, type Ownership } from './provider/globals';
 import { installExitHooks, settleWithin } from './provider/lifecycle';
 import { samplingStatus } from './provider/sampling-status';
 import { VERSION } from './version';
@@ -28,49 +32,62 @@ export function initTracing(options?: DualtraceOptions): Tracing {
   return initTracingWith(options, process.env);
 }
 
-/** @internal `initTracing` with its environment made explicit (tests). */
-export function initTracingWith(options: DualtraceOptions | undefined, env: Env): Tracing {
+/**
+ * @internal `initTracing` with its environment made explicit (tests). `trigger` is set when `dualtrace/register` starts
+ * from the environment because something needed tracing before the app called initTracing ("a span", "a request").
+ */
+export function initTracingWith(options: DualtraceOptions | undefined, env: Env, trigger?: string): Tracing {
   const existing = getTracing();
   if (existing !== undefined) {
-    warnSecondCallOnce();
+    warnIgnoredOnce(options, env);
     return existing;
   }
+  // A waiting dualtrace/register gives way: these options (with the environment under them) are the ones used.
+  setPendingStart(undefined);
+  markInitialised();
   const config = resolveConfig(options, env);
-  if (config.disabled) return disabledHandle(redactConfig(config));
+  if (config.disabled) {
+    disableServerInstrumentation();
+    return disabledHandle(redactConfig(config));
+  }
 
   installLogger(config.logLevel);
   for (const warning of config.warnings) logger().warn(warning);
   const parts = createProvider(config);
   const owns = registerGlobals(parts);
   enableOutgoingInstrumentation(config.instrumentation);
+  if (config.instrumentation.server) enableServerInstrumentation();
+  else disableServerInstrumentation();
   const handle = createHandle(config, parts, owns);
   setTracing(handle);
+  setRunning({ config, trigger });
   return handle;
 }
 
-/** Which OpenTelemetry globals this set-up registered (another SDK may have got there first). */
-interface Ownership {
-  readonly trace: boolean;
-  readonly context: boolean;
-  readonly propagation: boolean;
-}
-
-/** Registers provider, context manager and propagator, each on its own: what we did not register we must not unregister. */
-function registerGlobals(parts: ProviderParts): Ownership {
-  const contextManager = parts.contextManager.enable();
-  const owns = {
-    trace: trace.setGlobalTracerProvider(parts.provider),
-    context: context.setGlobalContextManager(contextManager),
-    propagation: propagation.setGlobalPropagator(parts.propagator),
-  };
-  if (!owns.context) contextManager.disable();
-  if (!owns.trace || !owns.context || !owns.propagation) {
-    logger().error(
-      'Another OpenTelemetry SDK is already registered globally (or two copies of @opentelemetry/api are loaded): ' +
-        "spans from `trace.getTracer()` may not reach dualtrace. Call initTracing before anything else sets up OpenTelemetry.",
+/**
+ * What `dualtrace/register` does: check the environment's configuration now (a `ConfigError` stops start-up), install
+ * the zero-code server hooks, and leave the rest until the app had its chance to call `initTracing(options)` in code,
+ * which then wins. Without that call, tracing starts from the environment at the first request or the first span
+ * started through the global API (the provider registered here calls back on it), whichever comes first.
+ */
+export function deferInitTracing(env: Env): void {
+  if (getTracing() !== undefined || wasInitialised()) return;
+  const config = resolveConfig(undefined, env);
+  markInitialised();
+  if (config.disabled) return;
+  setPendingStart((why) => {
+    setPendingStart(undefined);
+    initTracingWith(undefined, env, why);
+  });
+  if (config.instrumentation.server) enableServerInstrumentation();
+  trace.setGlobalTracerProvider(new DeferredTracerProvider(() => runPendingStart('a span')));
+  if (config.logLevel === 'debug' || config.logLevel === 'verbose' || config.logLevel === 'all') {
+    installLogger(config.logLevel);
+    logger().debug(
+      'dualtrace/register: server hooks installed; tracing starts with initTracing(options) if the app calls it, ' +
+        'otherwise from the environment at the first request or span.',
     );
   }
-  return owns;
 }
 
 /** The handle: bounded flush and an idempotent shutdown that unregisters what it registered, plus the exit hooks. */
@@ -89,11 +106,13 @@ function createHandle(config: ResolvedConfig, parts: ProviderParts, owns: Owners
       removeExitHooks?.();
       disableOutgoingInstrumentation();
       parts.stopSampling();
+      disableServerInstrumentation();
       await settleWithin(parts.provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown', () =>
         parts.abandonExports(`abandoned at shutdown: not delivered within shutdownTimeoutMillis (${config.shutdownTimeoutMillis} ms)`),
       );
       if (getTracing() === handle) {
         setTracing(undefined);
+        setRunning(undefined);
         if (owns.trace) trace.disable();
         if (owns.propagation) propagation.disable();
         if (owns.context) context.disable();
@@ -144,10 +163,50 @@ function installLogger(level: LogLevel): void {
   diag.setLogger(new DiagConsoleLogger(), { logLevel: LEVELS[level], suppressOverrideMessage: true });
 }
 
+// The running set-up's unredacted configuration and how it started, for the warning below; on globalThis, as the
+// handle is, since the app's initTracing may come from another bundle than the one register loaded.
+const RUNNING = Symbol.for('dualtrace.running');
 const WARNED = Symbol.for('dualtrace.warned-second-init');
-function warnSecondCallOnce(): void {
-  const g = globalThis as { [WARNED]?: boolean };
-  if (g[WARNED]) return;
-  g[WARNED] = true;
-  logger().warn('initTracing was called again; returning the first handle. Call it once, at start-up.');
+interface Running {
+  readonly config: ResolvedConfig;
+  readonly trigger: string | undefined;
+}
+type RunningSlot = { [RUNNING]?: Running; [WARNED]?: true };
+
+function setRunning(running: Running | undefined): void {
+  const slot = globalThis as RunningSlot;
+  if (running === undefined) delete slot[RUNNING];
+  else slot[RUNNING] = running;
+}
+
+/** One warning per process for a later initTracing, naming exactly the options it could not apply. */
+function warnIgnoredOnce(options: DualtraceOptions | undefined, env: Env): void {
+  const slot = globalThis as RunningSlot;
+  if (slot[WARNED]) return;
+  const running = slot[RUNNING];
+  let wanted: ResolvedConfig | undefined;
+  try {
+    wanted = resolveConfig(options, env);
+  } catch {
+    wanted = undefined; // Options that do not resolve are ignored all the same.
+  }
+  const ignored = running === undefined ? [] : ignoredOptions(options, wanted, running.config);
+  if (running?.trigger !== undefined && ignored.length === 0) return; // register's set-up is what the code asked for
+  slot[WARNED] = true;
+  logger().warn(secondCallMessage(ignored, running?.trigger));
+}
+
+function secondCallMessage(ignored: readonly string[], trigger: string | undefined): string {
+  if (ignored.length === 0) return 'initTracing was called again; returning the first handle. Call it once, at start-up.';
+  const names = ignored.map((name) => `\`${name}\``).join(', ');
+  const env = environmentFor(ignored);
+  const orEnv = env.length > 0 ? `, or set ${env.join(', ')} in the environment` : '';
+  if (trigger === undefined) {
+    return `initTracing was called again; the first set-up is kept, so these options were ignored: ${names}. Call initTracing once, at start-up, with all of them${orEnv}.`;
+  }
+  return (
+    `initTracing(options) came after dualtrace/register had already started tracing from the environment (${trigger} ` +
+    `needed it first), so these options were ignored: ${names}. Call initTracing before the app starts spans or ` +
+    `serves requests (at the top of the main module)${orEnv}. See docs/configuration.md#zero-code-start.`
+  );
 }

@@ -1,12 +1,14 @@
 /**
- * Zero-code start: `node --import dualtrace/register app.js` (ESM) or `node --require dualtrace/register app.js` (CJS)
- * calls `initTracing()` from the environment alone (OTEL_SERVICE_NAME, HONEYCOMB_API_KEY, AWS_XRAY_DAEMON_ADDRESS, …).
- * A configuration error stops start-up with the ConfigError's message, as it would in code. It exports nothing.
+ * Zero-code start: `node --import dualtrace/register app.js` (ESM) or `node --require dualtrace/register app.js` (CJS).
+ * Every incoming `node:http`/`https` request gets a SERVER span (see docs/adapters.md#zero-code), configured from the
+ * environment (OTEL_SERVICE_NAME, HONEYCOMB_API_KEY, AWS_XRAY_DAEMON_ADDRESS, …). If the app also calls
+ * `initTracing(options)` during start-up, its options win: set-up waits for that call, or for the first request or
+ * span. A configuration error in the environment stops start-up with the ConfigError's message. It exports nothing.
  *
  * @example
  * // OTEL_SERVICE_NAME=backend-flask HONEYCOMB_API_KEY=… node --import dualtrace/register server.mjs
- * @see docs/configuration.md
+ * @see docs/configuration.md#zero-code-start
  */
-import { initTracing } from './init-tracing';
+import { deferInitTracing } from './init-tracing';
 
-initTracing();
+deferInitTracing(process.env);

@@ -44,11 +44,28 @@ describe('package.json', () => {
   });
 
   it('should ship only dist and the docs, declare side effects only for register, and keep the X-Ray SDK out', () => {
-    expect(pkg.files.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist']);
+    expect(pkg.files.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'docs']);
     expect(pkg.sideEffects).toEqual(['./dist/register.js', './dist/register.cjs']);
     expect(pkg.peerDependencies['@opentelemetry/api']).toBeDefined();
     expect(Object.keys(pkg.dependencies)).not.toContain('aws-xray-sdk-core');
     expect(Object.keys(pkg.dependencies)).not.toContain('@opentelemetry/api');
+  });
+});
+
+describe('docs', () => {
+  // Messages, the CLI and the README send users to docs/<page>.md: each page must exist, and docs/ ships.
+  const sources = (dir: URL): URL[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? sources(new URL(`${entry.name}/`, dir)) : /\.ts$/.test(entry.name) ? [new URL(entry.name, dir)] : [],
+    );
+  const referenced = new Set<string>();
+  for (const file of [...sources(new URL('src/', root)), new URL('README.md', root)]) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/docs\/([a-z-]+\.md)/g)) referenced.add(match[1]!);
+  }
+
+  it.each([...referenced].sort())('should ship docs/%s, which the package refers to', (page) => {
+    expect(existsSync(new URL(`docs/${page}`, root))).toBe(true);
+    expect(pkg.files).toContain('docs');
   });
 });
 

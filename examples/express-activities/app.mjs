@@ -1,6 +1,12 @@
 // The original Flask backend's activities API, ported to Express 5 with dualtrace.
-// Run it for real with `node --import dualtrace/register app.mjs` (env: OTEL_SERVICE_NAME, HONEYCOMB_API_KEY, …),
-// or see demo.ts, which points it at local receivers.
+// Run it for real (it listens on HOST:PORT, default 0.0.0.0:4567, as the Flask backend did):
+//   OTEL_SERVICE_NAME=backend-flask HONEYCOMB_API_KEY=… AWS_XRAY_URL='*4567-abc.ws-us89.gitpod.io*' \
+//     node --import dualtrace/register examples/express-activities/app.mjs
+// `--import dualtrace/register` traces every request from the environment; `tracing()` below adds route names and
+// `errorTracing()` the exceptions. GET /api/activities/@<handle> calls the users service at USERS_URL (default
+// http://127.0.0.1:4568): `PORT=4568 node examples/express-activities/users-service.mjs`.
+// demo.ts runs both against local receivers instead (`npm run demo`).
+import { pathToFileURL } from 'node:url';
 import express from 'express';
 import { trace } from '@opentelemetry/api';
 import { tracing, errorTracing } from 'dualtrace/express';
@@ -38,6 +44,14 @@ export function createApp({ usersUrl }) {
   app.use(errorTracing());
   app.use((err, _req, res, _next) => res.status(500).json({ error: err.message }));
   return app;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const app = createApp({ usersUrl: process.env.USERS_URL ?? 'http://127.0.0.1:4568' });
+  const server = app.listen(Number(process.env.PORT ?? 4567), process.env.HOST ?? '0.0.0.0', () => {
+    const { address, port } = server.address();
+    console.log(`listening http://${address.includes(':') ? `[${address}]` : address}:${port}`);
+  });
 }
 
 function homeActivities(now) {

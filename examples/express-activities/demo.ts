@@ -51,6 +51,9 @@ const tracing = initTracing({
   // The demo shows every trace, from the first request on: X-Ray keeps them all (no wait for sampling rules).
   xray: { daemonAddress: dev.urls.daemonAddress, sampling: 'all' },
   flushOnExit: false,
+  // dualtrace dev's receivers are servers in this process: tracing every request would trace every export they
+  // receive. The app's `tracing()` middleware traces its requests instead.
+  instrumentation: { server: false },
 });
 const server = createApp({ usersUrl: `http://127.0.0.1:${usersPort}` }).listen(0, '127.0.0.1');
 await once(server, 'listening');

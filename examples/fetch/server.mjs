@@ -18,7 +18,8 @@ const hello = traced(
     });
     return Response.json({ greeting });
   },
-  { route: '/hello/[name]' },
+  // On Node, initTracing also traces every request (zero-code): ignorePaths keeps /healthz out of that too.
+  { route: '/hello/[name]', ignorePaths: ['/healthz'] },
 );
 
 serve(

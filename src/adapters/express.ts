@@ -12,6 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { endFromResponse, errorStatus, type TracedRequest } from './shared/node-response';
+import { expressRoute, type ExpressRouteFields } from './shared/routes';
 import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
 import { XRAY_HEADER } from './shared/headers';
@@ -46,7 +47,7 @@ export type TracingMiddleware = (req: IncomingMessage, res: ServerResponse, next
  */
 export type ErrorTracingMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 
-type ExpressRequest = TracedRequest & { route?: { path?: unknown }; baseUrl?: string };
+type ExpressRequest = TracedRequest & ExpressRouteFields;
 
 /**
  * Middleware that starts a SERVER span per request, keeps it active for the handlers, names it after the matched
@@ -62,8 +63,13 @@ export function tracing(options?: ServerTracingOptions): TracingMiddleware {
   const spans = createServerSpans('express', options);
   return function dualtraceTracing(req, res, next) {
     const traced = req as ExpressRequest;
-    // Mounted sub-apps with their own `tracing()`: one span per request, the outer one.
-    if (traced[SERVER_SPAN] !== undefined) return next();
+    // One span per request: zero-code tracing's (this adapter's options then apply to it), or the outer `tracing()`'s
+    // for a mounted sub-app with its own.
+    const existing = traced[SERVER_SPAN];
+    if (existing !== undefined) {
+      spans.adoptNode(existing, req);
+      return next();
+    }
     const span = spans.startNode(req);
     if (span === undefined) return next();
     traced[SERVER_SPAN] = span;
@@ -97,30 +103,4 @@ function onResponseDone(this: ServerResponse): void {
   if (req === undefined || span === undefined || span.isEnded) return;
   span.setRoute(expressRoute(req));
   endFromResponse(span, this);
-}
-
-/**
- * `req.baseUrl` + `req.route.path` once a route matched (string paths only; arrays and RegExps are left out). When an
- * error left a router, Express has already restored `req.baseUrl` to the parent's: the mount prefix is then what the
- * URL has before the route's own segments (the same actual prefix `baseUrl` would have held).
- */
-function expressRoute(req: ExpressRequest): string | undefined {
-  const path = req.route?.path;
-  if (typeof path !== 'string') return undefined;
-  let base = req.baseUrl ?? '';
-  if (base === '' && !MULTI_SEGMENT_RE.test(path)) base = mountPrefix((req as { originalUrl?: string }).originalUrl, path);
-  if (base === '') return path;
-  return path === '/' ? base : base + path;
-}
-
-// Route syntax that can match more or fewer segments than it has (wildcards, optional parts, regex groups).
-const MULTI_SEGMENT_RE = /[*?(){}+]/;
-
-function mountPrefix(originalUrl: string | undefined, routePath: string): string {
-  if (originalUrl === undefined) return '';
-  const q = originalUrl.indexOf('?');
-  const urlSegments = (q < 0 ? originalUrl : originalUrl.slice(0, q)).split('/').filter((x) => x !== '');
-  const routeSegments = routePath.split('/').filter((x) => x !== '').length;
-  if (urlSegments.length <= routeSegments) return '';
-  return '/' + urlSegments.slice(0, urlSegments.length - routeSegments).join('/');
 }

@@ -9,7 +9,8 @@
  * @see docs/adapters.md
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorStatus } from './shared/node-response';
+import { errorStatus, type TracedRequest } from './shared/node-response';
+import { fastifyRoute } from './shared/routes';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
 import { XRAY_HEADER } from './shared/headers';
@@ -50,7 +51,15 @@ export function tracing(options?: ServerTracingOptions): TracingPlugin {
 
   function onRequest(request: FastifyRequest, reply: FastifyReply, done: Done): void {
     const traced = request as Traced;
-    const span = spans.startNode(request.raw, routeOf(traced));
+    // Zero-code tracing started the span (and made it active) before Fastify saw the request: take it over.
+    const existing = (request.raw as TracedRequest)[SERVER_SPAN];
+    if (existing !== undefined) {
+      spans.adoptNode(existing, request.raw);
+      existing.setRoute(fastifyRoute(traced));
+      traced[SERVER_SPAN] = existing;
+      return done();
+    }
+    const span = spans.startNode(request.raw, fastifyRoute(traced));
     if (span === undefined) return done();
     traced[SERVER_SPAN] = span;
     if (span.xrayAnswer !== undefined) reply.header(XRAY_HEADER, span.xrayAnswer);
@@ -98,7 +107,7 @@ function onError(request: FastifyRequest, _reply: FastifyReply, error: unknown, 
 function onResponse(request: FastifyRequest, reply: FastifyReply, done: Done): void {
   const span = (request as Traced)[SERVER_SPAN];
   if (span !== undefined) {
-    span.setRoute(routeOf(request as Traced));
+    span.setRoute(fastifyRoute(request as Traced));
     span.end(reply.statusCode, reply, replyHeader);
   }
   done();
@@ -108,13 +117,6 @@ function onResponse(request: FastifyRequest, reply: FastifyReply, done: Done): v
 function onRequestAbort(request: FastifyRequest, done: Done): void {
   (request as Traced)[SERVER_SPAN]?.end(undefined);
   done();
-}
-
-function routeOf(request: Traced): string | undefined {
-  // v5 and later 4.x: routeOptions.url (undefined for the 404 handler). `routerPath` only where routeOptions
-  // is missing, since 4.x warns (FSTDEP017) when it is read.
-  const options = request.routeOptions as { url?: string } | undefined;
-  return options !== undefined ? options.url : request.routerPath;
 }
 
 function replyHeader(reply: FastifyReply, name: string): unknown {

@@ -9,7 +9,8 @@
  * @see docs/adapters.md
  */
 import { fetchResponseHeader, XRAY_HEADER } from './shared/headers';
-import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
+import { activeAdoptableSpan } from './shared/handoff';
+import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
 
@@ -44,6 +45,18 @@ export function traced<A extends unknown[]>(
   const spans = createServerSpans('fetch', options);
   const route = options?.route;
   return async function dualtraceTraced(this: unknown, request: Request, ...rest: A): Promise<Response> {
+    // Served by a Node server under zero-code tracing: name and mark that request's span; Node's response ends it.
+    const zeroCode = activeAdoptableSpan<ServerSpan>();
+    if (zeroCode !== undefined) {
+      spans.adoptFetch(zeroCode, request);
+      zeroCode.setRoute(route);
+      try {
+        return await handler.call(this, request, ...rest);
+      } catch (error) {
+        zeroCode.recordError(error);
+        throw error;
+      }
+    }
     const span = spans.startFetch(request, route);
     if (span === undefined) return handler.call(this, request, ...rest);
     let response: Response;

@@ -9,10 +9,11 @@
  * app.use(tracing());            // first, before routes
  * @see docs/adapters.md
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { fetchResponseHeader, XRAY_HEADER } from './shared/headers';
 import type { FetchPeer } from './shared/request-attributes';
-import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
+import { activeAdoptableSpan } from './shared/handoff';
+import { createServerSpans, type ServerSpan, type ServerSpans, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
 
 export type { ServerTracingOptions, SpanNameInfo } from './shared/server-span';
@@ -34,6 +35,9 @@ export function tracing(options?: ServerTracingOptions): MiddlewareHandler {
   return async function dualtraceTracing(c, next) {
     const traced = c as unknown as Traced;
     if (traced[SERVER_SPAN] !== undefined) return next();
+    // Served by a Node server under zero-code tracing: name and mark that request's span (Node's response ends it).
+    const zeroCode = activeAdoptableSpan<ServerSpan>();
+    if (zeroCode !== undefined) return enrich(spans, zeroCode, c, next);
     // @hono/node-server passes `{ incoming, outgoing }` as env: the socket gives the peer address.
     const env = c.env as { incoming?: FetchPeer } | undefined;
     const span = spans.startFetch(c.req.raw, undefined, env?.incoming);
@@ -54,6 +58,21 @@ export function tracing(options?: ServerTracingOptions): MiddlewareHandler {
     if (c.error !== undefined) span.recordError(c.error, status);
     span.end(status, c.res.headers, fetchResponseHeader);
   };
+}
+
+/** Names the zero-code span after the route and records what Hono caught or what was thrown; Node's response ends it. */
+async function enrich(spans: ServerSpans, span: ServerSpan, c: Context, next: Next): Promise<void> {
+  (c as unknown as Traced)[SERVER_SPAN] = span;
+  spans.adoptFetch(span, c.req.raw);
+  const entryIndex = c.req.routeIndex;
+  try {
+    await next();
+  } catch (error) {
+    span.recordError(error);
+    throw error;
+  }
+  if (c.req.routeIndex !== entryIndex) span.setRoute(routePath(c.req));
+  if (c.error !== undefined) span.recordError(c.error, c.res.status);
 }
 
 function routePath(req: { readonly routePath: string }): string | undefined {

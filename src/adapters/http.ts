@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { endFromResponse, type TracedRequest } from './shared/node-response';
-import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
+import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
 import { XRAY_HEADER } from './shared/headers';
 
@@ -47,7 +47,13 @@ export function traced<Req extends IncomingMessage, Res extends ServerResponse, 
   const route = options?.route;
   return function dualtraceTraced(this: unknown, req: Req, res: Res): R {
     const request = req as TracedRequest;
-    if (request[SERVER_SPAN] !== undefined) return listener.call(this, req, res);
+    const existing = request[SERVER_SPAN];
+    if (existing !== undefined) {
+      // Zero-code tracing (or an outer `traced`) started it: name it after `route` and record what the listener throws.
+      spans.adoptNode(existing, req);
+      existing.setRoute(route);
+      return callRecording(existing, listener, this, req, res);
+    }
     const span = spans.startNode(req, route);
     if (span === undefined) return listener.call(this, req, res);
     request[SERVER_SPAN] = span;
@@ -55,22 +61,27 @@ export function traced<Req extends IncomingMessage, Res extends ServerResponse, 
     // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
     res.on('finish', onResponseDone);
     res.on('close', onResponseDone);
-    let result: R;
-    try {
-      result = span.run(listener, this, req, res);
-    } catch (error) {
+    return span.run(callRecording, undefined, span, listener, this, req, res);
+  };
+}
+
+/** Calls the listener; a thrown error or a rejected promise is recorded on the span and passed on unchanged. */
+function callRecording<Req, Res, R>(span: ServerSpan, listener: (req: Req, res: Res) => R, thisArg: unknown, req: Req, res: Res): R {
+  let result: R;
+  try {
+    result = listener.call(thisArg, req, res);
+  } catch (error) {
+    span.recordError(error);
+    throw error;
+  }
+  if (isThenable(result)) {
+    // Same outcome for the app (the returned promise still rejects), with the error on the span.
+    return result.then(undefined, (error: unknown) => {
       span.recordError(error);
       throw error;
-    }
-    if (isThenable(result)) {
-      // Same outcome for the app (the returned promise still rejects), with the error on the span.
-      return result.then(undefined, (error: unknown) => {
-        span.recordError(error);
-        throw error;
-      }) as R;
-    }
-    return result;
-  };
+    }) as R;
+  }
+  return result;
 }
 
 function onResponseDone(this: ServerResponse): void {

@@ -70,6 +70,7 @@ export function tracing(options?: ServerTracingOptions): TracingMiddleware {
     // Already traced (an earlier copy of this middleware, or dualtrace/http around Koa's callback): add the route and
     // a thrown error to that span. Without a response object (a hand-made context) there is nothing to end on.
     const outer = traced[SERVER_SPAN] ?? req[SERVER_SPAN];
+    if (outer !== undefined) spans.adoptNode(outer, req); // a zero-code span: this adapter's options apply to it
     if (outer !== undefined || ctx.res === undefined) {
       try {
         await next();

@@ -70,8 +70,18 @@ const HOUR = 3600;
 export function traceLinks(options: TraceLinksOptions = {}): TraceLinks | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();
   if (spanContext === undefined || !isSpanContextValid(spanContext)) return undefined;
-  const { traceId, spanId } = spanContext;
-  const config = getTracing()?.config;
+  return buildTraceLinks(spanContext.traceId, spanContext.spanId, getTracing()?.config, options);
+}
+
+/** What {@link buildTraceLinks} reads of a resolved configuration (the handle's, or one `dualtrace doctor` resolved). */
+export interface LinkConfig {
+  readonly serviceName: string;
+  readonly honeycomb: { readonly keyKind: string; readonly dataset: string | undefined; readonly url: string };
+  readonly xray: { readonly region: string | undefined };
+}
+
+/** The links of {@link traceLinks} for a given trace and span (formats above). */
+export function buildTraceLinks(traceId: string, spanId: string, config: LinkConfig | undefined, options: TraceLinksOptions = {}): TraceLinks {
   const xrayTraceId = `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`;
 
   const classic = config?.honeycomb.keyKind === 'classic';

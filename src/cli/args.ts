@@ -17,6 +17,16 @@ export function parseCommandArgs<T extends Options>(command: string, args: reado
   }
 }
 
+/** As {@link parseCommandArgs}, for commands that also take operands (`dualtrace xray apply <file…>`). */
+export function parseCommandLine<T extends Options>(command: string, args: readonly string[], options: T): { flags: Flags<T>; operands: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+    return { flags: values as Flags<T>, operands: positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^.*?: /, '').split('\n')[0]!, command);
+  }
+}
+
 /** A whole number flag within [min, max]; `undefined` when the flag was not given. */
 export function integerFlag(command: string, flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;

@@ -12,6 +12,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   help: () => import('./commands/help'),
   version: () => import('./commands/version'),
   dev: () => import('./commands/dev'),
+  doctor: () => import('./commands/doctor'),
+  xray: () => import('./commands/xray'),
 };
 
 const ALIASES: Readonly<Record<string, string>> = { '--help': 'help', '-h': 'help', '--version': 'version', '-v': 'version' };

@@ -33,4 +33,5 @@ export type {
 export type {
   LogLevel,
   OutgoingInstrumentationOptions,
+  InstrumentationOptions,
 } from './types';

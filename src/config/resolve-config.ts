@@ -86,6 +86,7 @@ export function resolveConfig(options: DualtraceOptions = {}, env: Env = process
     sampler,
     console: options.console ?? (exporters.includes('console') || undefined) ?? false,
     instrumentation: {
+      server: options.instrumentation?.server ?? envBool('DUALTRACE_INSTRUMENT_SERVER') ?? true,
       fetch: options.instrumentation?.fetch ?? envBool('DUALTRACE_INSTRUMENT_FETCH') ?? true,
       http: options.instrumentation?.http ?? envBool('DUALTRACE_INSTRUMENT_HTTP') ?? true,
       requireParent: options.instrumentation?.requireParent ?? true,

@@ -77,8 +77,11 @@ export interface DualtraceOptions {
    * from the process. Env: `DUALTRACE_COLLECTOR=true`. See docs/collector.md.
    */
   collector?: CollectorOptions;
-  /** Outgoing calls traced as CLIENT spans, with trace headers injected. See docs/outgoing.md. */
-  instrumentation?: OutgoingInstrumentationOptions;
+  /**
+   * What is traced without adapters: incoming requests of `node:http`/`https` servers (see docs/adapters.md#zero-code)
+   * and outgoing calls as CLIENT spans, with trace headers injected (see docs/outgoing.md).
+   */
+  instrumentation?: InstrumentationOptions;
 }
 
 /**
@@ -103,6 +106,23 @@ export interface OutgoingInstrumentationOptions {
    * segment only: background traffic (credential refreshes, polling, health checks) does not become root traces.
    */
   requireParent?: boolean;
+}
+
+/**
+ * `initTracing`'s `instrumentation` option: incoming requests of every `node:http`/`https` server (zero-code SERVER
+ * spans), plus the outgoing calls of {@link OutgoingInstrumentationOptions}.
+ *
+ * @example
+ * initTracing({ service: 'web', instrumentation: { server: false } }); // adapters only: app.use(tracing())
+ * @see docs/adapters.md#zero-code
+ */
+export interface InstrumentationOptions extends OutgoingInstrumentationOptions {
+  /**
+   * One SERVER span per incoming request of every `node:http`/`https` server (Express, Fastify, Koa, Hono on
+   * @hono/node-server, plain), with the handler running inside it; an adapter added on top enriches the same span.
+   * Env: `DUALTRACE_INSTRUMENT_SERVER`. Default `true`.
+   */
+  server?: boolean;
 }
 
 /**
@@ -466,8 +486,8 @@ export interface ResolvedConfig {
   readonly flushOnExit: boolean;
   /** The level of the console `diag` logger (`'none'`: none installed). */
   readonly logLevel: LogLevel;
-  /** Which outgoing calls are traced, every field filled in. */
-  readonly instrumentation: Required<OutgoingInstrumentationOptions>;
+  /** Whether incoming requests are traced without adapters, and which outgoing calls are traced; every field filled in. */
+  readonly instrumentation: Required<InstrumentationOptions>;
   /** Upper bound for `shutdown()`, `forceFlush()` and the exit flush, in ms. */
   readonly shutdownTimeoutMillis: number;
   /** Each backend's queue and batch settings, every field filled in. */

@@ -17,7 +17,7 @@ const SCHEMA = {
   flushOnExit: 'boolean',
   shutdownTimeoutMillis: 'number',
   logLevel: 'logLevel',
-  instrumentation: { fetch: 'boolean', http: 'boolean', requireParent: 'boolean' },
+  instrumentation: { server: 'boolean', fetch: 'boolean', http: 'boolean', requireParent: 'boolean' },
   honeycomb: { enabled: 'boolean', endpoint: 'string', dataset: 'string', headers: 'headers', timeoutMillis: 'number', sampleRate: 'number' },
   xray: {
     enabled: 'boolean',
@@ -48,6 +48,11 @@ export const XRAY_TRANSPORTS = ['daemon', 'otlp'] as const;
 export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 export const XRAY_SAMPLING_MODES = ['centralized', 'local', 'all'] as const;
 type Schema = { readonly [key: string]: Leaf | Schema };
+
+/** Every option `initTracing` knows, as dotted paths (`service`, `honeycomb.endpoint`, …): the leaves of the schema. */
+export const OPTION_PATHS: readonly string[] = (function leaves(schema: Schema, prefix: string): string[] {
+  return Object.entries(schema).flatMap(([key, rule]) => (typeof rule === 'object' ? leaves(rule, `${prefix}${key}.`) : [prefix + key]));
+})(SCHEMA, '');
 
 /**
  * Checks the shape of the options object: unknown keys (with a "did you mean" hint) and wrong types throw

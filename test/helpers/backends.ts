@@ -36,9 +36,11 @@ export interface BackendsFixture {
   /** The handle the test's last {@link BackendsFixture.init} returned; throws if there is none yet. */
   readonly tracing: Tracing;
   /**
-   * `initTracing` with `service: 'backend-flask'`, {@link TEST_KEY}, `flushOnExit: false`, `logLevel: 'none'`, both
-   * sinks as endpoints and `xray.sampling: 'all'`, then the fixture's defaults, then `overrides` on top (`honeycomb`, `xray`, `batch` and
-   * `instrumentation` are merged field by field). Throws if the result would send anywhere but loopback.
+   * `initTracing` with `service: 'backend-flask'`, {@link TEST_KEY}, `flushOnExit: false`, `logLevel: 'none'`,
+   * `instrumentation.server: false` (the sinks are servers in this process: zero-code tracing would trace every
+   * export they receive), both sinks as endpoints and `xray.sampling: 'all'`, then the fixture's defaults, then
+   * `overrides` on top (`honeycomb`, `xray`, `batch` and `instrumentation` are merged field by field). Throws if the
+   * result would send anywhere but loopback.
    */
   init(overrides?: DualtraceOptions): Tracing;
 }
@@ -111,6 +113,7 @@ function testOptions(sinks: Sinks): DualtraceOptions {
     honeycombKey: TEST_KEY,
     flushOnExit: false,
     logLevel: 'none',
+    instrumentation: { server: false },
     honeycomb: { endpoint: sinks.honeycomb.url },
     // The UDP sink has no sampling proxy: X-Ray keeps every trace unless a test sets a sampling mode.
     xray: { daemonAddress: sinks.xray.daemonAddress, sampling: 'all' },

@@ -44,3 +44,54 @@ export function runFixture(
     });
   });
 }
+
+/** A child process serving HTTP: the port it printed as `{"port":N}`, its output so far, and a way to stop it. */
+export interface ServingChild {
+  readonly port: number;
+  readonly child: ChildProcess;
+  output(): string;
+  /** SIGTERM (dualtrace flushes on it), then resolves with how the process ended. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `node <args…>` from the package root (so `dualtrace/register` resolves through package.json "exports") and
+ * waits for the line it prints once listening: `{"port":N}`, or whatever `ready` matches (the port is its first
+ * group). Rejects when it exits first or after `timeoutMs`.
+ */
+export function startServing(
+  args: readonly string[],
+  env: Record<string, string>,
+  { timeoutMs = 10_000, ready = /\{"port":(\d+)\}/ }: { timeoutMs?: number; ready?: RegExp } = {},
+): Promise<ServingChild> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`node ${args.join(' ')} did not start within ${timeoutMs} ms\n${output}`));
+    }, timeoutMs);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = ready.exec(output);
+      if (match === null) return;
+      clearTimeout(timer);
+      resolve({
+        port: Number(match[1]),
+        child,
+        output: () => output,
+        stop: () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`node ${args.join(' ')} exited (${code ?? signal}) before listening\n${output}`));
+    });
+  });
+}

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_KEY as KEY, useBackends } from '../helpers/backends';
-import { FIXTURES } from '../helpers/child';
+import { FIXTURES, startServing, type ServingChild } from '../helpers/child';
+import { send } from '../fixtures/adapter-harness';
 
 // Runs the BUILT package (dist/; `npm test` builds first, or run `npx tsup`) with the exact command lines users type.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,5 +77,66 @@ describe('dualtrace/register (zero-code start from the environment)', () => {
     if (honeycomb) await backends.honeycomb.waitFor((s) => s.some((x) => x.name === 'register-esm'));
     else expect(backends.honeycomb.requests).toHaveLength(0);
     if (xray) await backends.xray.waitFor(1);
+  });
+});
+
+describe('dualtrace/register with initTracing(options) in code', () => {
+  const backends = useBackends();
+  let app: ServingChild | undefined;
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+  });
+
+  async function run(scenario: string, flag = '--import'): Promise<{ service: unknown; stderr: string }> {
+    app = await startServing([flag, 'dualtrace/register', `${FIXTURES}zero-code/ordering.mjs`, scenario], {
+      OTEL_SERVICE_NAME: 'from-env',
+      HONEYCOMB_API_KEY: KEY,
+      HONEYCOMB_API_ENDPOINT: backends.honeycomb.url,
+      AWS_XRAY_DAEMON_ADDRESS: backends.xray.daemonAddress,
+    });
+    expect((await send(`http://127.0.0.1:${app.port}`, '/')).status).toBe(200);
+    await app.stop();
+    const spans = await backends.honeycomb.waitFor((s) => s.some((x) => x.kind === 2));
+    return { service: spans.find((s) => s.kind === 2)!.resource['service.name'], stderr: app.output() };
+  }
+
+  // --require loads register's CommonJS bundle while the ES module app imports dualtrace's ESM one: they meet on globalThis.
+  it.each([
+    ['code-first', '--import'],
+    ['late-init', '--import'],
+    ['code-first', '--require'],
+  ])('should honour the options of initTracing when it comes before any span (%s, %s)', async (scenario, flag) => {
+    const { service, stderr } = await run(scenario, flag);
+    expect(service).toBe('from-code');
+    expect(stderr).not.toMatch(/ignored|No service name/);
+  });
+
+  it('should warn once, naming exactly the ignored options, when a span came first', async () => {
+    const { service, stderr } = await run('span-first');
+    expect(service).toBe('from-env');
+    const warnings = stderr.split('\n').filter((line) => line.includes('these options were ignored'));
+    expect(warnings).toHaveLength(1);
+    // `sampleRate: 1` binds both backends to one shared decision, which the environment's set-up (X-Ray by its own
+    // rules) does not: it differs from what runs, so it is listed.
+    expect(warnings[0]).toContain('these options were ignored: `service`, `xrayUrl`, `sampleRate`.');
+    expect(warnings[0]).toContain('a span needed it first');
+    expect(warnings[0]).toContain('OTEL_SERVICE_NAME, AWS_XRAY_URL');
+  });
+});
+
+describe('an adapter without initTracing', () => {
+  it('should warn once that nothing is recorded', async () => {
+    const app = await startServing([`${FIXTURES}zero-code/no-init.mjs`], {});
+    try {
+      const base = `http://127.0.0.1:${app.port}`;
+      expect((await send(base, '/')).status).toBe(200);
+      expect((await send(base, '/')).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+    const warnings = app.output().split('\n').filter((line) => line.includes('DUALTRACE_NOT_INITIALISED'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('dualtrace/express saw a request, but tracing was never initialised');
   });
 });

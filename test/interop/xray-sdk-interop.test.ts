@@ -72,7 +72,7 @@ beforeAll(async () => {
     honeycomb: { enabled: false },
     xray: { daemonAddress: sink.daemonAddress, sampling: 'all' },
     // (b) injects by hand with propagation.inject; (c) turns the outgoing http instrumentation on itself.
-    instrumentation: { http: false, fetch: false },
+    instrumentation: { http: false, fetch: false, server: false },
   });
   const core = (await import('aws-xray-sdk-core')) as unknown as { default?: XRaySdk } & XRaySdk;
   xray = core.default ?? core;

@@ -283,6 +283,7 @@ describe('Honeycomb host that does not resolve', () => {
       logLevel: 'none',
       honeycomb: { endpoint: `http://${HOST}:4318`, timeoutMillis: 500 },
       xray: { daemonAddress: h.backends.xray.daemonAddress, sampling: 'all' },
+      instrumentation: { server: false },
     });
     endSpans(20);
     await tracing.forceFlush();

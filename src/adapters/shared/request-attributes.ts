@@ -64,11 +64,23 @@ export function nodeRequestAttributes(req: IncomingMessage, method: string, targ
     if (socket?.remotePort !== undefined) attrs['network.peer.port'] = socket.remotePort;
   }
   if (req.httpVersion !== undefined) attrs['network.protocol.version'] = req.httpVersion;
+  addCapturedNodeHeaders(attrs, h, capture);
+  return attrs;
+}
+
+/** The allow-listed request headers of a `node:http` request alone (an adapter taking over a zero-code span). */
+export function capturedNodeHeaders(req: IncomingMessage, capture: readonly CapturedHeader[]): Attributes | undefined {
+  if (capture.length === 0) return undefined;
+  const attrs: Attributes = {};
+  addCapturedNodeHeaders(attrs, req.headers, capture);
+  return attrs;
+}
+
+function addCapturedNodeHeaders(attrs: Attributes, h: IncomingMessage['headers'], capture: readonly CapturedHeader[]): void {
   for (const { name, key } of capture) {
     const v = h[name];
     if (v !== undefined) attrs[key] = redactAttribute(key, Array.isArray(v) ? v : [v]);
   }
-  return attrs;
 }
 
 /**
@@ -107,9 +119,21 @@ export function fetchRequestAttributes(
     if (peer?.socket?.remotePort !== undefined) attrs['network.peer.port'] = peer.socket.remotePort;
   }
   if (peer?.httpVersion !== undefined) attrs['network.protocol.version'] = peer.httpVersion;
+  addCapturedFetchHeaders(attrs, h, capture);
+  return attrs;
+}
+
+/** The allow-listed request headers of a Fetch `Request` alone (an adapter taking over a zero-code span). */
+export function capturedFetchHeaders(request: Request, capture: readonly CapturedHeader[]): Attributes | undefined {
+  if (capture.length === 0) return undefined;
+  const attrs: Attributes = {};
+  addCapturedFetchHeaders(attrs, request.headers, capture);
+  return attrs;
+}
+
+function addCapturedFetchHeaders(attrs: Attributes, h: Headers, capture: readonly CapturedHeader[]): void {
   for (const { name, key } of capture) {
     const v = h.get(name);
     if (v !== null) attrs[key] = redactAttribute(key, [v]);
   }
-  return attrs;
 }

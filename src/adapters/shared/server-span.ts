@@ -13,6 +13,7 @@
  * s.end(status, headers?, get?)  // status code, captured response headers, ERROR on 5xx; only the first call counts
  * s.span, s.context, s.isEnded   // the OTel span, the context holding it, whether end() ran
  * s.xrayAnswer                   // the X-Amzn-Trace-Id response header to send, when the request asked (Sampled=?)
+ * spans.adoptNode(s, req)        // an adapter on top of zero-code tracing: its options apply to that span
  * ```
  *
  * Per-request state goes on the request/context object under `SERVER_SPAN` (`Symbol.for('dualtrace.server-span')`,
@@ -40,8 +41,10 @@ import { xrayAnswer } from '../../trace/sampling-decision';
 import { VERSION } from '../../version';
 import { fetchHeaderGetter, headerAttribute, nodeHeaderGetter } from './headers';
 import { normalizeOptions, type NormalizedOptions, type ServerTracingOptions } from './options';
-import { fetchRequestAttributes, nodeRequestAttributes, type FetchPeer } from './request-attributes';
 import { redactAttribute } from '../../http/redact';
+import { ADOPTABLE_SPAN, registerIgnoredPaths } from './handoff';
+import { ensureTracingReady } from './readiness';
+import { capturedFetchHeaders, capturedNodeHeaders, fetchRequestAttributes, nodeRequestAttributes, type FetchPeer } from './request-attributes';
 import { splitTarget, type Target } from '../../http/url';
 
 export type { FetchPeer } from './request-attributes';
@@ -52,8 +55,8 @@ export type ResponseHeaderGetter<H> = (headers: H, name: string) => unknown;
 
 /** One request's SERVER span. Its methods never throw errors of their own (`run` passes on what `fn` throws). */
 export class ServerSpan {
-  /** The context with this span set: run handlers in it (see `run`). */
-  readonly context: Context;
+  /** The context with this span set: run handlers in it (see `run`). Not to be replaced from outside. */
+  context: Context;
   /**
    * `Root=…;Sampled=1|0` when the request's `X-Amzn-Trace-Id` asked this service to decide (`Sampled=?`, or a
    * `Root`-only header from a load balancer): the adapter sends it back as the `X-Amzn-Trace-Id` response header, as
@@ -63,11 +66,22 @@ export class ServerSpan {
   private route: string | undefined;
   private errored = false;
   private ended = false;
+  /** True for a zero-code span no adapter has taken over yet (see `adopt`). */
+  adoptable = false;
+
+  /**
+   * Zero-code tracing's span: adapters may take it over. It is also put in its own context, so Fetch-style adapters,
+   * which never see Node's request, find it as the active one (`activeAdoptableSpan`).
+   */
+  markAdoptable(): void {
+    this.adoptable = true;
+    this.context = this.context.setValue(ADOPTABLE_SPAN, this);
+  }
 
   constructor(
     readonly span: Span,
     parent: Context,
-    private readonly options: NormalizedOptions,
+    private options: NormalizedOptions,
     private readonly method: string,
     private readonly path: string,
     route: string | undefined,
@@ -80,6 +94,23 @@ export class ServerSpan {
   /** Calls `fn(...args)` with this span active, so spans the app starts inside become its children. */
   run<A extends unknown[], R>(fn: (...args: A) => R, thisArg?: unknown, ...args: A): R {
     return context.with(this.context, fn, thisArg, ...args);
+  }
+
+  /**
+   * An adapter added on top of zero-code tracing takes this span over (once): its span name and response-header
+   * options apply from now on, and `attributes` (its captured request headers) are added. One span per request.
+   */
+  adopt(options: NormalizedOptions, attributes: Attributes | undefined): void {
+    if (!this.adoptable || this.ended) return;
+    this.adoptable = false;
+    this.options = options;
+    if (!this.span.isRecording()) return;
+    try {
+      if (attributes !== undefined) this.span.setAttributes(attributes);
+      if (options.spanName !== undefined) this.span.updateName(spanName(options, this.method, this.route, this.path));
+    } catch {
+      // As everywhere here: telemetry stays invisible.
+    }
   }
 
   /** Records the matched route template: sets `http.route` and renames the span `METHOD route`. */
@@ -148,6 +179,10 @@ export interface ServerSpans {
    * attributes (what the sampler should see, e.g. Lambda's `cloud.resource_id`).
    */
   startFetch(request: Request, route?: string, peer?: FetchPeer, attributes?: Attributes): ServerSpan | undefined;
+  /** Takes over the zero-code span already on a `node:http` request (see `ServerSpan.adopt`). */
+  adoptNode(span: ServerSpan, req: IncomingMessage): void;
+  /** Takes over the zero-code span of the Node request a Fetch `Request` is served for (see `activeAdoptableSpan`). */
+  adoptFetch(span: ServerSpan, request: Request): void;
 }
 
 /**
@@ -155,14 +190,18 @@ export interface ServerSpans {
  *
  * @param adapter the adapter's name; the tracer is `dualtrace/<adapter>`
  * @param {ServerTracingOptions} [options={}] see `ServerTracingOptions`
+ * @param [shareIgnoredPaths=true] whether `ignorePaths` also applies to zero-code spans (false for zero-code itself)
  */
-export function createServerSpans(adapter: string, options?: ServerTracingOptions): ServerSpans {
+export function createServerSpans(adapter: string, options?: ServerTracingOptions, shareIgnoredPaths = true): ServerSpans {
   const normalized = normalizeOptions(options);
+  if (shareIgnoredPaths && normalized.ignore !== undefined) registerIgnoredPaths(normalized.ignore);
   // The global provider is a proxy: a tracer taken before `initTracing` starts recording once it has run.
   const tracer = (normalized.tracerProvider ?? trace.getTracerProvider()).getTracer(`dualtrace/${adapter}`, VERSION);
+  let ready = false;
   return {
     options: normalized,
     startNode(req, route) {
+      if (!ready) ready = ensureTracingReady(adapter, normalized.tracerProvider);
       const target = splitTarget(req.url ?? '/');
       if (normalized.ignore?.(target.path) === true) return undefined;
       const method = req.method ?? 'GET';
@@ -174,6 +213,7 @@ export function createServerSpans(adapter: string, options?: ServerTracingOption
       }
     },
     startFetch(request, route, peer, attributes) {
+      if (!ready) ready = ensureTracingReady(adapter, normalized.tracerProvider);
       const target = splitTarget(request.url);
       if (normalized.ignore?.(target.path) === true) return undefined;
       try {
@@ -183,6 +223,15 @@ export function createServerSpans(adapter: string, options?: ServerTracingOption
       } catch {
         return undefined;
       }
+    },
+    adoptNode(span, req) {
+      // The span may come from another bundle's copy of this module (zero-code tracing lives in the main entry).
+      if (span.adoptable !== true || typeof span.adopt !== 'function') return;
+      span.adopt(normalized, capturedNodeHeaders(req, normalized.requestHeaders));
+    },
+    adoptFetch(span, request) {
+      if (span.adoptable !== true || typeof span.adopt !== 'function') return;
+      span.adopt(normalized, capturedFetchHeaders(request, normalized.requestHeaders));
     },
   };
 }

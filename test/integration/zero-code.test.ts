@@ -1,0 +1,128 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_KEY, useBackends } from '../helpers/backends';
+import { FIXTURES, startServing, type ServingChild } from '../helpers/child';
+import type { ReceivedSpan } from '../helpers/otlp-proto';
+import { send } from '../fixtures/adapter-harness';
+
+// `node --import dualtrace/register` / `--require` with apps that contain no dualtrace code at all (fixtures/zero-code):
+// the BUILT package (`npm test` builds first, or run `npx tsup`), in a child process, as users run it.
+const SERVER = 2;
+const CLIENT = 3;
+const ERROR = 2;
+const ROUTED = { get: 'GET /users/:id', post: 'POST /items', boom: 'GET /boom' };
+const UNROUTED = { get: 'GET', post: 'POST', boom: 'GET' };
+// What each framework exposes publicly for route names (docs/adapters.md#zero-code).
+const FRAMEWORKS = [
+  ['express', ROUTED],
+  ['express4', ROUTED],
+  ['fastify', ROUTED],
+  ['fastify4', ROUTED],
+  ['koa', UNROUTED],
+  ['koa2', UNROUTED],
+  ['hono', UNROUTED],
+  ['http', UNROUTED],
+] as const;
+const LOADERS = [
+  ['--import', 'app.mjs'],
+  ['--require', 'app.cjs'],
+] as const;
+const CASES = FRAMEWORKS.flatMap(([framework, names]) => LOADERS.map(([flag, entry]) => [framework, flag, entry, names] as const));
+
+const TRACE_ID = '5f9b1e2a0123456789abcdef01234567';
+const CALLER_SPAN = '1122334455667788';
+
+describe('zero-code server tracing (dualtrace/register, no adapter code)', () => {
+  let upstream: Server;
+  let upstreamUrl: string;
+  const backends = useBackends();
+  let app: ServingChild | undefined;
+
+  beforeAll(async () => {
+    // The service the apps call: a plain server in this process (nothing here is traced).
+    upstream = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"bio":"starship"}'));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+  });
+
+  const env = (): Record<string, string> => ({
+    OTEL_SERVICE_NAME: 'zero-code-app',
+    HONEYCOMB_API_KEY: TEST_KEY,
+    HONEYCOMB_API_ENDPOINT: backends.honeycomb.url,
+    AWS_XRAY_DAEMON_ADDRESS: backends.xray.daemonAddress,
+    UPSTREAM: upstreamUrl,
+  });
+
+  it.each(CASES)('should trace %s under `node %s dualtrace/register %s` to both backends', async (framework, flag, entry, names) => {
+    app = await startServing([flag, 'dualtrace/register', `${FIXTURES}zero-code/${entry}`, framework], env());
+    const base = `http://127.0.0.1:${app.port}`;
+    expect((await send(base, '/users/42', { traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01` })).status).toBe(200);
+    const posted = await send(base, '/items', { 'content-type': 'application/json' }, 'POST', '{"name":"tea"}');
+    expect(JSON.parse(posted.body)).toEqual({ name: 'tea' });
+    expect((await send(base, '/boom')).status).toBe(500);
+    const { code, signal } = await app.stop(); // SIGTERM: dualtrace flushes both backends, then the process ends by it
+    expect(code === 0 || signal === 'SIGTERM', app.output()).toBe(true);
+    expect(app.output()).not.toContain(TEST_KEY);
+
+    const spans = await backends.honeycomb.waitFor((all) => all.filter((s) => s.kind === SERVER).length >= 3);
+    const servers = spans.filter((s) => s.kind === SERVER);
+    const byPath = (path: string): ReceivedSpan => servers.find((s) => s.attributes['url.path'] === path)!;
+    const get = byPath('/users/42');
+    const post = byPath('/items');
+    const boom = byPath('/boom');
+    expect([get.name, post.name, boom.name]).toEqual([names.get, names.post, names.boom]);
+    expect(get.resource['service.name']).toBe('zero-code-app');
+    expect(get).toMatchObject({ traceId: TRACE_ID, parentSpanId: CALLER_SPAN, scope: 'dualtrace/server' });
+    expect(get.attributes).toMatchObject({ 'http.request.method': 'GET', 'http.response.status_code': 200, 'server.address': '4567-abc.ws-us89.gitpod.io' });
+    expect(boom.status.code).toBe(ERROR);
+    expect(boom.attributes['http.response.status_code']).toBe(500);
+    if (framework.startsWith('fastify')) expect(boom.events.map((e) => e.name)).toContain('exception');
+
+    // The handlers' outgoing calls are CLIENT spans under their request's SERVER span, before and after body parsing.
+    for (const server of [get, post]) {
+      const client = spans.find((s) => s.kind === CLIENT && s.parentSpanId === server.spanId);
+      expect(client, `${server.name}: no CLIENT child`).toMatchObject({ traceId: server.traceId, name: 'GET' });
+    }
+
+    // The same spans reach X-Ray: the request's segment, and the call as a subsegment of it.
+    const client = spans.find((s) => s.kind === CLIENT && s.parentSpanId === get.spanId)!;
+    await backends.xray.waitFor(() => backends.xray.segmentsFlat().some((s) => s.id === client.spanId));
+    const docs = backends.xray.segmentsFlat();
+    const segment = docs.find((s) => s.id === get.spanId)!;
+    expect(segment.traceId).toBe(`1-${TRACE_ID.slice(0, 8)}-${TRACE_ID.slice(8)}`);
+    expect(segment.doc).toMatchObject({ name: 'zero-code-app', http: { request: { method: 'GET' }, response: { status: 200 } } });
+    expect(docs.find((s) => s.id === client.spanId)!.parentId).toBe(get.spanId);
+  });
+
+  it.each([
+    ['express', 'GET /boom'],
+    ['fastify', 'GET /boom'],
+    ['koa', 'GET /boom'],
+    ['hono', 'GET /boom'],
+    ['http', 'GET /users/:id'],
+  ])('should keep one span per request when the %s adapter is added on top, with its options', async (framework, boomName) => {
+    app = await startServing(['--import', 'dualtrace/register', `${FIXTURES}zero-code/with-adapters.mjs`, framework], env());
+    const base = `http://127.0.0.1:${app.port}`;
+    expect((await send(base, '/users/7', { 'x-request-id': 'r-7' })).status).toBe(200);
+    expect((await send(base, '/healthz')).status).toBe(200);
+    expect((await send(base, '/boom')).status).toBe(500);
+    await app.stop();
+
+    const spans = await backends.honeycomb.waitFor((all) => all.filter((s) => s.kind === SERVER).length >= 2);
+    const servers = spans.filter((s) => s.kind === SERVER);
+    expect(servers.map((s) => s.attributes['url.path']).sort()).toEqual(['/boom', '/users/7']); // one each; no /healthz
+    const get = servers.find((s) => s.attributes['url.path'] === '/users/7')!;
+    expect(get.name).toBe('GET /users/:id');
+    expect(get.attributes['http.request.header.x-request-id']).toEqual(['r-7']);
+    expect(spans.find((s) => s.kind === CLIENT)!.parentSpanId).toBe(get.spanId);
+    const boom = servers.find((s) => s.attributes['url.path'] === '/boom')!;
+    expect(boom).toMatchObject({ name: boomName, status: { code: ERROR } });
+    if (framework !== 'http') expect(boom.events.map((e) => e.name)).toContain('exception');
+  });
+});
