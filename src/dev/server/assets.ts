@@ -35,7 +35,7 @@ function moduleDir(): string {
 /** Reads the UI files once: they are small and never change while the server runs. */
 export function loadAssets(dir: string = findAssetDir()): Map<string, { type: string; body: Buffer }> {
   const files = new Map<string, { type: string; body: Buffer }>();
-  for (const name of ['index.html', 'app.css', 'app.js', 'api.js', 'dom.js', 'format.js', 'list.js', 'trace.js', 'honeycomb-view.js', 'xray-view.js', 'detail.js', 'favicon.svg']) {
+  for (const name of ['index.html', 'app.css', 'app.js', 'api.js', 'dom.js', 'format.js', 'list.js', 'trace.js', 'rows.js', 'honeycomb-view.js', 'xray-view.js', 'detail.js', 'favicon.svg']) {
     const ext = name.slice(name.lastIndexOf('.'));
     files.set(name, { type: ASSET_TYPES[ext]!, body: readFileSync(join(dir, name)) });
   }

@@ -1,7 +1,7 @@
 // The Honeycomb side: a waterfall of the spans as Honeycomb stores them (one event per span).
 import { badge, h } from './dom.js';
 import { duration, KINDS } from './format.js';
-import { rowKeys } from './xray-view.js';
+import { placeBars, rowKeys } from './rows.js';
 
 export function honeycombPanel(spans, selectedId, onSelect) {
   const start = Math.min(...spans.map((s) => s.startMs));
@@ -35,12 +35,4 @@ export function honeycombPanel(spans, selectedId, onSelect) {
     body);
   placeBars(panel);
   return panel;
-}
-
-/** Bar geometry is set through the CSSOM: the page's Content-Security-Policy allows no inline style attributes. */
-export function placeBars(root) {
-  for (const bar of root.querySelectorAll('.bar')) {
-    bar.style.left = `${bar.dataset.left}%`;
-    bar.style.width = `${bar.dataset.width}%`;
-  }
 }

@@ -1,7 +1,7 @@
 // The X-Ray side: the segment tree as X-Ray assembles it from the datagrams that arrived.
 import { badge, h } from './dom.js';
 import { duration } from './format.js';
-import { placeBars } from './honeycomb-view.js';
+import { placeBars, rowKeys } from './rows.js';
 
 export function flattenNodes(roots, depth = 0, out = []) {
   for (const node of roots) {
@@ -54,18 +54,4 @@ function row(n, selectedId, onSelect, start, total) {
       warnings ? badge(`⚠ ${warnings}`, 'problem-warning', `${warnings} warning(s)`) : null),
     h('span', { class: 'bar-track', 'aria-hidden': 'true' }, h('span', { class: 'bar', 'data-left': left.toFixed(2), 'data-width': width.toFixed(2) })),
     h('span', { class: 'dur' }, n.start !== undefined && n.end !== undefined ? duration((n.end - n.start) * 1000) : '—')));
-}
-
-/** Up/down arrows (or j/k) move between the rows of one panel; Home/End jump to its ends. */
-export function rowKeys(event) {
-  const buttons = [...event.currentTarget.querySelectorAll('button.row')];
-  const at = buttons.indexOf(document.activeElement);
-  let next = -1;
-  if (event.key === 'ArrowDown' || event.key === 'j') next = Math.min(buttons.length - 1, at + 1);
-  else if (event.key === 'ArrowUp' || event.key === 'k') next = Math.max(0, at - 1);
-  else if (event.key === 'Home') next = 0;
-  else if (event.key === 'End') next = buttons.length - 1;
-  if (next < 0) return;
-  event.preventDefault();
-  buttons[next].focus();
 }
