@@ -171,6 +171,17 @@ describe('OtlpTraceExporter', () => {
     expect((await exportOnce(limited, spans(1))).error).toMatchObject({ code: 'ESHUTDOWN' }); // and stays shut
   });
 
+  it('should send nothing once abandoned, not even a request whose signing was under way', async () => {
+    let finishSigning: (() => void) | undefined;
+    const signing = make({ sign: () => new Promise((resolve) => (finishSigning = () => resolve({ authorization: 'test' }))) });
+    const result = exportOnce(signing, spans(2));
+    expect(finishSigning).toBeDefined(); // the export waits for its signature
+    signing.abandon('abandoned at shutdown');
+    finishSigning!();
+    expect((await result).error).toMatchObject({ code: 'ESHUTDOWN', droppedSpans: 2 });
+    expect(sink.requests).toHaveLength(0);
+  });
+
   it('should let shutdown() wait for exports under way, then refuse new ones', async () => {
     const closing = make();
     const running = exportOnce(closing, spans(3));

@@ -157,6 +157,35 @@ describe('exit while Honeycomb hangs or trickles (built package, child process)'
   });
 });
 
+describe('exit after a flush let go of a request that Honeycomb then answers with a retry (built package, child process)', () => {
+  const backends = useBackends();
+  let proxy: FaultProxy;
+
+  beforeEach(async () => {
+    proxy = await new FaultProxy(Number(new URL(backends.honeycomb.url).port)).listen();
+    proxy.mode = 'slow';
+    proxy.delayMs = 700; // the first answer comes after the flush's 500 ms bound
+  });
+  afterEach(() => proxy.stop());
+
+  // The flush lets go of its request at the bound; when the answer comes (503, retry in 2 s), the wait and the retry
+  // belong to an export that was let go of, so they must not hold the process either. Otherwise the export's retries
+  // (up to 5, within its 60 s deadline) would keep the app alive for seconds after its own work was over.
+  it('should exit once the app has drained, not when the retries of an export let go of at the bound are over', async () => {
+    backends.honeycomb.respond = () => ({ status: 503, headers: { 'retry-after': '2' } });
+    const result = await runFixture(
+      'sigterm-drain-app.mjs',
+      { TEST_ENDPOINT: proxy.url, TEST_DAEMON: backends.xray.daemonAddress, DUALTRACE_SHUTDOWN_TIMEOUT: '500', DRAIN_MS: '1000' },
+      { timeoutMs: 5_000, onStdout: (out, child) => out === 'ready\n' && child.kill('SIGTERM') },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('drained');
+    expect(result.stderr).toMatch(/dualtrace flush did not finish within 500 ms/);
+    expect(backends.honeycomb.requests.length).toBeGreaterThan(0); // it was tried, and answered 503
+    await backends.xray.waitFor(20);
+  });
+});
+
 describe("the app's own SIGTERM handler (built package, child process)", () => {
   const backends = useBackends();
 

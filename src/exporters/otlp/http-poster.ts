@@ -8,7 +8,7 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { OtlpExportError } from './export-error';
-import type { InFlight } from './in-flight';
+import type { Tracker } from './in-flight';
 
 /** A complete answer: status, headers and (up to {@link MAX_RESPONSE_BYTES} of) the body. */
 export interface HttpAnswer {
@@ -47,9 +47,10 @@ export class HttpPoster {
 
   /**
    * Sends `body`; resolves with the answer (any status), rejects with the transport error (`code` set: `ECONNREFUSED`,
-   * `ECONNRESET`, …, or `ETIMEDOUT` at the deadline). Tracked in `inFlight` until it settles.
+   * `ECONNRESET`, …, or `ETIMEDOUT` at the deadline). Tracked in `tracker` until it settles; a tracker that was
+   * aborted already fails it before anything is sent.
    */
-  post(body: Buffer, headers: OutgoingHttpHeaders, deadline: number, timeoutMillis: number, inFlight: InFlight): Promise<HttpAnswer> {
+  post(body: Buffer, headers: OutgoingHttpHeaders, deadline: number, timeoutMillis: number, tracker: Tracker): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
@@ -59,6 +60,7 @@ export class HttpPoster {
       let settled = false;
       let released = false;
       let req: ClientRequest | undefined;
+      let untrack = (): void => undefined; // until tracked: an abort while being added settles before that
       const finish = (error: Error | undefined, answer?: HttpAnswer): void => {
         if (settled) return;
         settled = true;
@@ -72,7 +74,7 @@ export class HttpPoster {
         finish(error);
         req?.destroy(error);
       }, remaining);
-      const untrack = inFlight.add({
+      untrack = tracker.add({
         unref: () => {
           released = true;
           timer.unref();
@@ -83,6 +85,7 @@ export class HttpPoster {
           req?.destroy(error);
         },
       });
+      if (settled) return; // aborted as it was added: the exporter was abandoned meanwhile
       try {
         req = this.request(this.url, { method: 'POST', agent: this.agent, headers });
       } catch (error) {

@@ -9,22 +9,61 @@ export interface Pending {
   abort(error: Error): void;
 }
 
-export class InFlight {
-  private readonly items = new Set<Pending>();
+/** Where an export registers what it starts; the returned function stops tracking it. */
+export interface Tracker {
+  add(item: Pending): () => void;
+}
 
-  /** Tracks `item` until the returned function is called. */
+/** One export's tracker: `close()` it when the export ends. */
+export interface ExportTracker extends Tracker {
+  close(): void;
+}
+
+interface ExportState {
+  released: boolean;
+}
+
+export class InFlight implements Tracker {
+  private readonly items = new Set<Pending>();
+  private readonly exports = new Set<ExportState>();
+  private aborted: Error | undefined;
+
+  /** Tracks `item` until the returned function is called. After `abort()`, aborts it at once instead. */
   add(item: Pending): () => void {
-    this.items.add(item);
-    return () => this.items.delete(item);
+    return this.track(item, undefined);
+  }
+
+  /**
+   * A tracker for one export. An export that was let go of stays let go of: the retry, the wait before it and the
+   * next request of a split batch, all started after `unref()`, are unref'd as they start, so an export under way at
+   * an exit bound cannot hold the process again later. Exports begun after `unref()` hold it as usual.
+   */
+  forExport(): ExportTracker {
+    const state: ExportState = { released: false };
+    this.exports.add(state);
+    return { add: (item) => this.track(item, state), close: () => this.exports.delete(state) };
   }
 
   unref(): void {
+    for (const state of this.exports) state.released = true;
     for (const item of this.items) item.unref();
   }
 
+  /** Ends everything tracked, and everything added later (the exporter is closed for good). */
   abort(error: Error): void {
+    this.aborted ??= error;
     for (const item of [...this.items]) item.abort(error);
     this.items.clear();
+  }
+
+  private track(item: Pending, state: ExportState | undefined): () => void {
+    if (this.aborted !== undefined) {
+      item.abort(this.aborted);
+      return () => undefined;
+    }
+    this.items.add(item);
+    if (state?.released) item.unref();
+    return () => this.items.delete(item);
   }
 }
 
@@ -32,13 +71,13 @@ export class InFlight {
  * Waits `ms`, tracked: resolves `true` after the wait, `false` at once if aborted. An unref'd wait that the process
  * outlives still resolves.
  */
-export function pause(ms: number, inFlight: InFlight): Promise<boolean> {
+export function pause(ms: number, tracker: Tracker): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       untrack();
       resolve(true);
     }, ms);
-    const untrack = inFlight.add({
+    const untrack = tracker.add({
       unref: () => timer.unref(),
       abort: () => {
         clearTimeout(timer);

@@ -10,7 +10,7 @@ import { RateLimitedLog } from '../../diag/rate-limited-log';
 import { VERSION } from '../../version';
 import { errorCode, OtlpExportError } from './export-error';
 import { HttpPoster, type HttpAnswer } from './http-poster';
-import { InFlight, pause } from './in-flight';
+import { InFlight, pause, type Tracker } from './in-flight';
 import { planRequests, type PlannedRequest, type RequestLimits } from './request-plan';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, MAX_RETRIES, parseRetryAfter } from './retry-policy';
 import { decodeTraceExportResponse } from './trace-response';
@@ -124,12 +124,14 @@ export class OtlpTraceExporter implements SpanExporter {
       this.lose(tally, error, plan.tooLarge, false);
     }
     const deadline = Date.now() + this.config.timeoutMillis;
-    const running: Promise<void> = this.sendAll(plan.requests, deadline, tally)
+    const tracker = this.inFlight.forExport();
+    const running: Promise<void> = this.sendAll(plan.requests, deadline, tally, tracker)
       .catch((error: unknown) => {
         // Not expected (every failure is an outcome), but a batch must never vanish uncounted.
         this.lose(tally, error instanceof Error ? error : new Error(String(error)), spans.length - tally.lost, true);
       })
       .then(() => {
+        tracker.close();
         this.exports.delete(running); // the slot is free before the caller hears back, so it may export again at once
         this.report(resultCallback, tally);
       });
@@ -148,12 +150,15 @@ export class OtlpTraceExporter implements SpanExporter {
     this.poster.close();
   }
 
-  /** Lets go of everything in flight: it may still finish, but it no longer keeps the process alive. */
+  /**
+   * Lets go of everything in flight: it may still finish, but it no longer keeps the process alive, and neither does
+   * what those exports start later (a retry, the wait before it, the next request of a split batch).
+   */
   unrefInFlight(): void {
     this.inFlight.unref();
   }
 
-  /** Ends everything in flight now (those spans count as lost) and refuses later exports. */
+  /** Ends everything in flight now (those spans count as lost); nothing is sent after it, and later exports fail. */
   abandon(reason: string): void {
     this.closed = true;
     this.abandoned ??= new OtlpExportError(reason, 'ESHUTDOWN');
@@ -161,13 +166,13 @@ export class OtlpTraceExporter implements SpanExporter {
     this.poster.close();
   }
 
-  private async sendAll(requests: readonly PlannedRequest[], deadline: number, tally: Tally): Promise<void> {
-    for (const request of requests) await this.send(request, deadline, tally);
+  private async sendAll(requests: readonly PlannedRequest[], deadline: number, tally: Tally, tracker: Tracker): Promise<void> {
+    for (const request of requests) await this.send(request, deadline, tally, tracker);
   }
 
   /** One planned request; on 413 its halves, recursively, so only a span refused alone is lost. */
-  private async send(request: PlannedRequest, deadline: number, tally: Tally): Promise<void> {
-    const outcome = await this.deliver(request.body, deadline);
+  private async send(request: PlannedRequest, deadline: number, tally: Tally, tracker: Tracker): Promise<void> {
+    const outcome = await this.deliver(request.body, deadline, tracker);
     if (outcome.answer !== undefined && outcome.answer.status < 300) {
       this.config.loss?.delivered();
       const rejected = rejectedSpans(outcome.answer.body);
@@ -180,7 +185,7 @@ export class OtlpTraceExporter implements SpanExporter {
     if (outcome.answer?.status === 413 && request.spans.length > 1) {
       const middle = Math.ceil(request.spans.length / 2);
       for (const half of [request.spans.slice(0, middle), request.spans.slice(middle)]) {
-        await this.send({ spans: half, body: this.encoder.encode(half) }, deadline, tally);
+        await this.send({ spans: half, body: this.encoder.encode(half) }, deadline, tally, tracker);
       }
       return;
     }
@@ -214,14 +219,14 @@ export class OtlpTraceExporter implements SpanExporter {
   }
 
   /** POSTs one body, retrying what is worth retrying while the deadline allows. */
-  private async deliver(body: Buffer, deadline: number): Promise<{ answer?: HttpAnswer; error: Error }> {
+  private async deliver(body: Buffer, deadline: number, tracker: Tracker): Promise<{ answer?: HttpAnswer; error: Error }> {
     const payload = this.config.compression === 'gzip' ? await gzipAsync(body) : body;
     for (let retry = 0; ; retry++) {
       if (this.abandoned) return { error: this.abandoned };
       let answer: HttpAnswer | undefined;
       let error: Error;
       try {
-        answer = await this.poster.post(payload, await this.headersFor(payload), deadline, this.config.timeoutMillis, this.inFlight);
+        answer = await this.poster.post(payload, await this.headersFor(payload), deadline, this.config.timeoutMillis, tracker);
         if (answer.status < 300) return { answer, error: new Error('unused') };
         error = httpError(answer);
       } catch (thrown) {
@@ -231,7 +236,7 @@ export class OtlpTraceExporter implements SpanExporter {
       if (!retryable || retry >= MAX_RETRIES || this.abandoned) return { answer, error };
       const wait = parseRetryAfter(answer?.headers['retry-after']) ?? backoffMillis(retry + 1);
       if (Date.now() + wait >= deadline) return { answer, error };
-      if (!(await pause(wait, this.inFlight))) return { answer, error: this.abandoned ?? error };
+      if (!(await pause(wait, tracker))) return { answer, error: this.abandoned ?? error };
     }
   }
 
