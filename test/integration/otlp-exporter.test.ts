@@ -160,6 +160,18 @@ describe('OtlpTraceExporter', () => {
     expect(sink.requests).toHaveLength(0);
   });
 
+  // The AWS credential chain sets no deadline of its own (a credential_process that never exits, an STS endpoint that
+  // never answers): the signature is bounded by the export's deadline, so the export ends and frees its slot.
+  it('should end an export whose signer never answers at the deadline, free its slot, and send nothing unsigned', async () => {
+    const stuck = make({ timeoutMillis: 300, concurrencyLimit: 1, sign: () => new Promise(() => undefined) });
+    const first = await exportOnce(stuck, spans(2));
+    expect(first.error).toMatchObject({ code: 'ESIGN', droppedSpans: 2 });
+    expect((first.error as Error).message).toMatch(/could not sign the request: the signer did not answer within the export's deadline \(300 ms\)/);
+    expect((await exportOnce(stuck, spans(1))).error).toMatchObject({ code: 'ESIGN' }); // not EBUSY: the one slot is free
+    await stuck.forceFlush(); // nothing left under way
+    expect(sink.requests).toHaveLength(0);
+  });
+
   it('should fail fast beyond the concurrency limit', async () => {
     sink.respond = () => 'hang';
     const limited = make({ concurrencyLimit: 2, timeoutMillis: 10_000 });

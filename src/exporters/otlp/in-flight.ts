@@ -86,3 +86,39 @@ export function pause(ms: number, tracker: Tracker): Promise<boolean> {
     });
   });
 }
+
+/**
+ * `promise`, or a rejection with `late()` at `deadline`, for work the exporter cannot cancel itself (a signature that
+ * waits on a credential lookup). Tracked like a request: unref'd at a bound, rejected with the abort's error when
+ * aborted. What `promise` settles to after that is ignored.
+ */
+export function settleBy<T>(promise: Promise<T>, deadline: number, tracker: Tracker, late: () => Error): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let untrack = (): void => undefined; // until tracked: an abort while being added settles before that
+    const timer = setTimeout(() => {
+      untrack();
+      reject(late());
+    }, Math.max(0, deadline - Date.now()));
+    const settle = (): void => {
+      clearTimeout(timer);
+      untrack();
+    };
+    untrack = tracker.add({
+      unref: () => timer.unref(),
+      abort: (error) => {
+        settle();
+        reject(error);
+      },
+    });
+    promise.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle();
+        reject(error);
+      },
+    );
+  });
+}

@@ -10,7 +10,7 @@ import { RateLimitedLog } from '../../diag/rate-limited-log';
 import { VERSION } from '../../version';
 import { errorCode, OtlpExportError } from './export-error';
 import { HttpPoster, type HttpAnswer } from './http-poster';
-import { InFlight, pause, type Tracker } from './in-flight';
+import { InFlight, pause, settleBy, type Tracker } from './in-flight';
 import { planRequests, type PlannedRequest, type RequestLimits } from './request-plan';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, MAX_RETRIES, parseRetryAfter } from './retry-policy';
 import { decodeTraceExportResponse } from './trace-response';
@@ -226,7 +226,7 @@ export class OtlpTraceExporter implements SpanExporter {
       let answer: HttpAnswer | undefined;
       let error: Error;
       try {
-        answer = await this.poster.post(payload, await this.headersFor(payload), deadline, this.config.timeoutMillis, tracker);
+        answer = await this.poster.post(payload, await this.headersFor(payload, deadline, tracker), deadline, this.config.timeoutMillis, tracker);
         if (answer.status < 300) return { answer, error: new Error('unused') };
         error = httpError(answer);
       } catch (thrown) {
@@ -240,12 +240,19 @@ export class OtlpTraceExporter implements SpanExporter {
     }
   }
 
-  private async headersFor(payload: Buffer): Promise<OutgoingHttpHeaders> {
+  /**
+   * The request's headers, signed if there is a signer. Signing waits on the AWS credential chain, which can hang (a
+   * `credential_process` that never exits, an STS or SSO endpoint that never answers: the SDK sets no deadline), so it
+   * is bounded by the export's deadline like the request itself, and ended by `abandon()`.
+   */
+  private async headersFor(payload: Buffer, deadline: number, tracker: Tracker): Promise<OutgoingHttpHeaders> {
     const headers: Record<string, string> = { ...this.baseHeaders, 'content-length': String(payload.length) };
     if (this.config.sign === undefined) return headers;
+    const late = (): Error => new Error(`the signer did not answer within the export's deadline (${this.config.timeoutMillis} ms)`);
     try {
-      return { ...headers, ...(await this.config.sign({ url: this.url, headers, body: payload })) };
+      return { ...headers, ...(await settleBy(this.config.sign({ url: this.url, headers, body: payload }), deadline, tracker, late)) };
     } catch (error) {
+      if (error === this.abandoned) throw error;
       throw Object.assign(new OtlpExportError(`could not sign the request: ${error instanceof Error ? error.message : String(error)}`, 'ESIGN'), { cause: error });
     }
   }
