@@ -1,4 +1,4 @@
-import { SECRET_HEADERS } from '../http/secret-headers';
+import { isSecretHeaderName } from '../http/secret-headers';
 import { safeUrl } from '../http/redact';
 import type { ResolvedConfig } from './types';
 
@@ -41,11 +41,11 @@ export function redactConfig(config: ResolvedConfig): ResolvedConfig {
   });
 }
 
-/** Secret-bearing headers (the Honeycomb key, Authorization, …) show at most 4 characters. */
+/** Secret-bearing headers (the Honeycomb key, Authorization, any `…-token`, `…-key`, …) show at most 4 characters. */
 function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? (redactSecret(value) ?? '') : value;
+    out[name] = isSecretHeaderName(name) ? (redactSecret(value) ?? '') : value;
   }
   return out;
 }

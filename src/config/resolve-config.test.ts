@@ -350,4 +350,19 @@ describe('collector mode', () => {
     expect(shown.collector.url).toBe('https://****@gw:4318/v1/traces');
     expect(shown.collector.headers.authorization).toBe('Bear…');
   });
+
+  it("should mask headers whose names say they carry a credential, not only the fixed list's", () => {
+    const headers = {
+      'x-gateway-token': 'gw-secret-123',
+      'dd-api-key': 'dd-secret-456',
+      'x-sf-token': 'sf-secret-789',
+      'lightstep-access-token': 'ls-secret-000',
+      'x-scope-orgid': 'tenant-1',
+    };
+    const shown = redactConfig(resolveConfig({ collector: { endpoint: 'http://gw:4318', headers }, honeycomb: { headers } }, {}));
+    for (const where of [shown.collector.headers, shown.honeycomb.headers]) {
+      expect(where).toEqual({ 'x-gateway-token': 'gw-s…', 'dd-api-key': 'dd-s…', 'x-sf-token': 'sf-s…', 'lightstep-access-token': 'ls-s…', 'x-scope-orgid': 'tenant-1' });
+    }
+    expect(JSON.stringify(shown)).not.toMatch(/secret-\d/);
+  });
 });
