@@ -1,6 +1,6 @@
 import { ConfigError, ConfigErrorCode } from '../errors';
 import { describeBadHeaderValue, isHeaderName, isHeaderValue } from './header-rules';
-import { parseEndpoint, withTracesPath } from './honeycomb-endpoint';
+import { ENDPOINT_FIX, parseEndpoint, withTracesPath } from './honeycomb-endpoint';
 import { WARN_COLLECTOR_KEY_NOT_SENT, warnBadEnv, warnIgnoredEnv } from './messages';
 import { nonEmpty, parseBoolean, parseInteger, parseKeyValueList } from './parse';
 import type { DualtraceOptions, ResolvedCollector } from './types';
@@ -37,12 +37,12 @@ function envSwitch(env: Env, warnings: string[]): boolean {
 }
 
 function resolveUrl(option: string | undefined, env: Env, warnings: string[]): string {
-  if (option !== undefined) return withTracesPath(parseEndpoint(option, 'collector.endpoint'), true);
+  if (option !== undefined) return withTracesPath(parseEndpoint(option, 'collector.endpoint', ENDPOINT_FIX.collector), true);
   for (const [name, appendPath] of [['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', false], ['OTEL_EXPORTER_OTLP_ENDPOINT', true]] as const) {
     const value = nonEmpty(env[name]);
     if (value === undefined) continue;
     try {
-      return withTracesPath(parseEndpoint(value, name), appendPath);
+      return withTracesPath(parseEndpoint(value, name, ENDPOINT_FIX.collector), appendPath);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       warnings.push(warnIgnoredEnv(error, `the next endpoint setting, or ${DEFAULT_COLLECTOR_ENDPOINT}`));

@@ -34,8 +34,20 @@ export function resolveTracesUrl(option: string | undefined, env: Env, warnings:
   return (dev ? DEV_OTLP_ENDPOINT : DEFAULT_HONEYCOMB_ENDPOINT) + TRACES_PATH;
 }
 
-/** An http(s) URL with a host, or a `ConfigError` naming `option` (credentials in the value are masked). */
-export function parseEndpoint(value: string, option: string): URL {
+/** What to write instead, for each destination's endpoint setting. */
+export const ENDPOINT_FIX = {
+  honeycomb: 'Use a base URL such as "https://api.honeycomb.io" (EU: "https://api.eu1.honeycomb.io") or a full ".../v1/traces" URL.',
+  collector: 'Use the Collector\'s OTLP/HTTP base URL, such as "http://otel-gateway:4318" (/v1/traces is appended), or a full ".../v1/traces" URL.',
+  xray:
+    'Use X-Ray\'s OTLP endpoint, such as "https://xray.eu-west-1.amazonaws.com/v1/traces", or a local CloudWatch agent or ' +
+    'Collector, such as "http://127.0.0.1:4316/v1/traces".',
+} as const;
+
+/**
+ * An http(s) URL with a host, or a `ConfigError` naming `option` (credentials in the value are masked) whose fix is
+ * `fix`: an example for the destination the setting is for.
+ */
+export function parseEndpoint(value: string, option: string, fix: string = ENDPOINT_FIX.honeycomb): URL {
   let url: URL | undefined;
   try {
     url = new URL(value.trim());
@@ -47,7 +59,7 @@ export function parseEndpoint(value: string, option: string): URL {
       ConfigErrorCode.BAD_ENDPOINT,
       option,
       `is not an http(s) URL (got "${safeUrl(value, '****')}")`,
-      'Use a base URL such as "https://api.honeycomb.io" (EU: "https://api.eu1.honeycomb.io") or a full ".../v1/traces" URL.',
+      fix,
     );
   }
   return url;

@@ -324,6 +324,17 @@ describe('xray.transport: otlp (endpoint, region, signing)', () => {
     expect(configError(() => resolveConfig({ xray: { transport: 'otlp', region: 'Europe' } }, {})).option).toBe('xray.region');
     expect(configError(() => resolveConfig({ xray: { transport: 'otlp', endpoint: 'xray.amazonaws.com' } }, {})).option).toBe('xray.endpoint');
   });
+
+  it("should give each endpoint's own example in the fix, not Honeycomb's", () => {
+    const xray = configError(() => resolveConfig({ xray: { transport: 'otlp', endpoint: 'xray.eu-west-1.amazonaws.com' } }, {}));
+    expect(xray.message).toMatch(/xray\.endpoint is not an http\(s\) URL .*"https:\/\/xray\.eu-west-1\.amazonaws\.com\/v1\/traces"/);
+    const collector = configError(() => resolveConfig({ collector: { endpoint: 'otel-gateway:4318' } }, {}));
+    expect(collector.message).toMatch(/collector\.endpoint is not an http\(s\) URL .*"http:\/\/otel-gateway:4318"/);
+    const fromEnv = resolveConfig({}, { DUALTRACE_COLLECTOR: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-gateway:4318' }).warnings;
+    expect(fromEnv.find((w) => w.includes('OTEL_EXPORTER_OTLP_ENDPOINT'))).toMatch(/"http:\/\/otel-gateway:4318"/);
+    for (const message of [xray.message, collector.message, ...fromEnv]) expect(message).not.toContain('honeycomb');
+    expect(configError(() => resolveConfig({ honeycomb: { endpoint: 'api.honeycomb.io' } }, {})).message).toContain('"https://api.honeycomb.io"');
+  });
 });
 
 describe('collector mode', () => {

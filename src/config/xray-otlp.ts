@@ -1,5 +1,5 @@
 import { ConfigError, ConfigErrorCode } from '../errors';
-import { parseEndpoint, withTracesPath } from './honeycomb-endpoint';
+import { ENDPOINT_FIX, parseEndpoint, withTracesPath } from './honeycomb-endpoint';
 import { warnBadEnv, warnIgnoredEnv } from './messages';
 import { nonEmpty, parseBoolean } from './parse';
 import type { ResolvedXRayOtlp, XRayOptions, XRayTransport } from './types';
@@ -29,7 +29,7 @@ export function resolveXRayTransport(x: XRayOptions, env: Env, warnings: string[
   const transport = x.transport ?? transportEnv ?? 'daemon';
   const fromOptions = x.transport !== undefined || x.endpoint !== undefined || x.region !== undefined || x.sigv4 !== undefined;
 
-  const endpoint = x.endpoint !== undefined ? parseEndpoint(x.endpoint, 'xray.endpoint') : envEndpoint(env, warnings);
+  const endpoint = x.endpoint !== undefined ? parseEndpoint(x.endpoint, 'xray.endpoint', ENDPOINT_FIX.xray) : envEndpoint(env, warnings);
   const regionOption = x.region === undefined ? undefined : checkRegion(x.region);
   const hostRegion = endpoint === undefined ? undefined : XRAY_HOST.exec(endpoint.hostname)?.[1];
   const region = regionOption ?? hostRegion ?? envRegion(env, 'AWS_REGION', warnings) ?? envRegion(env, 'AWS_DEFAULT_REGION', warnings);
@@ -73,7 +73,7 @@ function envEndpoint(env: Env, warnings: string[]): URL | undefined {
   const raw = nonEmpty(env.DUALTRACE_XRAY_ENDPOINT);
   if (raw === undefined) return undefined;
   try {
-    return parseEndpoint(raw, 'DUALTRACE_XRAY_ENDPOINT');
+    return parseEndpoint(raw, 'DUALTRACE_XRAY_ENDPOINT', ENDPOINT_FIX.xray);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     warnings.push(warnIgnoredEnv(error, 'the endpoint of the region'));
