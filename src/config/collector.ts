@@ -25,7 +25,8 @@ export function resolveCollector(options: DualtraceOptions, env: Env, warnings: 
     enabled,
     url,
     headers: enabled ? headers(option?.headers, env, warnings) : {},
-    timeoutMillis: resolveTimeout(option?.timeoutMillis, env, warnings),
+    // Off, the variables are Honeycomb's, which warns about them itself: read here they would be warned about twice.
+    timeoutMillis: resolveTimeout(option?.timeoutMillis, enabled ? env : {}, warnings),
   };
 }
 

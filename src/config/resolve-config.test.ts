@@ -356,6 +356,13 @@ describe('collector mode', () => {
     expect(resolveConfig({ collector: { enabled: false } }, { DUALTRACE_COLLECTOR: 'true' }).collector.enabled).toBe(false);
   });
 
+  it('should warn once about an unusable OTEL_EXPORTER_OTLP_TIMEOUT, whichever exporter reads it', () => {
+    for (const options of [{ honeycombKey: ENV_KEY }, { collector: {} }]) {
+      const { warnings } = resolveConfig({ service: 'svc', ...options }, { OTEL_EXPORTER_OTLP_TIMEOUT: 'soon' });
+      expect(warnings.filter((w) => w.includes('OTEL_EXPORTER_OTLP_TIMEOUT'))).toHaveLength(1);
+    }
+  });
+
   it('should mask collector header secrets and URL credentials in the shown config', () => {
     const shown = redactConfig(resolveConfig({ collector: { endpoint: 'https://u:p@gw:4318', headers: { authorization: 'Bearer abcdefgh' } } }, {}));
     expect(shown.collector.url).toBe('https://****@gw:4318/v1/traces');
