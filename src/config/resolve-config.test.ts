@@ -325,6 +325,22 @@ describe('xray.transport: otlp (endpoint, region, signing)', () => {
     expect(configError(() => resolveConfig({ xray: { transport: 'otlp', endpoint: 'xray.amazonaws.com' } }, {})).option).toBe('xray.endpoint');
   });
 
+  it('should refuse OTLP settings on the daemon transport, not drop them silently', () => {
+    for (const xray of [{ endpoint: 'http://127.0.0.1:4316/v1/traces' }, { sigv4: true }, { timeoutMillis: 5_000 }, { transport: 'daemon' as const, endpoint: 'http://agent:4318' }]) {
+      const error = configError(() => resolveConfig({ xray }, {}));
+      expect(error.option).toBe(`xray.${Object.keys(xray).find((k) => k !== 'transport')}`);
+      expect(error.message).toMatch(/X-Ray goes to the daemon .*transport: 'otlp'/);
+    }
+    // The environment chose the daemon: a warning, never a throw. And a variable of the OTLP transport alone: a warning.
+    const envDaemon = resolveConfig({ xray: { endpoint: 'http://127.0.0.1:4316' } }, { DUALTRACE_XRAY_TRANSPORT: 'daemon' });
+    expect(envDaemon.xray.transport).toBe('daemon');
+    expect(envDaemon.warnings.filter((w) => w.startsWith('Ignoring xray.endpoint'))).toHaveLength(1);
+    const envEndpoint = resolveConfig({}, { DUALTRACE_XRAY_ENDPOINT: 'http://127.0.0.1:4316' });
+    expect(envEndpoint.warnings.filter((w) => w.startsWith('Ignoring DUALTRACE_XRAY_ENDPOINT') && w.includes('DUALTRACE_XRAY_TRANSPORT=otlp'))).toHaveLength(1);
+    // region is not the OTLP transport's alone: it makes the console links of the daemon path.
+    expect(resolveConfig({ xray: { region: 'eu-west-1' } }, {}).xray).toMatchObject({ transport: 'daemon', region: 'eu-west-1' });
+  });
+
   it("should give each endpoint's own example in the fix, not Honeycomb's", () => {
     const xray = configError(() => resolveConfig({ xray: { transport: 'otlp', endpoint: 'xray.eu-west-1.amazonaws.com' } }, {}));
     expect(xray.message).toMatch(/xray\.endpoint is not an http\(s\) URL .*"https:\/\/xray\.eu-west-1\.amazonaws\.com\/v1\/traces"/);

@@ -33,7 +33,10 @@ export function resolveXRayTransport(x: XRayOptions, env: Env, warnings: string[
   const regionOption = x.region === undefined ? undefined : checkRegion(x.region);
   const hostRegion = endpoint === undefined ? undefined : XRAY_HOST.exec(endpoint.hostname)?.[1];
   const region = regionOption ?? hostRegion ?? envRegion(env, 'AWS_REGION', warnings) ?? envRegion(env, 'AWS_DEFAULT_REGION', warnings);
-  if (transport === 'daemon') return { transport, region, otlp: undefined };
+  if (transport === 'daemon') {
+    unusedOnTheDaemon(x, env, endpoint !== undefined, warnings);
+    return { transport, region, otlp: undefined };
+  }
 
   const url = endpoint !== undefined ? withTracesPath(endpoint, true) : region !== undefined ? defaultEndpoint(region) : undefined;
   const sigv4 = x.sigv4 ?? envSigV4(env, warnings) ?? (url !== undefined && isAwsHost(new URL(url).hostname));
@@ -49,6 +52,34 @@ export function resolveXRayTransport(x: XRayOptions, env: Env, warnings: string[
     return { transport: 'daemon', region, otlp: undefined };
   }
   return { transport, region, otlp: { url, sigv4, timeoutMillis: timeout(x.timeoutMillis) } };
+}
+
+/** The OTLP transport's own settings, which nothing reads while X-Ray goes to the daemon. */
+const OTLP_ONLY = ['endpoint', 'sigv4', 'timeoutMillis'] as const;
+
+/**
+ * Settings of the OTLP transport while X-Ray goes to the daemon would be dropped without a word, and X-Ray's spans sent
+ * over UDP where the user meant an agent or X-Ray's endpoint: an option throws (unless the environment chose the
+ * daemon: then it is a warning, since an environment value never stops the app), a variable is warned about.
+ */
+function unusedOnTheDaemon(x: XRayOptions, env: Env, endpointSet: boolean, warnings: string[]): void {
+  const option = OTLP_ONLY.find((name) => x[name] !== undefined);
+  const envChoseDaemon = x.transport === undefined && nonEmpty(env.DUALTRACE_XRAY_TRANSPORT) !== undefined;
+  if (option !== undefined) {
+    const problem = new ConfigError(
+      ConfigErrorCode.BAD_VALUE,
+      `xray.${option}`,
+      `is a setting of the OTLP transport, but X-Ray goes to the daemon (${envChoseDaemon ? 'DUALTRACE_XRAY_TRANSPORT' : 'xray.transport'} is not "otlp")`,
+      "Add `transport: 'otlp'` to the `xray` options, or leave it out (the daemon's address is `xray.daemonAddress`).",
+    );
+    if (!envChoseDaemon) throw problem;
+    warnings.push(warnIgnoredEnv(problem, 'the daemon transport, as DUALTRACE_XRAY_TRANSPORT says'));
+    return;
+  }
+  const variable = endpointSet ? 'DUALTRACE_XRAY_ENDPOINT' : parseBoolean(env.DUALTRACE_XRAY_SIGV4) !== undefined ? 'DUALTRACE_XRAY_SIGV4' : undefined;
+  if (variable !== undefined) {
+    warnings.push(`Ignoring ${variable}: it is a setting of the OTLP transport, but X-Ray goes to the daemon. Set DUALTRACE_XRAY_TRANSPORT=otlp to use it.`);
+  }
 }
 
 /** `https://xray.<region>.amazonaws.com/v1/traces`; the China partition's domain ends in `.com.cn`. */
