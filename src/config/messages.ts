@@ -38,4 +38,4 @@ export const WARN_CLASSIC_KEY_WITHOUT_DATASET =
 
 export const WARN_COLLECTOR_KEY_NOT_SENT =
   'Collector mode is on: dualtrace sends one OTLP stream to the Collector and does not send the Honeycomb key. Put it ' +
-  'in the Collector\'s otlphttp exporter (headers: x-honeycomb-team), or in `collector.headers` for a gateway that forwards it.';
+  'in the Collector\'s otlp_http exporter (headers: x-honeycomb-team), or in `collector.headers` for a gateway that forwards it.';
