@@ -325,6 +325,15 @@ describe('xray.transport: otlp (endpoint, region, signing)', () => {
     expect(configError(() => resolveConfig({ xray: { transport: 'otlp', endpoint: 'xray.amazonaws.com' } }, {})).option).toBe('xray.endpoint');
   });
 
+  it('should take the OTLP deadline from xray.timeoutMillis, else DUALTRACE_XRAY_TIMEOUT, else 10 s', () => {
+    const env = { DUALTRACE_XRAY_TRANSPORT: 'otlp', AWS_REGION: 'eu-west-1' };
+    expect(resolveConfig({}, { ...env, DUALTRACE_XRAY_TIMEOUT: '2500' }).xray.otlp!.timeoutMillis).toBe(2_500);
+    expect(resolveConfig({ xray: { timeoutMillis: 4_000 } }, { ...env, DUALTRACE_XRAY_TIMEOUT: '2500' }).xray.otlp!.timeoutMillis).toBe(4_000);
+    const bad = resolveConfig({}, { ...env, DUALTRACE_XRAY_TIMEOUT: '2.5s' });
+    expect(bad.xray.otlp!.timeoutMillis).toBe(10_000);
+    expect(bad.warnings).toContain(messages.warnBadEnv('DUALTRACE_XRAY_TIMEOUT', '2.5s', 'a positive whole number of milliseconds'));
+  });
+
   it('should refuse OTLP settings on the daemon transport, not drop them silently', () => {
     for (const xray of [{ endpoint: 'http://127.0.0.1:4316/v1/traces' }, { sigv4: true }, { timeoutMillis: 5_000 }, { transport: 'daemon' as const, endpoint: 'http://agent:4318' }]) {
       const error = configError(() => resolveConfig({ xray }, {}));

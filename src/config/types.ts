@@ -212,7 +212,7 @@ export interface XRayOptions {
    * Needs the optional packages `@smithy/signature-v4`, `@aws-sdk/credential-provider-node` and `@smithy/hash-node`.
    */
   sigv4?: boolean;
-  /** With `transport: 'otlp'`: deadline of one export, retries included, in ms. Default 10000. */
+  /** With `transport: 'otlp'`: deadline of one export, signing and retries included, in ms. Env: `DUALTRACE_XRAY_TIMEOUT`. Default 10000. */
   timeoutMillis?: number;
   /**
    * How X-Ray's share of traces is chosen: `'centralized'` (the rules of the X-Ray console, through the daemon),

@@ -1,7 +1,7 @@
 import { ConfigError, ConfigErrorCode } from '../errors';
 import { ENDPOINT_FIX, parseEndpoint, withTracesPath } from './honeycomb-endpoint';
 import { warnBadEnv, warnIgnoredEnv } from './messages';
-import { nonEmpty, parseBoolean } from './parse';
+import { nonEmpty, parseBoolean, parseInteger } from './parse';
 import type { ResolvedXRayOtlp, XRayOptions, XRayTransport } from './types';
 import { XRAY_TRANSPORTS } from './validate';
 
@@ -51,7 +51,7 @@ export function resolveXRayTransport(x: XRayOptions, env: Env, warnings: string[
     warnings.push(warnIgnoredEnv(problem, 'the daemon transport (DUALTRACE_XRAY_TRANSPORT=otlp needs a region)'));
     return { transport: 'daemon', region, otlp: undefined };
   }
-  return { transport, region, otlp: { url, sigv4, timeoutMillis: timeout(x.timeoutMillis) } };
+  return { transport, region, otlp: { url, sigv4, timeoutMillis: timeout(x.timeoutMillis, env, warnings) } };
 }
 
 /** The OTLP transport's own settings, which nothing reads while X-Ray goes to the daemon. */
@@ -134,8 +134,14 @@ function checkRegion(value: string): string {
   return region;
 }
 
-function timeout(option: number | undefined): number {
-  if (option === undefined) return DEFAULT_XRAY_OTLP_TIMEOUT_MILLIS;
+/** `xray.timeoutMillis`, else `DUALTRACE_XRAY_TIMEOUT` (ignored with a warning when unusable), else 10 s. */
+function timeout(option: number | undefined, env: Env, warnings: string[]): number {
+  if (option === undefined) {
+    const raw = nonEmpty(env.DUALTRACE_XRAY_TIMEOUT);
+    const parsed = parseInteger(raw, 1);
+    if (raw !== undefined && parsed === undefined) warnings.push(warnBadEnv('DUALTRACE_XRAY_TIMEOUT', raw, 'a positive whole number of milliseconds'));
+    return parsed ?? DEFAULT_XRAY_OTLP_TIMEOUT_MILLIS;
+  }
   if (!Number.isInteger(option) || option <= 0) {
     throw new ConfigError(ConfigErrorCode.BAD_NUMBER, 'xray.timeoutMillis', `is ${option}`, 'Use a positive whole number of milliseconds, e.g. 10000.');
   }
