@@ -15,6 +15,7 @@ import { describeHoneycombError } from '../exporters/honeycomb/describe-error';
 import { ReadableConsoleExporter } from '../exporters/console';
 import { DaemonExporter } from '../exporters/xray';
 import { createCollectorExporter } from '../exporters/collector/collector-exporter';
+import { describeCollectorError } from '../exporters/collector/describe-error';
 import type { OtlpTraceExporter } from '../exporters/otlp';
 import { describeXRayOtlpError } from '../exporters/xray/otlp/describe-error';
 import { createXRayOtlpExporter } from '../exporters/xray/otlp/xray-otlp-exporter';
@@ -79,7 +80,7 @@ export function createProvider(config: ResolvedConfig): ProviderParts {
   };
   if (config.collector.enabled) {
     const loss = new LossReporter('collector');
-    addOtlp(loss, createCollectorExporter(config.collector, config.xray, loss));
+    addOtlp(loss, createCollectorExporter(config.collector, config.xray, loss), describeCollectorError);
   }
   if (config.honeycomb.enabled) {
     const loss = new LossReporter('honeycomb');

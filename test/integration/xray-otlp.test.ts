@@ -314,4 +314,20 @@ describe('collector mode', () => {
     expect(backends.honeycomb.requests).toHaveLength(0);
     expect(backends.xray.documents).toHaveLength(0);
   });
+
+  it('should say what to check when the Collector refuses the spans, without its answer or the token', async () => {
+    const log = captureDiag(DiagLogLevel.ALL);
+    try {
+      collector.respond = () => ({ status: 401, body: 'invalid token gw-token-0123456789' });
+      const tracing = backends.init({ collector: { endpoint: collector.url, headers: { 'x-gateway-token': 'gw-token-0123456789' } } });
+      trace.getTracer('t').startSpan('refused').end();
+      await tracing.forceFlush();
+      const lines = lossLines(log, 'collector');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/collector: 1 span lost \(HTTP 401\): export failed: The Collector refused the spans \(HTTP 401\)\. Check .*`collector\.headers`/);
+      expect(log.lines.join('\n')).not.toContain('gw-token-0123456789');
+    } finally {
+      log.restore();
+    }
+  });
 });

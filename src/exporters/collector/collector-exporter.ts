@@ -2,6 +2,7 @@ import type { ResolvedCollector, ResolvedXRay } from '../../config/types';
 import type { LossSink } from '../../diag/loss-reporter';
 import { OtlpTraceExporter, type RequestLimits } from '../otlp';
 import { createAnnotationLister } from '../otlp/annotation-list';
+import { describeCollectorError } from './describe-error';
 
 /**
  * A Collector's OTLP/HTTP receiver takes bodies far larger than this (20 MiB by default); requests are kept to what
@@ -23,6 +24,7 @@ export function createCollectorExporter(
   return new OtlpTraceExporter({
     backend: 'collector',
     loss,
+    describeError: describeCollectorError,
     url: collector.url,
     headers: collector.headers,
     timeoutMillis: collector.timeoutMillis,
