@@ -125,4 +125,18 @@ describe('zero-code server tracing (dualtrace/register, no adapter code)', () =>
     expect(boom).toMatchObject({ name: boomName, status: { code: ERROR } });
     if (framework !== 'http') expect(boom.events.map((e) => e.name)).toContain('exception');
   });
+  it.each([
+    ['http', 'app.mjs', 'http'],
+    ['express', 'app.mjs', 'express'],
+    ['express with its adapter', 'with-adapters.mjs', 'express'],
+    ['fastify with its adapter', 'with-adapters.mjs', 'fastify'],
+  ])('should answer an X-Amzn-Trace-Id that asks for a decision (%s)', async (_name, entry, framework) => {
+    app = await startServing(['--import', 'dualtrace/register', `${FIXTURES}zero-code/${entry}`, framework], { ...env(), DUALTRACE_XRAY_SAMPLING: 'all' });
+    const root = '1-5f9b1e2a-0123456789abcdef01234567';
+    const reply = await send(`http://127.0.0.1:${app.port}`, '/users/1', { 'x-amzn-trace-id': `Root=${root}` });
+    expect(reply.headers['x-amzn-trace-id']).toBe(`Root=${root};Sampled=1`);
+    const decided = await send(`http://127.0.0.1:${app.port}`, '/users/1', { 'x-amzn-trace-id': `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1` });
+    expect(decided.headers['x-amzn-trace-id']).toBeUndefined(); // the caller decided: nothing to answer
+  });
 });
+

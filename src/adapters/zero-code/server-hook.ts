@@ -20,6 +20,7 @@ import { runPendingStart } from '../../handle';
 import { endFromResponse, type TracedRequest } from '../shared/node-response';
 import { expressRoute, type ExpressRouteFields } from '../shared/routes';
 import { isIgnoredByAnyAdapter } from '../shared/handoff';
+import { XRAY_HEADER } from '../shared/headers';
 import { createServerSpans, type ServerSpans } from '../shared/server-span';
 import { SERVER_SPAN } from '../shared/symbols';
 
@@ -67,6 +68,9 @@ function emitRequest(server: unknown, original: Emit, spans: ServerSpans, req: I
   if (span === undefined) return original.call(server, 'request', req, res);
   span.markAdoptable();
   traced[SERVER_SPAN] = span;
+  // As every adapter does: a request that asked this service to decide (Sampled=?, a Root-only header from a load
+  // balancer) gets the decision back. An adapter added on top finds the header already set.
+  if (span.xrayAnswer !== undefined) answerXRay(res, span.xrayAnswer);
   // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
   res.on('finish', onResponseDone);
   res.on('close', onResponseDone);
@@ -76,6 +80,14 @@ function emitRequest(server: unknown, original: Emit, spans: ServerSpans, req: I
     // A listener threw synchronously (a plain node:http handler): on the span, then on to Node as before.
     span.recordError(error);
     throw error;
+  }
+}
+
+function answerXRay(res: ServerResponse, answer: string): void {
+  try {
+    res.setHeader(XRAY_HEADER, answer);
+  } catch {
+    // A response object that is not Node's (a request emitted by hand): the answer is left out, the request served.
   }
 }
 
