@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_KEY, useBackends } from '../helpers/backends';
 import { FIXTURES, startServing, type ServingChild } from '../helpers/child';
@@ -125,6 +125,25 @@ describe('zero-code server tracing (dualtrace/register, no adapter code)', () =>
     expect(boom).toMatchObject({ name: boomName, status: { code: ERROR } });
     if (framework !== 'http') expect(boom.events.map((e) => e.name)).toContain('exception');
   });
+  // Node runs a request's stream events (and the response's) from the socket, outside the context the request was
+  // emitted in: work done in those callbacks must still belong to the request's span.
+  it('should keep the span active in the request and response event callbacks', async () => {
+    app = await startServing(['--import', 'dualtrace/register', `${FIXTURES}zero-code/callbacks.mjs`], env());
+    const base = `http://127.0.0.1:${app.port}`;
+    expect((await send(base, '/echo', { 'content-type': 'text/plain' }, 'POST', 'tea')).body).toBe('tea');
+    expect(await postInTwoWrites(app.port, '/echo', 'coffee')).toContain('coffee'); // the body comes after the headers
+    expect((await send(base, '/audit')).status).toBe(200);
+    await app.stop();
+
+    const spans = await backends.honeycomb.waitFor((all) => all.filter((s) => s.kind === CLIENT).length >= 3);
+    const servers = spans.filter((s) => s.kind === SERVER);
+    expect(servers).toHaveLength(3);
+    for (const server of servers) {
+      const client = spans.find((s) => s.kind === CLIENT && s.parentSpanId === server.spanId);
+      expect(client, `${server.attributes['url.path']}: no CLIENT child`).toMatchObject({ traceId: server.traceId });
+    }
+  });
+
   it.each([
     ['http', 'app.mjs', 'http'],
     ['express', 'app.mjs', 'express'],
@@ -140,3 +159,16 @@ describe('zero-code server tracing (dualtrace/register, no adapter code)', () =>
   });
 });
 
+/** A POST whose body is written after its headers, in a second write, as a slow client sends it. */
+function postInTwoWrites(port: number, path: string, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+      setTimeout(() => socket.write(body), 50);
+    });
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}

@@ -4,10 +4,10 @@
  * Node publishes `http.server.request.start` for each request, but a diagnostics channel cannot make the span active
  * for the listeners that run next. So the server's request emission is wrapped instead (as Sentry's Node SDK does): an
  * own `emit` on `http.Server.prototype` and `https.Server.prototype` runs `'request'` listeners inside
- * `context.with(span)`, which every framework's routing, middleware and handlers run under (body parsing included:
- * Node runs the request's stream callbacks in the context the request was emitted in). Every other event goes
- * straight to the original `emit`. Reversible: the disable function restores the original when nobody wrapped over
- * ours, and otherwise turns ours into a pass-through.
+ * `context.with(span)`, which every framework's routing, middleware and handlers run under; the request's and the
+ * response's own events (a body read in callbacks, `'finish'`) run in it too (see ../shared/event-context). Every
+ * other event of the server goes straight to the original `emit`. Reversible: the disable function restores the
+ * original when nobody wrapped over ours, and otherwise turns ours into a pass-through.
  *
  * The span is the adapters' (`createServerSpans`): same attributes, naming, status and error policy. It is put on the
  * request under `SERVER_SPAN`, where an adapter added on top finds it and enriches it (one span per request). It ends
@@ -17,6 +17,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { runPendingStart } from '../../handle';
+import { runEventsInSpan } from '../shared/event-context';
 import { endFromResponse, type TracedRequest } from '../shared/node-response';
 import { expressRoute, type ExpressRouteFields } from '../shared/routes';
 import { isIgnoredByAnyAdapter } from '../shared/handoff';
@@ -74,6 +75,7 @@ function emitRequest(server: unknown, original: Emit, spans: ServerSpans, req: I
   // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
   res.on('finish', onResponseDone);
   res.on('close', onResponseDone);
+  runEventsInSpan(traced, res);
   try {
     return span.run(original, server, 'request', req, res);
   } catch (error) {
