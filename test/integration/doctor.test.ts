@@ -147,6 +147,16 @@ describe('dualtrace doctor', () => {
     expect(honeycomb.keysSeen).toEqual([]);
   });
 
+  it('should not print credentials written into the X-Ray OTLP endpoint', async () => {
+    const report = await runDoctor({
+      env: { ...env, DUALTRACE_XRAY_TRANSPORT: 'otlp', DUALTRACE_XRAY_ENDPOINT: 'http://user:hunter2@127.0.0.1:4316/v1/traces?token=s3cr3t' },
+      timeoutMs: 2000,
+      send: false,
+    });
+    expect(check(report, 'xray otlp').summary).toContain('127.0.0.1:4316/v1/traces');
+    expect(JSON.stringify(report)).not.toMatch(/hunter2|s3cr3t/);
+  });
+
   it('should stop at a configuration error, with its message, and list an ignored variable as a warning', async () => {
     const report = await doctor({}, { xray: { daemonAddress: 'udp:somewhere' } });
     expect(report.checks).toEqual([{ name: 'configuration', status: 'fail', summary: expect.stringContaining('xray.daemonAddress') }]);

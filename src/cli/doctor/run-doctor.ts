@@ -5,6 +5,7 @@ import { resolveConfig } from '../../config/resolve-config';
 import { configSources } from '../../config/sources';
 import type { DualtraceOptions, ResolvedConfig } from '../../config/types';
 import { DualtraceError } from '../../errors';
+import { safeUrl } from '../../http/redact';
 import { checkAwsCredentials } from './aws-credentials';
 import { checkHoneycombAuth, type HoneycombAuth } from './honeycomb-auth';
 import { describeHoneycombKey } from './honeycomb-key';
@@ -100,7 +101,7 @@ function otlpTransportCheck(config: ResolvedConfig): CheckResult {
   return {
     name: 'xray otlp',
     status: 'ok',
-    summary: `X-Ray over OTLP to ${otlp.url} (${region}, ${otlp.sigv4 ? 'SigV4-signed' : 'unsigned: a local agent or Collector'})`,
+    summary: `X-Ray over OTLP to ${safeUrl(otlp.url, '****')} (${region}, ${otlp.sigv4 ? 'SigV4-signed' : 'unsigned: a local agent or Collector'})`,
     details: ['The OTLP transport needs CloudWatch Transaction Search enabled in the account and region (docs/xray.md).'],
   };
 }
