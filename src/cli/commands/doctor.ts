@@ -12,7 +12,8 @@ Checks the configuration this environment gives dualtrace (the same variables yo
   configuration    every resolved value and where it came from (option, environment variable, default); secrets redacted
   honeycomb key    the kind of key (Ingest, Classic, Configuration…) and whether its shape is valid
   honeycomb auth   GET <endpoint>/1/auth with the key: known? may it send events? which team and environment?
-  sampling rules   POST /GetSamplingRules on the X-Ray daemon's TCP address: answered? which rules?
+  sampling         what each backend keeps; with centralized X-Ray rules, POST /GetSamplingRules where the app
+                   asks for them (the daemon's TCP address, or xray.samplingEndpoint): answered? which rules?
   honeycomb export one test trace, POSTed as the app would send it
   xray daemon      the same trace as a segment over UDP (refused = nothing listens)
   test trace       links to the test trace in Honeycomb and in the X-Ray console
