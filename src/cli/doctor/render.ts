@@ -64,6 +64,13 @@ function formatValue(row: SourcedValue): string {
   } else if (row.path === 'sampler') {
     const sampler = v as { name: string; sampleRate: number };
     text = sampler.sampleRate > 1 ? `${sampler.name} (1 in ${sampler.sampleRate})` : sampler.name;
+  } else if (row.path === 'sampler.honeycomb') {
+    const share = v as { decidedBy: string; ratio: number; sampleRate: number };
+    text = share.decidedBy === 'xray' ? "X-Ray's rules" : share.ratio === 0 ? 'no trace' : share.sampleRate > 1 ? `1 in ${share.sampleRate}` : 'every trace';
+  } else if (row.path === 'sampler.xray.rules') {
+    const rules = v as { rules: readonly unknown[]; default: { fixedTarget: number; rate: number } };
+    const first = rules.rules.length === 0 ? '' : `${rules.rules.length} rule${rules.rules.length === 1 ? '' : 's'}, then `;
+    text = `${first}default ${rules.default.fixedTarget}/s, then ${Math.round(rules.default.rate * 10000) / 100} %`;
   } else if (Array.isArray(v)) text = v.length === 0 ? '[]' : v.join(', ');
   else text = JSON.stringify(v);
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
