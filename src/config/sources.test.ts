@@ -79,6 +79,9 @@ describe('configSources', () => {
     ['honeycomb.enabled', { collector: {} }, { HONEYCOMB_API_KEY: KEY }, { kind: 'derived', from: 'collector mode (the Collector sends to both backends)' }],
     ['xray.enabled', {}, { DUALTRACE_COLLECTOR: 'true', AWS_XRAY_SDK_ENABLED: 'true' }, { kind: 'derived', from: 'collector mode (the Collector sends to both backends)' }],
     ['spanLimits.attributeCountLimit', {}, { OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: 'lots', OTEL_ATTRIBUTE_COUNT_LIMIT: '64' }, { kind: 'env', name: 'OTEL_ATTRIBUTE_COUNT_LIMIT' }],
+    ['collector.url', {}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, { kind: 'default' }], // Honeycomb's, without collector mode
+    ['collector.headers', {}, { OTEL_EXPORTER_OTLP_HEADERS: 'x-a=b' }, { kind: 'default' }],
+    ['collector.url', {}, { DUALTRACE_COLLECTOR: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, { kind: 'env', name: 'OTEL_EXPORTER_OTLP_ENDPOINT' }],
     ['dev', {}, { DUALTRACE_DEV: '1' }, { kind: 'env', name: 'DUALTRACE_DEV' }],
     ['batch.scheduledDelayMillis', {}, { DUALTRACE_DEV: '1' }, { kind: 'derived', from: 'the dev switch' }],
   ])('should find where %s came from', (path, options, env, expected) => {

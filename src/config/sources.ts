@@ -77,6 +77,10 @@ const headerOption = (key: string) => listed('honeycomb.headers', key, 'option',
 const headerEnv = (name: string, key: string) => listed(name, key, 'env', (_o, env) => env[name]);
 
 const field = (path: string, candidates: Candidate[], otherwise: FieldSources['otherwise'] = 'default'): FieldSources => ({ path, candidates, otherwise });
+const inCollectorMode = (candidate: Candidate): Candidate => ({
+  ...candidate,
+  isSet: (options, env, config) => config.collector.enabled && candidate.isSet(options, env, config),
+});
 // In collector mode the Collector sends to both backends: dualtrace's own two exports are off, whatever else says so.
 const collectorMode = derived('collector mode (the Collector sends to both backends)', (config) => config.collector.enabled);
 const XRAY_HOST = /^xray\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
@@ -144,8 +148,9 @@ export const FIELD_SOURCES: readonly FieldSources[] = [
   field('xray.otlp.sigv4', [option('xray.sigv4'), envVar('DUALTRACE_XRAY_SIGV4')], { derived: 'the endpoint (on for *.amazonaws.com)' }),
   simple('xray.otlp.timeoutMillis', 'xray.timeoutMillis'),
   field('collector.enabled', [option('collector.enabled'), option('collector'), envVar('DUALTRACE_COLLECTOR')]),
-  field('collector.url', [option('collector.endpoint'), envVar('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), envVar('OTEL_EXPORTER_OTLP_ENDPOINT')]),
-  field('collector.headers', [option('collector.headers'), envVar('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), envVar('OTEL_EXPORTER_OTLP_HEADERS')]),
+  // Read only in collector mode (the same variables are Honeycomb's otherwise).
+  field('collector.url', [option('collector.endpoint'), envVar('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), envVar('OTEL_EXPORTER_OTLP_ENDPOINT')].map(inCollectorMode)),
+  field('collector.headers', [option('collector.headers'), envVar('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), envVar('OTEL_EXPORTER_OTLP_HEADERS')].map(inCollectorMode)),
   simple('collector.timeoutMillis', 'collector.timeoutMillis', 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'),
   simple('spanLimits.attributeValueLengthLimit', 'spanLimits.attributeValueLengthLimit', 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
   simple('spanLimits.attributeCountLimit', 'spanLimits.attributeCountLimit', 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT'),
