@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_KEY, useBackends } from '../helpers/backends';
-import { FIXTURES, startServing, type ServingChild } from '../helpers/child';
+import { FIXTURES, runFixture, startServing, type ServingChild } from '../helpers/child';
 import type { ReceivedSpan } from '../helpers/otlp-proto';
 import { send } from '../fixtures/adapter-harness';
 
@@ -125,6 +125,25 @@ describe('zero-code server tracing (dualtrace/register, no adapter code)', () =>
     expect(boom).toMatchObject({ name: boomName, status: { code: ERROR } });
     if (framework !== 'http') expect(boom.events.map((e) => e.name)).toContain('exception');
   });
+  it('should put emit back on shutdown, and pass through when another wrapper sits on top of it', async () => {
+    const { code, stdout, stderr } = await runFixture('zero-code/emit-wrappers.mjs', {});
+    expect(code, stderr).toBe(0);
+    const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const row = (step: string) => steps.find((s) => s.step === step);
+    // Upgrades pass through untouched in every step: no span.
+    expect(steps.filter((s) => 'upgrade' in s).every((s) => s.upgrade === 'none')).toBe(true);
+    expect(row('untraced')).toMatchObject({ handler: 'none', ownEmit: false });
+    expect(row('traced')).toMatchObject({ handler: 'span', ownEmit: true });
+    expect(row('after shutdown')).toMatchObject({ handler: 'none', ownEmit: false }); // the prototype is as it was
+    expect(row('wrapped over')).toMatchObject({ handler: 'span', wrapperSaw: 1 });
+    expect(row('shutdown under a wrapper')).toMatchObject({ handler: 'none', wrapperSaw: 1 }); // theirs stays, ours passes through
+    expect(row('traced again')).toMatchObject({ handler: 'span', wrapperSaw: 1 });
+    expect(row('shutdown again')).toMatchObject({ handler: 'none', wrapperSaw: 1 });
+    expect(row('traced over a wrapper')).toMatchObject({ handler: 'span', wrapperSaw: 1 });
+    expect(row('shutdown over a wrapper')).toMatchObject({ handler: 'none', wrapperSaw: 1 });
+    expect(row('restored')).toEqual({ step: 'restored', same: true });
+  });
+
   // Node runs a request's stream events (and the response's) from the socket, outside the context the request was
   // emitted in: work done in those callbacks must still belong to the request's span.
   it('should keep the span active in the request and response event callbacks', async () => {
