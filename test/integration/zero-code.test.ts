@@ -144,6 +144,15 @@ describe('zero-code server tracing (dualtrace/register, no adapter code)', () =>
     expect(row('restored')).toEqual({ step: 'restored', same: true });
   });
 
+  it('should hand a request emitted by hand with stand-in objects to the listener, never throw', async () => {
+    const { code, stdout, stderr } = await runFixture('zero-code/hand-emitted.mjs', {});
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      received: [['/plain', 'object'], ['/none', 'no response'], [null, 'no response']],
+      errors: [],
+    });
+  });
+
   // Node runs a request's stream events (and the response's) from the socket, outside the context the request was
   // emitted in: work done in those callbacks must still belong to the request's span.
   it('should keep the span active in the request and response event callbacks', async () => {

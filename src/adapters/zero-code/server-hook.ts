@@ -63,7 +63,11 @@ function wrapEmit(proto: Prototype, spans: ServerSpans): () => void {
 
 function emitRequest(server: unknown, original: Emit, spans: ServerSpans, req: IncomingMessage, res: ServerResponse): boolean {
   const traced = req as TracedRequest;
-  if (traced === undefined || traced === null || traced[SERVER_SPAN] !== undefined) return original.call(server, 'request', req, res);
+  // Only Node's request and response (or look-alikes with their events) can be traced; anything else emitted by hand
+  // goes to the listeners as it came.
+  if (traced === undefined || traced === null || traced[SERVER_SPAN] !== undefined || typeof (res as Partial<ServerResponse> | undefined)?.on !== 'function') {
+    return original.call(server, 'request', req, res);
+  }
   runPendingStart('a request'); // dualtrace/register: start before the propagator reads this request's headers
   const span = spans.startNode(req);
   if (span === undefined) return original.call(server, 'request', req, res);
