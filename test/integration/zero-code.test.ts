@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_KEY, useBackends } from '../helpers/backends';
@@ -125,6 +127,25 @@ describe('zero-code server tracing (dualtrace/register, no adapter code)', () =>
     expect(boom).toMatchObject({ name: boomName, status: { code: ERROR } });
     if (framework !== 'http') expect(boom.events.map((e) => e.name)).toContain('exception');
   });
+  it('should trace a node:https server the same way', async () => {
+    app = await startServing(['--import', 'dualtrace/register', `${FIXTURES}zero-code/https.mjs`], env());
+    const ca = readFileSync(`${FIXTURES}tls/cert.pem`);
+    const body = await new Promise<string>((resolve, reject) => {
+      httpsGet({ host: '127.0.0.1', port: app!.port, path: '/secure?x=1', ca, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve(text));
+      }).on('error', reject);
+    });
+    expect(body).toContain('starship');
+    await app.stop();
+    const spans = await backends.honeycomb.waitFor((all) => all.some((s) => s.kind === CLIENT));
+    const server = spans.find((s) => s.kind === SERVER)!;
+    expect(server).toMatchObject({ name: 'GET', scope: 'dualtrace/server' });
+    expect(server.attributes).toMatchObject({ 'url.scheme': 'https', 'url.path': '/secure', 'http.response.status_code': 200 });
+    expect(spans.find((s) => s.kind === CLIENT)!.parentSpanId).toBe(server.spanId);
+  });
+
   it('should put emit back on shutdown, and pass through when another wrapper sits on top of it', async () => {
     const { code, stdout, stderr } = await runFixture('zero-code/emit-wrappers.mjs', {});
     expect(code, stderr).toBe(0);
