@@ -202,6 +202,16 @@ describe('dualtrace doctor', () => {
     expect(JSON.stringify(report)).not.toMatch(/hunter2|s3cr3t/);
   });
 
+  it('should mask headers that carry credentials under any name, for Honeycomb and for the Collector', async () => {
+    const headers = 'lightstep-access-token=tok-abc123,dd-api-key=key-xyz789,x-auth-token=tok-456def,x-scope-orgid=tenant1';
+    for (const mode of [{}, { DUALTRACE_COLLECTOR: 'true', HONEYCOMB_API_KEY: '' }]) {
+      const report = await runDoctor({ env: { ...env, ...mode, OTEL_EXPORTER_OTLP_HEADERS: headers }, timeoutMs: 2000, send: false });
+      const text = JSON.stringify(report);
+      expect(text).not.toMatch(/abc123|xyz789|456def/);
+      expect(text).toContain('"x-scope-orgid":"tenant1"'); // not a credential: shown
+    }
+  });
+
   it('should stop at a configuration error, with its message, and list an ignored variable as a warning', async () => {
     const report = await doctor({}, { xray: { daemonAddress: 'udp:somewhere' } });
     expect(report.checks).toEqual([{ name: 'configuration', status: 'fail', summary: expect.stringContaining('xray.daemonAddress') }]);
