@@ -82,6 +82,21 @@ describe('dualtrace xray apply', () => {
     expect(api.calls.find((c) => c.path === '/UpdateSamplingRule')!.body).toEqual({ SamplingRuleUpdate: { RuleName: 'Cruddur', FixedRate: 0.1 } });
   });
 
+  it("should update the Default rule's rate and reservoir, as get-sampling-rules prints it, and nothing else", async () => {
+    const DEFAULT = { ...CRUDDUR_RULE.SamplingRule, RuleName: 'Default', Priority: 10000, FixedRate: 0.05, ReservoirSize: 1, ServiceName: '*' };
+    api.rules.set('Default', { ...DEFAULT, RuleARN: 'arn:aws:xray:us-east-1:123456789012:sampling-rule/Default', Attributes: {} });
+    const result = await apply(file('default.json', { SamplingRule: { ...DEFAULT, FixedRate: 0.1, Attributes: {} } }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('sampling rule "Default": updated FixedRate 0.05 → 0.1\nDone: 0 created, 1 updated, 0 unchanged.\n');
+    expect(api.calls.find((c) => c.path === '/UpdateSamplingRule')!.body).toEqual({ SamplingRuleUpdate: { RuleName: 'Default', FixedRate: 0.1 } });
+
+    api.calls.length = 0;
+    const narrowed = await apply(file('narrow.json', { SamplingRule: { ...DEFAULT, ServiceName: 'backend-flask' } }));
+    expect(narrowed.code).toBe(1);
+    expect(narrowed.stderr).toContain('SamplingRule.ServiceName is "backend-flask"; it must be "*" for the Default rule');
+    expect(api.calls).toEqual([]);
+  });
+
   it('should update a group whose filter changed', async () => {
     api.groups.set('Cruddur', { GroupName: 'Cruddur', FilterExpression: 'service("old")', InsightsConfiguration: { InsightsEnabled: false, NotificationsEnabled: false } });
     const result = await apply(file('group.json', [{ GroupName: 'Cruddur', FilterExpression: FILTER, InsightsConfiguration: { InsightsEnabled: true } }]));

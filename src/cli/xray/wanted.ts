@@ -80,14 +80,26 @@ export function groupFromFlags(name: string, filter: string | undefined): Wanted
 
 const RULE_FIELDS = ['RuleName', 'RuleARN', 'ResourceARN', 'Priority', 'FixedRate', 'ReservoirSize', 'ServiceName', 'ServiceType', 'Host', 'HTTPMethod', 'URLPath', 'Version', 'Attributes', 'SamplingRateBoost'];
 
+/**
+ * X-Ray's own rule: it exists in every account, matches everything at priority 10000, and only its `FixedRate` and
+ * `ReservoirSize` can change (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html).
+ */
+export const DEFAULT_RULE = 'Default';
+const DEFAULT_PRIORITY = 10000;
+const MATCH_FIELDS = ['ResourceARN', 'ServiceName', 'ServiceType', 'Host', 'HTTPMethod', 'URLPath'] as const;
+
 function checkRule(value: unknown, where: string): WantedRule {
   if (!isObject(value)) throw new WantedError(`${where}: expected an object, got ${describe(value)}`);
   only(value, RULE_FIELDS, where);
   const field = (name: string) => `${where}.${name}`;
+  if (value.RuleName === DEFAULT_RULE) checkDefaultRule(value, field);
   const rule: Record<string, unknown> = {
     RuleName: text(value.RuleName, field('RuleName'), 1, 32, 'apply finds the rule by its name'),
     ResourceARN: text(value.ResourceARN, field('ResourceARN'), 1, 500),
-    Priority: integer(value.Priority, field('Priority'), 1, 9999, ' (lower is evaluated first; the Default rule is 10000)'),
+    Priority:
+      value.RuleName === DEFAULT_RULE
+        ? DEFAULT_PRIORITY
+        : integer(value.Priority, field('Priority'), 1, 9999, ' (lower is evaluated first; the Default rule is 10000)'),
     FixedRate: number(value.FixedRate, field('FixedRate'), 0, 1, ' (0.1 = 10%)'),
     ReservoirSize: integer(value.ReservoirSize, field('ReservoirSize'), 0, Number.MAX_SAFE_INTEGER, ' (traces per second before FixedRate applies)'),
     ServiceName: text(value.ServiceName, field('ServiceName'), 1, 64),
@@ -108,6 +120,19 @@ function checkRule(value: unknown, where: string): WantedRule {
     };
   }
   return rule as unknown as WantedRule;
+}
+
+/** The Default rule as `get-sampling-rules` prints it, with the rate or reservoir changed: nothing else may differ. */
+function checkDefaultRule(value: Record<string, unknown>, field: (name: string) => string): void {
+  if (value.Priority !== DEFAULT_PRIORITY) fail(field('Priority'), value.Priority, `must be ${DEFAULT_PRIORITY} for the Default rule (X-Ray's own, tried last)`);
+  for (const name of MATCH_FIELDS) {
+    if (value[name] !== '*') fail(field(name), value[name], 'must be "*" for the Default rule: it matches everything, and only FixedRate and ReservoirSize can change');
+  }
+  for (const name of ['Attributes', 'SamplingRateBoost']) {
+    if (value[name] !== undefined && !(name === 'Attributes' && isObject(value[name]) && Object.keys(value[name]).length === 0)) {
+      fail(field(name), value[name], 'cannot be set on the Default rule: only FixedRate and ReservoirSize can change');
+    }
+  }
 }
 
 function checkGroup(value: Record<string, unknown>, where: string): WantedGroup {
