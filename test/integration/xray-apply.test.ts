@@ -97,6 +97,25 @@ describe('dualtrace xray apply', () => {
     expect(api.calls).toEqual([]);
   });
 
+  it('should take what get-sampling-rules prints (records with ARNs and times), e.g. from another account', async () => {
+    const DEFAULT = { ...CRUDDUR_RULE.SamplingRule, RuleName: 'Default', Priority: 10000, FixedRate: 0.05, ReservoirSize: 1, ServiceName: '*' };
+    api.rules.set('Default', { ...DEFAULT, Attributes: {} });
+    const printed = {
+      SamplingRuleRecords: [
+        { SamplingRule: { ...DEFAULT, RuleARN: 'arn:aws:xray:eu-west-1:111111111111:sampling-rule/Default', Attributes: {} }, CreatedAt: 0, ModifiedAt: 1700000000 },
+        { SamplingRule: { ...CRUDDUR_RULE.SamplingRule, RuleARN: 'arn:aws:xray:eu-west-1:111111111111:sampling-rule/Cruddur', Attributes: {} }, CreatedAt: 1700000000, ModifiedAt: 1700000000 },
+      ],
+    };
+    const result = await apply(file('printed.json', printed));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(
+      'sampling rule "Default": unchanged\n' +
+        'sampling rule "Cruddur": created (priority 9000, 5/s then 10%, service backend-flask * *)\n' +
+        'Done: 1 created, 0 updated, 1 unchanged.\n',
+    );
+    expect(api.calls.find((c) => c.path === '/CreateSamplingRule')!.body.SamplingRule).not.toHaveProperty('RuleARN');
+  });
+
   it('should update a group whose filter changed', async () => {
     api.groups.set('Cruddur', { GroupName: 'Cruddur', FilterExpression: 'service("old")', InsightsConfiguration: { InsightsEnabled: false, NotificationsEnabled: false } });
     const result = await apply(file('group.json', [{ GroupName: 'Cruddur', FilterExpression: FILTER, InsightsConfiguration: { InsightsEnabled: true } }]));

@@ -1,7 +1,8 @@
 /**
  * What `dualtrace xray apply` is asked for, read from the AWS CLI's own JSON: `{"SamplingRule": {…}, "Tags": […]}` as
  * for `aws xray create-sampling-rule --cli-input-json`, and `{"GroupName": …, "FilterExpression": …}` as for
- * `aws xray create-group --cli-input-json`; a file may also hold an array of them. Every field is checked against the
+ * `aws xray create-group --cli-input-json`; a file may also hold an array of them, or be what `aws xray
+ * get-sampling-rules` prints (`{"SamplingRuleRecords": […]}`). Every field is checked against the
  * X-Ray API's limits (https://docs.aws.amazon.com/xray/latest/api/API_SamplingRule.html, API_CreateGroup.html) before
  * anything is sent, and a mistake names the file, the field and the value.
  */
@@ -52,14 +53,18 @@ export function parseWanted(text: string, source: string): Wanted {
   } catch (error) {
     throw new WantedError(`${source}: not JSON (${(error as Error).message})`);
   }
-  const items = Array.isArray(json) ? json : [json];
+  // What `aws xray get-sampling-rules` prints is taken as it is: its records, each a rule.
+  const records = isObject(json) && Array.isArray(json.SamplingRuleRecords) ? json.SamplingRuleRecords : undefined;
+  if (records !== undefined) only(json as Record<string, unknown>, ['SamplingRuleRecords', 'NextToken'], source);
+  const items = records ?? (Array.isArray(json) ? json : [json]);
   const wanted: { rules: Wanted['rules'][number][]; groups: Wanted['groups'][number][] } = { rules: [], groups: [] };
   items.forEach((item, i) => {
-    const where = Array.isArray(json) ? `${source}[${i}]` : source;
+    const where = records !== undefined ? `${source}: SamplingRuleRecords[${i}]` : Array.isArray(json) ? `${source}[${i}]` : source;
     if (!isObject(item)) throw new WantedError(`${where}: expected an object with "SamplingRule" or "GroupName", got ${describe(item)}`);
     const tags = item.Tags === undefined ? undefined : checkTags(item.Tags, `${where}: Tags`);
     if ('SamplingRule' in item) {
-      only(item, ['SamplingRule', 'Tags'], where);
+      // A record of get-sampling-rules also says when X-Ray created and changed the rule: X-Ray's, like RuleARN.
+      only(item, ['SamplingRule', 'Tags', 'CreatedAt', 'ModifiedAt'], where);
       wanted.rules.push({ rule: checkRule(item.SamplingRule, `${where}: SamplingRule`), ...(tags === undefined ? {} : { tags }), source: where });
     } else if ('GroupName' in item) {
       only(item, ['GroupName', 'FilterExpression', 'InsightsConfiguration', 'Tags'], where);
