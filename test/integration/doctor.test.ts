@@ -279,7 +279,7 @@ describe('dualtrace doctor', () => {
 
     it('should read the app options from --options, and refuse a bad file', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'dualtrace-doctor-'));
-      writeFileSync(join(dir, 'options.json'), JSON.stringify({ service: 'from-code' }));
+      writeFileSync(join(dir, 'options.json'), `\uFEFF${JSON.stringify({ service: 'from-code' })}`); // with a byte order mark
       writeFileSync(join(dir, 'bad.json'), '{ service: ');
       const good = await cli(['--options', join(dir, 'options.json'), '--no-send']);
       expect(good.stdout).toMatch(/serviceName\s+from-code\s+option service/);

@@ -146,6 +146,12 @@ describe('dualtrace xray apply', () => {
     expect(api.calls).toEqual([]);
   });
 
+  it('should read a file saved with a byte order mark (Windows editors, PowerShell)', async () => {
+    const result = await apply(file('bom.json', `\uFEFF${JSON.stringify(CRUDDUR_RULE)}`), '--dry-run');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('sampling rule "Cruddur": would create');
+  });
+
   it('should explain a permission error (403) and a throttled call, after what was done', async () => {
     api.failures['/CreateGroup'] = [403, 'AccessDeniedException', 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: xray:CreateGroup'];
     const denied = await apply(file('xray.json', CRUDDUR_RULE), '--group', 'Cruddur', '--filter', FILTER);

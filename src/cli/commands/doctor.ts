@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DualtraceOptions } from '../../config/types';
-import { integerFlag, parseCommandArgs } from '../args';
+import { integerFlag, parseCommandArgs, withoutBom } from '../args';
 import { renderReport } from '../doctor/render';
 import { runDoctor } from '../doctor/run-doctor';
 import { CommandError, EXIT_FAILURE } from '../errors';
@@ -61,7 +61,7 @@ function readOptions(file: string): DualtraceOptions {
     throw new CommandError(`--options: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   try {
-    const parsed = JSON.parse(text) as unknown;
+    const parsed = JSON.parse(withoutBom(text)) as unknown;
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
     return parsed as DualtraceOptions;
   } catch (error) {
