@@ -68,9 +68,10 @@ describe('configSources', () => {
     ['xray.otlp.sigv4', {}, { DUALTRACE_XRAY_TRANSPORT: 'otlp', AWS_REGION: 'eu-west-1', DUALTRACE_XRAY_SIGV4: 'false' }, { kind: 'env', name: 'DUALTRACE_XRAY_SIGV4' }],
     ['xray.otlp.sigv4', {}, { DUALTRACE_XRAY_TRANSPORT: 'otlp', AWS_REGION: 'eu-west-1' }, { kind: 'derived', from: 'the endpoint (on for *.amazonaws.com)' }],
     ['xray.otlp.timeoutMillis', { xray: { transport: 'otlp', region: 'eu-west-1', timeoutMillis: 3000 } }, {}, { kind: 'option', name: 'xray.timeoutMillis' }],
+    ['xray.otlp.timeoutMillis', {}, { DUALTRACE_XRAY_TRANSPORT: 'otlp', AWS_REGION: 'eu-west-1', DUALTRACE_XRAY_TIMEOUT: '2500' }, { kind: 'env', name: 'DUALTRACE_XRAY_TIMEOUT' }],
     ['xray.otlp.url', {}, {}, { kind: 'default' }], // the daemon transport: no URL
     // The region of an xray.<region>.amazonaws.com endpoint wins over AWS_REGION.
-    ['xray.region', {}, { DUALTRACE_XRAY_ENDPOINT: 'https://xray.eu-west-1.amazonaws.com', AWS_REGION: 'us-east-1' }, { kind: 'derived', from: 'the xray.<region>.amazonaws.com endpoint' }],
+    ['xray.region', {}, { DUALTRACE_XRAY_TRANSPORT: 'otlp', DUALTRACE_XRAY_ENDPOINT: 'https://xray.eu-west-1.amazonaws.com', AWS_REGION: 'us-east-1' }, { kind: 'derived', from: 'the xray.<region>.amazonaws.com endpoint' }],
     ['xray.region', {}, { AWS_REGION: 'us-east-1' }, { kind: 'env', name: 'AWS_REGION' }],
     // DUALTRACE_XRAY_TRANSPORT=otlp without a region: the daemon transport stays (with a warning).
     ['xray.transport', {}, { DUALTRACE_XRAY_TRANSPORT: 'otlp' }, { kind: 'default' }],

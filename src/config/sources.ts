@@ -146,7 +146,7 @@ export const FIELD_SOURCES: readonly FieldSources[] = [
   field('xray.transport', [option('xray.transport'), envVar('DUALTRACE_XRAY_TRANSPORT', (config, value) => config.xray.transport === value.toLowerCase())]),
   field('xray.otlp.url', [option('xray.endpoint'), envVar('DUALTRACE_XRAY_ENDPOINT')], { derived: 'the region (https://xray.<region>.amazonaws.com/v1/traces)' }),
   field('xray.otlp.sigv4', [option('xray.sigv4'), envVar('DUALTRACE_XRAY_SIGV4')], { derived: 'the endpoint (on for *.amazonaws.com)' }),
-  simple('xray.otlp.timeoutMillis', 'xray.timeoutMillis'),
+  simple('xray.otlp.timeoutMillis', 'xray.timeoutMillis', 'DUALTRACE_XRAY_TIMEOUT'),
   field('collector.enabled', [option('collector.enabled'), option('collector'), envVar('DUALTRACE_COLLECTOR')]),
   // Read only in collector mode (the same variables are Honeycomb's otherwise).
   field('collector.url', [option('collector.endpoint'), envVar('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), envVar('OTEL_EXPORTER_OTLP_ENDPOINT')].map(inCollectorMode)),
