@@ -11,6 +11,7 @@
  * @see docs/adapters.md
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { runEventsInSpan } from './shared/event-context';
 import { endFromResponse, errorStatus, type TracedRequest } from './shared/node-response';
 import { expressRoute, type ExpressRouteFields } from './shared/routes';
 import { createServerSpans, type ServerTracingOptions } from './shared/server-span';
@@ -77,6 +78,7 @@ export function tracing(options?: ServerTracingOptions): TracingMiddleware {
     // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
     res.on('finish', onResponseDone);
     res.on('close', onResponseDone);
+    runEventsInSpan(traced, res);
     span.run(next);
   };
 }

@@ -9,6 +9,7 @@
  * @see docs/adapters.md
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { runEventsInSpan } from './shared/event-context';
 import { errorStatus, type TracedRequest } from './shared/node-response';
 import { fastifyRoute } from './shared/routes';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
@@ -62,7 +63,10 @@ export function tracing(options?: ServerTracingOptions): TracingPlugin {
     const span = spans.startNode(request.raw, fastifyRoute(traced));
     if (span === undefined) return done();
     traced[SERVER_SPAN] = span;
+    (request.raw as TracedRequest)[SERVER_SPAN] = span;
     if (span.xrayAnswer !== undefined) reply.header(XRAY_HEADER, span.xrayAnswer);
+    // A content-type parser reading the body in callbacks, and onResponse hooks (run on the response's 'finish').
+    runEventsInSpan(request.raw, reply.raw);
     span.run(done);
   }
 

@@ -8,6 +8,7 @@
  * @see docs/adapters.md
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { runEventsInSpan } from './shared/event-context';
 import { endFromResponse, type TracedRequest } from './shared/node-response';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
@@ -61,6 +62,7 @@ export function traced<Req extends IncomingMessage, Res extends ServerResponse, 
     // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
     res.on('finish', onResponseDone);
     res.on('close', onResponseDone);
+    runEventsInSpan(request, res);
     return span.run(callRecording, undefined, span, listener, this, req, res);
   };
 }

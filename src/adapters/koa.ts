@@ -9,6 +9,7 @@
  * @see docs/adapters.md
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { runEventsInSpan } from './shared/event-context';
 import { endFromResponse, errorStatus, type TracedRequest } from './shared/node-response';
 import { createServerSpans, type ServerSpan, type ServerTracingOptions } from './shared/server-span';
 import { SERVER_SPAN } from './shared/symbols';
@@ -94,6 +95,7 @@ export function tracing(options?: ServerTracingOptions): TracingMiddleware {
     // Koa writes the body after the middleware settles (and pipes streams), so the span ends with the response.
     ctx.res.on('finish', onResponseDone);
     ctx.res.on('close', onResponseDone);
+    runEventsInSpan(req, ctx.res);
     try {
       await span.run(next);
     } catch (error) {

@@ -36,3 +36,8 @@ export function integerFlag(command: string, flag: string, value: string | undef
   }
   return n;
 }
+
+/** A file's text without the byte order mark some editors (and PowerShell) write before UTF-8 JSON. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

@@ -23,7 +23,11 @@ export function ignoredOptions(options: DualtraceOptions | undefined, wanted: Re
 export function environmentFor(optionPaths: readonly string[]): string[] {
   const names = new Set<string>();
   for (const path of optionPaths) {
-    for (const f of fieldsOfOption(path)) {
+    // The fields the option is the first option of (`sampleRate` → the shared sampler, not Honeycomb's own share,
+    // whose variable SAMPLE_RATE means something else), else every field it feeds.
+    const fields = fieldsOfOption(path);
+    const own = fields.filter((f) => f.candidates.find((c) => c.kind === 'option')?.name === path);
+    for (const f of own.length > 0 ? own : fields) {
       const env = f.candidates.find((c) => c.kind === 'env');
       if (env !== undefined) names.add(env.name.replace(/ \(.*\)$/, ''));
     }

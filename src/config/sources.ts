@@ -15,11 +15,11 @@ export type ValueSource =
 
 /** One place a value may come from, in precedence order within its field. */
 interface Candidate {
-  /** An option path (`honeycomb.endpoint`) or an environment variable (`HONEYCOMB_API_ENDPOINT`). */
+  /** An option path (`honeycomb.endpoint`), an environment variable (`HONEYCOMB_API_ENDPOINT`), or what a derived value comes from. */
   readonly name: string;
-  readonly kind: 'option' | 'env';
-  /** Whether this candidate supplied a usable value. */
-  isSet(options: DualtraceOptions, env: Env, warnings: readonly string[]): boolean;
+  readonly kind: 'option' | 'env' | 'derived';
+  /** Whether this candidate supplied the value (`config` is the resolved configuration, redacted or not). */
+  isSet(options: DualtraceOptions, env: Env, config: ResolvedConfig): boolean;
 }
 
 /** One field of `ResolvedConfig` and the candidates `resolveConfig` reads for it, highest precedence first. */
@@ -31,6 +31,8 @@ export interface FieldSources {
   readonly otherwise: 'default' | { readonly derived: string };
   /** With the dev switch on, the default is dualtrace dev's instead. */
   readonly devDefault?: boolean;
+  /** Where resolveConfig recorded the source itself (the sampler's `source` fields): that answer wins over the candidates. */
+  readonly recorded?: (config: ResolvedConfig) => ValueSource;
 }
 
 const option = (name: string): Candidate => ({
@@ -42,12 +44,21 @@ const option = (name: string): Candidate => ({
   },
 });
 // An environment variable counts when it is set and `resolveConfig` did not ignore it (its warnings then start with
-// `Ignoring NAME=` or `Ignoring NAME:`).
-const envVar = (name: string): Candidate => ({
+// `Ignoring NAME=` or `Ignoring NAME:`), and, with `applies`, when the resolved value is the one it asked for.
+const envVar = (name: string, applies?: (config: ResolvedConfig, value: string) => boolean): Candidate => ({
   name,
   kind: 'env',
-  isSet: (_options, env, warnings) =>
-    nonEmpty(env[name]) !== undefined && !warnings.some((w) => w.startsWith(`Ignoring ${name}=`) || w.startsWith(`Ignoring ${name}:`)),
+  isSet: (_options, env, config) => {
+    const value = nonEmpty(env[name]);
+    if (value === undefined || config.warnings.some((w) => w.startsWith(`Ignoring ${name}=`) || w.startsWith(`Ignoring ${name}:`))) return false;
+    return applies === undefined || applies(config, value);
+  },
+});
+/** A value worked out from others, which wins over the candidates after it when `when` holds. */
+const derived = (from: string, when: (config: ResolvedConfig, options: DualtraceOptions) => boolean): Candidate => ({
+  name: from,
+  kind: 'derived',
+  isSet: (options, _env, config) => when(config, options),
 });
 const listed = (name: string, key: string, kind: 'option' | 'env', read: (options: DualtraceOptions, env: Env) => unknown): Candidate => {
   const pattern = new RegExp(`(^|,)\\s*${key.replace(/\./g, '\\.')}\\s*=`, 'i');
@@ -66,7 +77,24 @@ const headerOption = (key: string) => listed('honeycomb.headers', key, 'option',
 const headerEnv = (name: string, key: string) => listed(name, key, 'env', (_o, env) => env[name]);
 
 const field = (path: string, candidates: Candidate[], otherwise: FieldSources['otherwise'] = 'default'): FieldSources => ({ path, candidates, otherwise });
-const simple = (path: string, optionName: string, ...envNames: string[]): FieldSources => field(path, [option(optionName), ...envNames.map(envVar)]);
+const inCollectorMode = (candidate: Candidate): Candidate => ({
+  ...candidate,
+  isSet: (options, env, config) => config.collector.enabled && candidate.isSet(options, env, config),
+});
+// In collector mode the Collector sends to both backends: dualtrace's own two exports are off, whatever else says so.
+const collectorMode = derived('collector mode (the Collector sends to both backends)', (config) => config.collector.enabled);
+const XRAY_HOST = /^xray\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+const fromXRayHost = (options: DualtraceOptions, env: Env, config: ResolvedConfig): boolean => {
+  if (options.xray?.region !== undefined) return false;
+  const envIgnored = config.warnings.some((w) => w.startsWith('Ignoring DUALTRACE_XRAY_ENDPOINT'));
+  const endpoint = nonEmpty(options.xray?.endpoint) ?? (envIgnored ? undefined : nonEmpty(env.DUALTRACE_XRAY_ENDPOINT));
+  try {
+    return endpoint !== undefined && XRAY_HOST.test(new URL(endpoint.includes('://') ? endpoint : `https://${endpoint}`).hostname);
+  } catch {
+    return false;
+  }
+};
+const simple = (path: string, optionName: string, ...envNames: string[]): FieldSources => field(path, [option(optionName), ...envNames.map((name) => envVar(name))]);
 const devDefault = (entry: FieldSources): FieldSources => ({ ...entry, devDefault: true });
 
 /** Every field of `ResolvedConfig` with the sources `resolveConfig` reads for it (docs/configuration.md lists the same). */
@@ -77,7 +105,7 @@ export const FIELD_SOURCES: readonly FieldSources[] = [
   field('serviceVersion', [option('serviceVersion'), envVar('OTEL_SERVICE_VERSION'), resourceEnv('service.version')]),
   field('environment', [option('environment'), envVar('DEPLOYMENT_ENVIRONMENT'), resourceEnv('deployment.environment.name'), resourceEnv('deployment.environment')]),
   field('resourceAttributes', [option('resourceAttributes'), envVar('OTEL_RESOURCE_ATTRIBUTES')], { derived: 'AWS environment variables' }),
-  field('honeycomb.enabled', [option('honeycomb.enabled')], { derived: 'whether there is a Honeycomb key (or the dev switch)' }),
+  field('honeycomb.enabled', [collectorMode, option('honeycomb.enabled')], { derived: 'whether there is a usable Honeycomb key (or the dev switch)' }),
   devDefault(simple('honeycomb.url', 'honeycomb.endpoint', 'HONEYCOMB_API_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT')),
   field('honeycomb.apiKey', [
     option('honeycombKey'),
@@ -98,7 +126,7 @@ export const FIELD_SOURCES: readonly FieldSources[] = [
     derived: 'the Honeycomb key and dataset',
   }),
   simple('honeycomb.timeoutMillis', 'honeycomb.timeoutMillis', 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'),
-  simple('xray.enabled', 'xray.enabled', 'AWS_XRAY_SDK_ENABLED'),
+  field('xray.enabled', [collectorMode, option('xray.enabled'), envVar('AWS_XRAY_SDK_ENABLED')]),
   devDefault(simple('xray.daemonAddress', 'xray.daemonAddress', 'AWS_XRAY_DAEMON_ADDRESS')),
   simple('xray.namePattern', 'xrayUrl', 'AWS_XRAY_URL'),
   // The one exception to options > environment, kept from the X-Ray SDK.
@@ -107,24 +135,46 @@ export const FIELD_SOURCES: readonly FieldSources[] = [
   simple('xray.indexAllAttributes', 'xray.indexAllAttributes', 'DUALTRACE_XRAY_INDEX_ALL_ATTRIBUTES'),
   simple('xray.resourceMetadata', 'xray.resourceMetadata', 'DUALTRACE_XRAY_RESOURCE_METADATA'),
   simple('xray.maxDocumentBytes', 'xray.maxDocumentBytes', 'DUALTRACE_XRAY_MAX_DOCUMENT_BYTES'),
-  field('xray.region', [option('xray.region'), envVar('AWS_REGION'), envVar('AWS_DEFAULT_REGION')], { derived: 'the xray.<region>.amazonaws.com endpoint, if any' }),
-  simple('xray.transport', 'xray.transport', 'DUALTRACE_XRAY_TRANSPORT'),
-  field('xray.otlp', [option('xray.endpoint'), envVar('DUALTRACE_XRAY_ENDPOINT'), option('xray.sigv4'), envVar('DUALTRACE_XRAY_SIGV4'), option('xray.timeoutMillis')], {
-    derived: 'xray.transport and the region',
-  }),
+  // The region in an xray.<region>.amazonaws.com endpoint comes before the variables (resolveXRayTransport).
+  field('xray.region', [
+    option('xray.region'),
+    { name: 'the xray.<region>.amazonaws.com endpoint', kind: 'derived', isSet: fromXRayHost },
+    envVar('AWS_REGION'),
+    envVar('AWS_DEFAULT_REGION'),
+  ]),
+  // DUALTRACE_XRAY_TRANSPORT=otlp without a region keeps the daemon transport (with a warning about the region).
+  field('xray.transport', [option('xray.transport'), envVar('DUALTRACE_XRAY_TRANSPORT', (config, value) => config.xray.transport === value.toLowerCase())]),
+  field('xray.otlp.url', [option('xray.endpoint'), envVar('DUALTRACE_XRAY_ENDPOINT')], { derived: 'the region (https://xray.<region>.amazonaws.com/v1/traces)' }),
+  field('xray.otlp.sigv4', [option('xray.sigv4'), envVar('DUALTRACE_XRAY_SIGV4')], { derived: 'the endpoint (on for *.amazonaws.com)' }),
+  simple('xray.otlp.timeoutMillis', 'xray.timeoutMillis', 'DUALTRACE_XRAY_TIMEOUT'),
   field('collector.enabled', [option('collector.enabled'), option('collector'), envVar('DUALTRACE_COLLECTOR')]),
-  field('collector.url', [option('collector.endpoint'), envVar('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), envVar('OTEL_EXPORTER_OTLP_ENDPOINT')]),
-  field('collector.headers', [option('collector.headers'), envVar('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), envVar('OTEL_EXPORTER_OTLP_HEADERS')]),
+  // Read only in collector mode (the same variables are Honeycomb's otherwise).
+  field('collector.url', [option('collector.endpoint'), envVar('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), envVar('OTEL_EXPORTER_OTLP_ENDPOINT')].map(inCollectorMode)),
+  field('collector.headers', [option('collector.headers'), envVar('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), envVar('OTEL_EXPORTER_OTLP_HEADERS')].map(inCollectorMode)),
   simple('collector.timeoutMillis', 'collector.timeoutMillis', 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'),
   simple('spanLimits.attributeValueLengthLimit', 'spanLimits.attributeValueLengthLimit', 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
   simple('spanLimits.attributeCountLimit', 'spanLimits.attributeCountLimit', 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT'),
-  // The shared sampler first (resolveConfig records which of the two it was), then each backend's own settings.
-  field('sampler', [
-    option('sampleRate'), envVar('OTEL_TRACES_SAMPLER'),
-    option('honeycomb.sampleRate'), envVar('SAMPLE_RATE'),
-    option('xray.sampling'), envVar('DUALTRACE_XRAY_SAMPLING'), option('xray.samplingRules'), envVar('DUALTRACE_XRAY_SAMPLING_RULES'),
-    option('xray.samplingEndpoint'), envVar('DUALTRACE_XRAY_SAMPLING_ENDPOINT'),
-  ]),
+  // The shared sampler, then each backend's share; resolveConfig records where the sampler's choices came from.
+  { ...field('sampler', [option('sampleRate'), envVar('OTEL_TRACES_SAMPLER')]), recorded: (config) => recordedSource(config.sampler.source, config) },
+  {
+    ...field('sampler.honeycomb', [option('honeycomb.sampleRate'), envVar('SAMPLE_RATE'), option('sampleRate'), envVar('OTEL_TRACES_SAMPLER')]),
+    recorded: (config) => recordedSource(config.sampler.honeycomb.source, config),
+  },
+  {
+    ...field('sampler.xray.mode', [
+      option('xray.sampling'), envVar('DUALTRACE_XRAY_SAMPLING'), option('xray.samplingRules'), envVar('DUALTRACE_XRAY_SAMPLING_RULES'),
+      option('sampleRate'), envVar('OTEL_TRACES_SAMPLER'),
+    ]),
+    recorded: (config) => recordedSource(config.sampler.xray.source, config),
+  },
+  field(
+    'sampler.xray.endpoint',
+    [option('xray.samplingEndpoint'), envVar('DUALTRACE_XRAY_SAMPLING_ENDPOINT'), listed('OTEL_TRACES_SAMPLER_ARG', 'endpoint', 'env', (_o, env) => env.OTEL_TRACES_SAMPLER_ARG)],
+    { derived: "the daemon's TCP address (xray.daemonAddress)" },
+  ),
+  field('sampler.xray.rules', [option('xray.samplingRules'), envVar('DUALTRACE_XRAY_SAMPLING_RULES')]),
+  field('sampler.xray.rulesIntervalMillis', [listed('OTEL_TRACES_SAMPLER_ARG', 'polling_interval', 'env', (_o, env) => env.OTEL_TRACES_SAMPLER_ARG)]),
+  field('sampler.xray.targetsIntervalMillis', []),
   simple('console', 'console', 'OTEL_TRACES_EXPORTER'),
   simple('flushOnExit', 'flushOnExit', 'DUALTRACE_FLUSH_ON_EXIT'),
   simple('logLevel', 'logLevel', 'OTEL_LOG_LEVEL'),
@@ -155,18 +205,34 @@ export function configSources(options: DualtraceOptions, env: Env, config: Resol
 }
 
 function sourceOf(entry: FieldSources, options: DualtraceOptions, env: Env, config: ResolvedConfig): ValueSource {
-  if (entry.path === 'sampler') {
-    // resolveConfig records it: `sampleRate`, `OTEL_TRACES_SAMPLER` (unknown names fall back to the default).
-    if (config.sampler.source === 'sampleRate') return { kind: 'option', name: 'sampleRate' };
-    if (config.sampler.source === 'OTEL_TRACES_SAMPLER') return { kind: 'env', name: 'OTEL_TRACES_SAMPLER' };
-  }
-  // For the sampler, the shared candidates were answered above (an unknown OTEL_TRACES_SAMPLER falls back to the default).
-  const candidates = entry.path === 'sampler' ? entry.candidates.slice(2) : entry.candidates;
-  for (const candidate of candidates) {
-    if (candidate.isSet(options, env, config.warnings)) return { kind: candidate.kind, name: candidate.name };
+  if (entry.recorded !== undefined) return entry.recorded(config);
+  for (const candidate of entry.candidates) {
+    if (!candidate.isSet(options, env, config)) continue;
+    return candidate.kind === 'derived' ? { kind: 'derived', from: candidate.name } : { kind: candidate.kind, name: candidate.name };
   }
   if (entry.devDefault === true && config.dev) return { kind: 'derived', from: 'the dev switch' };
+  // Nothing set it and nothing was worked out (a value only some set-ups have, e.g. the OTLP transport's URL).
+  if (at(config, entry.path) === undefined) return { kind: 'default' };
   return entry.otherwise === 'default' ? { kind: 'default' } : { kind: 'derived', from: entry.otherwise.derived };
+}
+
+/** The `source` strings resolveConfig writes on the sampler's parts, as sources. */
+function recordedSource(source: string, config: ResolvedConfig): ValueSource {
+  switch (source) {
+    case 'default':
+      return { kind: 'default' };
+    case 'sampleRate':
+    case 'honeycomb.sampleRate':
+    case 'xray.sampling':
+    case 'xray.samplingRules':
+      return { kind: 'option', name: source };
+    case 'lambda':
+      return { kind: 'derived', from: 'AWS_LAMBDA_FUNCTION_NAME (on Lambda, the local rules)' };
+    case 'sampleRate / OTEL_TRACES_SAMPLER': // X-Ray keeps what the shared sampler keeps: the shared sampler's source.
+      return recordedSource(config.sampler.source, config);
+    default:
+      return { kind: 'env', name: source };
+  }
 }
 
 /** The value at a dotted path of a plain object, or `undefined`. */

@@ -29,7 +29,7 @@ import { createResource } from './resource';
 import { DualtraceSampler } from './sampler';
 import { samplingStatus } from './sampling-status';
 import { serviceFacts } from './xray-sampling/request';
-import { XRayRules } from './xray-sampling/xray-rules';
+import { usesXRayRules, XRayRules } from './xray-sampling/xray-rules';
 
 export interface ProviderParts {
   readonly provider: BasicTracerProvider;
@@ -103,8 +103,7 @@ export function createProvider(config: ResolvedConfig): ProviderParts {
   const backends = { xray: config.xray.enabled || config.collector.enabled, honeycomb: config.honeycomb.enabled || config.collector.enabled };
   const resource = createResource(config);
   const x = config.sampler.xray;
-  const rulesUsed = (x.mode === 'centralized' || x.mode === 'local') && (backends.xray || config.sampler.honeycomb.decidedBy === 'xray');
-  const rules = rulesUsed ? new XRayRules(x, serviceFacts(resource, config.xray), logger()).start() : undefined;
+  const rules = usesXRayRules(config) ? new XRayRules(x, serviceFacts(resource, config.xray), logger()).start() : undefined;
   const sampler = new DualtraceSampler(config.sampler, backends, rules);
 
   const provider = new BasicTracerProvider({

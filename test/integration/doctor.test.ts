@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../src/cli/doctor/run-doctor';
 import type { CheckResult, DoctorReport } from '../../src/cli/doctor/types';
-import { AUTH_OK, startFakeDaemon, startFakeHoneycomb, type FakeDaemon, type FakeHoneycomb } from '../helpers/fake-backends';
+import { AUTH_OK, RULES_OK, startFakeDaemon, startFakeHoneycomb, type FakeDaemon, type FakeHoneycomb } from '../helpers/fake-backends';
 import { closedTcpPort } from '../reliability/support';
 
 // `dualtrace doctor` against stand-ins for Honeycomb's API and the X-Ray daemon on loopback: healthy, then each
@@ -46,10 +46,20 @@ describe('dualtrace doctor', () => {
     expect(report.ok).toBe(true);
     expect(check(report, 'honeycomb key').summary).toBe('an Ingest key (64 characters), shape valid');
     expect(check(report, 'honeycomb auth').summary).toBe('the key belongs to team "acme", environment "production" (ingest key)');
-    expect(check(report, 'sampling rules').details).toEqual([
-      'health: priority 100, reservoir 0/s, then 0%; matches service host method path = backend-flask * GET /health*',
-      'Default: priority 10000, reservoir 1/s, then 5%; matches service host method path = * * * *',
-    ]);
+    expect(check(report, 'sampling rules').summary).toBe(`POST http://${daemon.address.split('tcp:')[1]}/GetSamplingRules answered: 2 rules`);
+    // The set-up, with the rules in the order they are tried, as getSamplingStatus() lists them.
+    expect(report.sampling).toEqual({
+      honeycomb: { enabled: true, decidedBy: 'ratio', sampleRate: 1, source: 'default' },
+      xray: {
+        enabled: true, mode: 'centralized', source: 'default', endpoint: `http://${daemon.address.split('tcp:')[1]}`,
+        rulesSource: 'X-Ray SDK default (1/s, then 5 %)', using: 'service rules',
+        rules: [
+          { name: 'health', priority: 100, fixedRate: 0, reservoirSize: 0, matches: { ServiceName: 'backend-flask', HTTPMethod: 'GET', URLPath: '/health*' } },
+          { name: 'Default', priority: 10000, fixedRate: 0.05, reservoirSize: 1, matches: {} },
+        ],
+        localRules: [{ name: 'default', priority: 1, fixedRate: 0.05, reservoirSize: 1, matches: {} }],
+      },
+    });
 
     const { traceId, xrayTraceId, honeycomb: hcLink, xray: xrayLink } = report.testTrace!;
     expect(honeycomb.spans.map((s) => [s.name, s.traceId, s.resource['service.name']])).toEqual([['dualtrace doctor', traceId, 'backend-flask']]);
@@ -134,10 +144,45 @@ describe('dualtrace doctor', () => {
     expect(denied.fix).toContain('xray:GetSamplingRules');
   });
 
+  it('should ask for the rules where the app asks: the sampling endpoint, and only in centralized mode', async () => {
+    let asked = 0;
+    daemon.sampling = () => (asked++, { status: 200, body: RULES_OK });
+    const closed = `127.0.0.1:${await closedTcpPort()}`;
+    const elsewhere = await doctor({ AWS_XRAY_DAEMON_ADDRESS: `udp:${daemon.udp.daemonAddress} tcp:${closed}`, DUALTRACE_XRAY_SAMPLING_ENDPOINT: `http://${daemon.address.split('tcp:')[1]}` });
+    expect(check(elsewhere, 'sampling rules').status).toBe('ok');
+    expect(asked).toBe(1);
+
+    // Every trace, or local rules: the app never calls the API, so a daemon without TCP is no problem.
+    const all = await doctor({ AWS_XRAY_DAEMON_ADDRESS: `udp:${daemon.udp.daemonAddress} tcp:${closed}`, DUALTRACE_XRAY_SAMPLING: 'all' });
+    expect(all.ok).toBe(true);
+    expect(all.checks.map((c) => c.name)).not.toContain('sampling rules');
+    expect(all.sampling!.xray).toMatchObject({ mode: 'all', source: 'DUALTRACE_XRAY_SAMPLING', using: 'every trace', rules: [] });
+    const rules = { version: 2, rules: [{ description: 'health', host: '*', http_method: 'GET', url_path: '/health', fixed_target: 0, rate: 0 }], default: { fixed_target: 2, rate: 0.1 } };
+    const local = await doctor({ AWS_XRAY_DAEMON_ADDRESS: `udp:${daemon.udp.daemonAddress} tcp:${closed}` }, { xray: { samplingRules: rules } });
+    expect(local.ok).toBe(true);
+    expect(local.sampling!.xray).toMatchObject({ mode: 'local', source: 'xray.samplingRules', using: 'local rules', rulesSource: 'xray.samplingRules (object)' });
+    expect(local.sampling!.xray.rules.map((r) => [r.name, r.priority, r.fixedRate, r.reservoirSize])).toEqual([['health', 1, 0, 0], ['default', 2, 0.1, 2]]);
+    expect(asked).toBe(1);
+  });
+
+  it('should follow NextToken as the app does, and list rules X-Ray answered that cannot be used', async () => {
+    const pages = [
+      { SamplingRuleRecords: [RULES_OK.SamplingRuleRecords[0]], NextToken: 'page-2' },
+      { SamplingRuleRecords: [RULES_OK.SamplingRuleRecords[1], { SamplingRule: { RuleName: 'broken', Priority: 5, FixedRate: 2, ReservoirSize: 1 } }] },
+    ];
+    let page = 0;
+    daemon.sampling = () => ({ status: 200, body: pages[page++] });
+    const report = await doctor();
+    expect(check(report, 'sampling rules')).toMatchObject({ status: 'warn', summary: expect.stringContaining('answered: 2 rules, 1 left out') });
+    expect(check(report, 'sampling rules').details).toEqual(['left out: rule "broken": FixedRate is not a number from 0 to 1']);
+    expect(report.sampling!.xray.rules.map((r) => r.name)).toEqual(['health', 'Default']);
+  });
+
   it('should send the test trace to the Collector in collector mode, and check no key there', async () => {
     const report = await doctor({ DUALTRACE_COLLECTOR: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: honeycomb.url, HONEYCOMB_API_KEY: '' });
     expect(report.checks.map((c) => [c.name, c.status])).toEqual([
       ['configuration', 'ok'],
+      ['sampling rules', 'ok'], // X-Ray's decision goes to the Collector in tracestate: the rules are fetched all the same
       ['collector export', 'ok'],
       ['xray export', 'skip'],
       ['test trace', 'ok'],
@@ -145,6 +190,26 @@ describe('dualtrace doctor', () => {
     expect(check(report, 'configuration').summary).toContain(`one OTLP stream to the Collector at ${honeycomb.url}`);
     expect(honeycomb.spans.map((s) => s.name)).toEqual(['dualtrace doctor']);
     expect(honeycomb.keysSeen).toEqual([]);
+  });
+
+  it('should not print credentials written into the X-Ray OTLP endpoint', async () => {
+    const report = await runDoctor({
+      env: { ...env, DUALTRACE_XRAY_TRANSPORT: 'otlp', DUALTRACE_XRAY_ENDPOINT: 'http://user:hunter2@127.0.0.1:4316/v1/traces?token=s3cr3t' },
+      timeoutMs: 2000,
+      send: false,
+    });
+    expect(check(report, 'xray otlp').summary).toContain('127.0.0.1:4316/v1/traces');
+    expect(JSON.stringify(report)).not.toMatch(/hunter2|s3cr3t/);
+  });
+
+  it('should mask headers that carry credentials under any name, for Honeycomb and for the Collector', async () => {
+    const headers = 'lightstep-access-token=tok-abc123,dd-api-key=key-xyz789,x-auth-token=tok-456def,x-scope-orgid=tenant1';
+    for (const mode of [{}, { DUALTRACE_COLLECTOR: 'true', HONEYCOMB_API_KEY: '' }]) {
+      const report = await runDoctor({ env: { ...env, ...mode, OTEL_EXPORTER_OTLP_HEADERS: headers }, timeoutMs: 2000, send: false });
+      const text = JSON.stringify(report);
+      expect(text).not.toMatch(/abc123|xyz789|456def/);
+      expect(text).toContain('"x-scope-orgid":"tenant1"'); // not a credential: shown
+    }
   });
 
   it('should stop at a configuration error, with its message, and list an ignored variable as a warning', async () => {
@@ -168,6 +233,8 @@ describe('dualtrace doctor', () => {
       expect(healthy.code).toBe(0);
       expect(healthy.stdout).toContain('No problems found.');
       expect(healthy.stdout).toMatch(/serviceName\s+backend-flask\s+env OTEL_SERVICE_NAME/);
+      expect(healthy.stdout).toContain("Sampling\n  Honeycomb  every trace (default)\n  X-Ray      centralized (default): the X-Ray service's rules, from http://127.0.0.1:");
+      expect(healthy.stdout).toMatch(/\n {13}100 +0\/s +0 % +health +ServiceName backend-flask, HTTPMethod GET, URLPath \/health\*\n/);
 
       honeycomb.auth = () => ({ status: 401 });
       const failing = await cli(['--json', '--no-send']);
@@ -196,7 +263,7 @@ describe('dualtrace doctor', () => {
         expect(check(report, 'xray otlp').summary).toBe(`X-Ray over OTLP to ${xrayOtlp.url}/v1/traces (region eu-west-1, SigV4-signed)`);
         expect(check(report, 'aws credentials')).toMatchObject({ status: 'ok', summary: 'found in environment variables (AWS_ACCESS_KEY_ID)' });
         expect(check(report, 'xray otlp export')).toMatchObject({ status: 'ok', summary: expect.stringContaining('(SigV4-signed)') });
-        expect(report.checks.map((c) => c.name)).not.toContain('sampling rules');
+        expect(check(report, 'sampling rules').status).toBe('ok'); // rules still come through the daemon's proxy
         expect(xrayOtlp.spans.map((s) => s.name)).toEqual(['dualtrace doctor']);
         expect(xrayOtlp.authorizations[0]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDDOCTOREXAMPLE\/\d{8}\/eu-west-1\/xray\/aws4_request/);
         expect(ok.stdout).not.toMatch(/AKIDDOCTOREXAMPLE|doctor-secret-value/);
@@ -212,7 +279,7 @@ describe('dualtrace doctor', () => {
 
     it('should read the app options from --options, and refuse a bad file', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'dualtrace-doctor-'));
-      writeFileSync(join(dir, 'options.json'), JSON.stringify({ service: 'from-code' }));
+      writeFileSync(join(dir, 'options.json'), `\uFEFF${JSON.stringify({ service: 'from-code' })}`); // with a byte order mark
       writeFileSync(join(dir, 'bad.json'), '{ service: ');
       const good = await cli(['--options', join(dir, 'options.json'), '--no-send']);
       expect(good.stdout).toMatch(/serviceName\s+from-code\s+option service/);

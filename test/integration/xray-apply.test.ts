@@ -82,6 +82,40 @@ describe('dualtrace xray apply', () => {
     expect(api.calls.find((c) => c.path === '/UpdateSamplingRule')!.body).toEqual({ SamplingRuleUpdate: { RuleName: 'Cruddur', FixedRate: 0.1 } });
   });
 
+  it("should update the Default rule's rate and reservoir, as get-sampling-rules prints it, and nothing else", async () => {
+    const DEFAULT = { ...CRUDDUR_RULE.SamplingRule, RuleName: 'Default', Priority: 10000, FixedRate: 0.05, ReservoirSize: 1, ServiceName: '*' };
+    api.rules.set('Default', { ...DEFAULT, RuleARN: 'arn:aws:xray:us-east-1:123456789012:sampling-rule/Default', Attributes: {} });
+    const result = await apply(file('default.json', { SamplingRule: { ...DEFAULT, FixedRate: 0.1, Attributes: {} } }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('sampling rule "Default": updated FixedRate 0.05 → 0.1\nDone: 0 created, 1 updated, 0 unchanged.\n');
+    expect(api.calls.find((c) => c.path === '/UpdateSamplingRule')!.body).toEqual({ SamplingRuleUpdate: { RuleName: 'Default', FixedRate: 0.1 } });
+
+    api.calls.length = 0;
+    const narrowed = await apply(file('narrow.json', { SamplingRule: { ...DEFAULT, ServiceName: 'backend-flask' } }));
+    expect(narrowed.code).toBe(1);
+    expect(narrowed.stderr).toContain('SamplingRule.ServiceName is "backend-flask"; it must be "*" for the Default rule');
+    expect(api.calls).toEqual([]);
+  });
+
+  it('should take what get-sampling-rules prints (records with ARNs and times), e.g. from another account', async () => {
+    const DEFAULT = { ...CRUDDUR_RULE.SamplingRule, RuleName: 'Default', Priority: 10000, FixedRate: 0.05, ReservoirSize: 1, ServiceName: '*' };
+    api.rules.set('Default', { ...DEFAULT, Attributes: {} });
+    const printed = {
+      SamplingRuleRecords: [
+        { SamplingRule: { ...DEFAULT, RuleARN: 'arn:aws:xray:eu-west-1:111111111111:sampling-rule/Default', Attributes: {} }, CreatedAt: 0, ModifiedAt: 1700000000 },
+        { SamplingRule: { ...CRUDDUR_RULE.SamplingRule, RuleARN: 'arn:aws:xray:eu-west-1:111111111111:sampling-rule/Cruddur', Attributes: {} }, CreatedAt: 1700000000, ModifiedAt: 1700000000 },
+      ],
+    };
+    const result = await apply(file('printed.json', printed));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(
+      'sampling rule "Default": unchanged\n' +
+        'sampling rule "Cruddur": created (priority 9000, 5/s then 10%, service backend-flask * *)\n' +
+        'Done: 1 created, 0 updated, 1 unchanged.\n',
+    );
+    expect(api.calls.find((c) => c.path === '/CreateSamplingRule')!.body.SamplingRule).not.toHaveProperty('RuleARN');
+  });
+
   it('should update a group whose filter changed', async () => {
     api.groups.set('Cruddur', { GroupName: 'Cruddur', FilterExpression: 'service("old")', InsightsConfiguration: { InsightsEnabled: false, NotificationsEnabled: false } });
     const result = await apply(file('group.json', [{ GroupName: 'Cruddur', FilterExpression: FILTER, InsightsConfiguration: { InsightsEnabled: true } }]));
@@ -110,6 +144,12 @@ describe('dualtrace xray apply', () => {
     const notJson = await apply(file('broken.json', '{ "SamplingRule": '));
     expect(notJson.stderr).toContain('broken.json: not JSON');
     expect(api.calls).toEqual([]);
+  });
+
+  it('should read a file saved with a byte order mark (Windows editors, PowerShell)', async () => {
+    const result = await apply(file('bom.json', `\uFEFF${JSON.stringify(CRUDDUR_RULE)}`), '--dry-run');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('sampling rule "Cruddur": would create');
   });
 
   it('should explain a permission error (403) and a throttled call, after what was done', async () => {

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { get as httpsGet } from 'node:https';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_KEY, useBackends } from '../helpers/backends';
-import { FIXTURES, startServing, type ServingChild } from '../helpers/child';
+import { FIXTURES, runFixture, startServing, type ServingChild } from '../helpers/child';
 import type { ReceivedSpan } from '../helpers/otlp-proto';
 import { send } from '../fixtures/adapter-harness';
 
@@ -125,4 +127,97 @@ describe('zero-code server tracing (dualtrace/register, no adapter code)', () =>
     expect(boom).toMatchObject({ name: boomName, status: { code: ERROR } });
     if (framework !== 'http') expect(boom.events.map((e) => e.name)).toContain('exception');
   });
+  it('should trace a node:https server the same way', async () => {
+    app = await startServing(['--import', 'dualtrace/register', `${FIXTURES}zero-code/https.mjs`], env());
+    const ca = readFileSync(`${FIXTURES}tls/cert.pem`);
+    const body = await new Promise<string>((resolve, reject) => {
+      httpsGet({ host: '127.0.0.1', port: app!.port, path: '/secure?x=1', ca, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve(text));
+      }).on('error', reject);
+    });
+    expect(body).toContain('starship');
+    await app.stop();
+    const spans = await backends.honeycomb.waitFor((all) => all.some((s) => s.kind === CLIENT));
+    const server = spans.find((s) => s.kind === SERVER)!;
+    expect(server).toMatchObject({ name: 'GET', scope: 'dualtrace/server' });
+    expect(server.attributes).toMatchObject({ 'url.scheme': 'https', 'url.path': '/secure', 'http.response.status_code': 200 });
+    expect(spans.find((s) => s.kind === CLIENT)!.parentSpanId).toBe(server.spanId);
+  });
+
+  it('should put emit back on shutdown, and pass through when another wrapper sits on top of it', async () => {
+    const { code, stdout, stderr } = await runFixture('zero-code/emit-wrappers.mjs', {});
+    expect(code, stderr).toBe(0);
+    const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const row = (step: string) => steps.find((s) => s.step === step);
+    // Upgrades pass through untouched in every step: no span.
+    expect(steps.filter((s) => 'upgrade' in s).every((s) => s.upgrade === 'none')).toBe(true);
+    expect(row('untraced')).toMatchObject({ handler: 'none', ownEmit: false });
+    expect(row('traced')).toMatchObject({ handler: 'span', ownEmit: true });
+    expect(row('after shutdown')).toMatchObject({ handler: 'none', ownEmit: false }); // the prototype is as it was
+    expect(row('wrapped over')).toMatchObject({ handler: 'span', wrapperSaw: 1 });
+    expect(row('shutdown under a wrapper')).toMatchObject({ handler: 'none', wrapperSaw: 1 }); // theirs stays, ours passes through
+    expect(row('traced again')).toMatchObject({ handler: 'span', wrapperSaw: 1 });
+    expect(row('shutdown again')).toMatchObject({ handler: 'none', wrapperSaw: 1 });
+    expect(row('traced over a wrapper')).toMatchObject({ handler: 'span', wrapperSaw: 1 });
+    expect(row('shutdown over a wrapper')).toMatchObject({ handler: 'none', wrapperSaw: 1 });
+    expect(row('restored')).toEqual({ step: 'restored', same: true });
+  });
+
+  it('should hand a request emitted by hand with stand-in objects to the listener, never throw', async () => {
+    const { code, stdout, stderr } = await runFixture('zero-code/hand-emitted.mjs', {});
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      received: [['/plain', 'object'], ['/none', 'no response'], [null, 'no response']],
+      errors: [],
+    });
+  });
+
+  // Node runs a request's stream events (and the response's) from the socket, outside the context the request was
+  // emitted in: work done in those callbacks must still belong to the request's span.
+  it('should keep the span active in the request and response event callbacks', async () => {
+    app = await startServing(['--import', 'dualtrace/register', `${FIXTURES}zero-code/callbacks.mjs`], env());
+    const base = `http://127.0.0.1:${app.port}`;
+    expect((await send(base, '/echo', { 'content-type': 'text/plain' }, 'POST', 'tea')).body).toBe('tea');
+    expect(await postInTwoWrites(app.port, '/echo', 'coffee')).toContain('coffee'); // the body comes after the headers
+    expect((await send(base, '/audit')).status).toBe(200);
+    await app.stop();
+
+    const spans = await backends.honeycomb.waitFor((all) => all.filter((s) => s.kind === CLIENT).length >= 3);
+    const servers = spans.filter((s) => s.kind === SERVER);
+    expect(servers).toHaveLength(3);
+    for (const server of servers) {
+      const client = spans.find((s) => s.kind === CLIENT && s.parentSpanId === server.spanId);
+      expect(client, `${server.attributes['url.path']}: no CLIENT child`).toMatchObject({ traceId: server.traceId });
+    }
+  });
+
+  it.each([
+    ['http', 'app.mjs', 'http'],
+    ['express', 'app.mjs', 'express'],
+    ['express with its adapter', 'with-adapters.mjs', 'express'],
+    ['fastify with its adapter', 'with-adapters.mjs', 'fastify'],
+  ])('should answer an X-Amzn-Trace-Id that asks for a decision (%s)', async (_name, entry, framework) => {
+    app = await startServing(['--import', 'dualtrace/register', `${FIXTURES}zero-code/${entry}`, framework], { ...env(), DUALTRACE_XRAY_SAMPLING: 'all' });
+    const root = '1-5f9b1e2a-0123456789abcdef01234567';
+    const reply = await send(`http://127.0.0.1:${app.port}`, '/users/1', { 'x-amzn-trace-id': `Root=${root}` });
+    expect(reply.headers['x-amzn-trace-id']).toBe(`Root=${root};Sampled=1`);
+    const decided = await send(`http://127.0.0.1:${app.port}`, '/users/1', { 'x-amzn-trace-id': `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1` });
+    expect(decided.headers['x-amzn-trace-id']).toBeUndefined(); // the caller decided: nothing to answer
+  });
 });
+
+/** A POST whose body is written after its headers, in a second write, as a slow client sends it. */
+function postInTwoWrites(port: number, path: string, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+      setTimeout(() => socket.write(body), 50);
+    });
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}

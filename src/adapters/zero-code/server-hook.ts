@@ -4,10 +4,10 @@
  * Node publishes `http.server.request.start` for each request, but a diagnostics channel cannot make the span active
  * for the listeners that run next. So the server's request emission is wrapped instead (as Sentry's Node SDK does): an
  * own `emit` on `http.Server.prototype` and `https.Server.prototype` runs `'request'` listeners inside
- * `context.with(span)`, which every framework's routing, middleware and handlers run under (body parsing included:
- * Node runs the request's stream callbacks in the context the request was emitted in). Every other event goes
- * straight to the original `emit`. Reversible: the disable function restores the original when nobody wrapped over
- * ours, and otherwise turns ours into a pass-through.
+ * `context.with(span)`, which every framework's routing, middleware and handlers run under; the request's and the
+ * response's own events (a body read in callbacks, `'finish'`) run in it too (see ../shared/event-context). Every
+ * other event of the server goes straight to the original `emit`. Reversible: the disable function restores the
+ * original when nobody wrapped over ours, and otherwise turns ours into a pass-through.
  *
  * The span is the adapters' (`createServerSpans`): same attributes, naming, status and error policy. It is put on the
  * request under `SERVER_SPAN`, where an adapter added on top finds it and enriches it (one span per request). It ends
@@ -17,9 +17,11 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { runPendingStart } from '../../handle';
+import { runEventsInSpan } from '../shared/event-context';
 import { endFromResponse, type TracedRequest } from '../shared/node-response';
 import { expressRoute, type ExpressRouteFields } from '../shared/routes';
 import { isIgnoredByAnyAdapter } from '../shared/handoff';
+import { XRAY_HEADER } from '../shared/headers';
 import { createServerSpans, type ServerSpans } from '../shared/server-span';
 import { SERVER_SPAN } from '../shared/symbols';
 
@@ -61,21 +63,37 @@ function wrapEmit(proto: Prototype, spans: ServerSpans): () => void {
 
 function emitRequest(server: unknown, original: Emit, spans: ServerSpans, req: IncomingMessage, res: ServerResponse): boolean {
   const traced = req as TracedRequest;
-  if (traced === undefined || traced === null || traced[SERVER_SPAN] !== undefined) return original.call(server, 'request', req, res);
+  // Only Node's request and response (or look-alikes with their events) can be traced; anything else emitted by hand
+  // goes to the listeners as it came.
+  if (traced === undefined || traced === null || traced[SERVER_SPAN] !== undefined || typeof (res as Partial<ServerResponse> | undefined)?.on !== 'function') {
+    return original.call(server, 'request', req, res);
+  }
   runPendingStart('a request'); // dualtrace/register: start before the propagator reads this request's headers
   const span = spans.startNode(req);
   if (span === undefined) return original.call(server, 'request', req, res);
   span.markAdoptable();
   traced[SERVER_SPAN] = span;
+  // As every adapter does: a request that asked this service to decide (Sampled=?, a Root-only header from a load
+  // balancer) gets the decision back. An adapter added on top finds the header already set.
+  if (span.xrayAnswer !== undefined) answerXRay(res, span.xrayAnswer);
   // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
   res.on('finish', onResponseDone);
   res.on('close', onResponseDone);
+  runEventsInSpan(traced, res);
   try {
     return span.run(original, server, 'request', req, res);
   } catch (error) {
     // A listener threw synchronously (a plain node:http handler): on the span, then on to Node as before.
     span.recordError(error);
     throw error;
+  }
+}
+
+function answerXRay(res: ServerResponse, answer: string): void {
+  try {
+    res.setHeader(XRAY_HEADER, answer);
+  } catch {
+    // A response object that is not Node's (a request emitted by hand): the answer is left out, the request served.
   }
 }
 

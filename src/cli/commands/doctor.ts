@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DualtraceOptions } from '../../config/types';
-import { integerFlag, parseCommandArgs } from '../args';
+import { integerFlag, parseCommandArgs, withoutBom } from '../args';
 import { renderReport } from '../doctor/render';
 import { runDoctor } from '../doctor/run-doctor';
 import { CommandError, EXIT_FAILURE } from '../errors';
@@ -12,7 +12,8 @@ Checks the configuration this environment gives dualtrace (the same variables yo
   configuration    every resolved value and where it came from (option, environment variable, default); secrets redacted
   honeycomb key    the kind of key (Ingest, Classic, Configuration…) and whether its shape is valid
   honeycomb auth   GET <endpoint>/1/auth with the key: known? may it send events? which team and environment?
-  sampling rules   POST /GetSamplingRules on the X-Ray daemon's TCP address: answered? which rules?
+  sampling         what each backend keeps; with centralized X-Ray rules, POST /GetSamplingRules where the app
+                   asks for them (the daemon's TCP address, or xray.samplingEndpoint): answered? which rules?
   honeycomb export one test trace, POSTed as the app would send it
   xray daemon      the same trace as a segment over UDP (refused = nothing listens)
   test trace       links to the test trace in Honeycomb and in the X-Ray console
@@ -60,7 +61,7 @@ function readOptions(file: string): DualtraceOptions {
     throw new CommandError(`--options: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   try {
-    const parsed = JSON.parse(text) as unknown;
+    const parsed = JSON.parse(withoutBom(text)) as unknown;
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
     return parsed as DualtraceOptions;
   } catch (error) {

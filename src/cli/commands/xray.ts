@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseCommandLine } from '../args';
+import { parseCommandLine, withoutBom } from '../args';
 import { CommandError, UsageError } from '../errors';
 import type { CliIO } from '../io';
 import { applyWanted } from '../xray/apply';
@@ -82,7 +82,7 @@ function readWanted(files: readonly string[], group: string | undefined, filter:
       } catch (error) {
         throw new CommandError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       }
-      const wanted = parseWanted(text, file);
+      const wanted = parseWanted(withoutBom(text), file);
       rules.push(...wanted.rules);
       groups.push(...wanted.groups);
     }

@@ -57,7 +57,8 @@ export function request(url: string, init: { method: string; headers?: Record<st
   });
 }
 
-function noAnswer(target: URL, error: unknown): NoAnswer {
+/** Why a request got no answer, in words, from the system error's code. */
+export function noAnswer(target: URL, error: unknown): NoAnswer {
   const host = target.host;
   const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'ERROR';
   switch (code) {

@@ -5,12 +5,13 @@ import { resolveConfig } from '../../config/resolve-config';
 import { configSources } from '../../config/sources';
 import type { DualtraceOptions, ResolvedConfig } from '../../config/types';
 import { DualtraceError } from '../../errors';
+import { safeUrl } from '../../http/redact';
 import { checkAwsCredentials } from './aws-credentials';
 import { checkHoneycombAuth, type HoneycombAuth } from './honeycomb-auth';
 import { describeHoneycombKey } from './honeycomb-key';
-import { checkSamplingRules } from './sampling-rules';
+import { checkSampling } from './sampling';
 import { sendTestTrace } from './test-trace';
-import type { CheckResult, DoctorReport } from './types';
+import type { CheckResult, DoctorReport, DoctorSampling } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -26,8 +27,9 @@ export interface DoctorInput {
 
 /**
  * Everything `dualtrace doctor` checks, in order: the configuration (and where each value came from), the Honeycomb
- * key's shape and `GET /1/auth`, the X-Ray daemon's sampling API, then one test trace to both backends with a link to
- * it in each console. Never throws for what it finds: each finding is a check in the report.
+ * key's shape and `GET /1/auth`, X-Ray's transport, the sampling set-up (centralized rules fetched as the app fetches
+ * them), then one test trace to both backends with a link to it in each console. Never throws for what it finds: each
+ * finding is a check in the report.
  */
 export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const options = input.options ?? {};
@@ -53,11 +55,12 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     if (config.xray.enabled && config.xray.otlp !== undefined) {
       checks.push(otlpTransportCheck(config));
       if (config.xray.otlp.sigv4) checks.push(await checkAwsCredentials(input.timeoutMs));
-    } else if (config.xray.enabled) {
-      checks.push(await checkSamplingRules(config.xray.daemonAddress.tcp, input.timeoutMs));
     }
   }
-  if (input.send === false) return report(shown, checks);
+  // Whatever the transport, and in collector mode: centralized rules are fetched wherever the app would fetch them.
+  const { check: samplingCheck, sampling } = await checkSampling(config, input.timeoutMs);
+  if (samplingCheck !== undefined) checks.push(samplingCheck);
+  if (input.send === false) return report(shown, checks, sampling);
 
   // The same endpoint again would only repeat what the auth check found.
   const honeycombUnreachable = checks.some((c) => c.name === 'honeycomb auth' && c.status === 'fail');
@@ -69,7 +72,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const xraySent = trace.xray.status === 'ok' || (config.collector.enabled && honeycombSent);
   const linkCheck = linksCheck(config, links, auth, honeycombSent, xraySent);
   if (linkCheck !== undefined) checks.push(linkCheck);
-  return report(shown, checks, {
+  return report(shown, checks, sampling, {
     traceId: trace.traceId,
     xrayTraceId: links.xrayTraceId,
     ...(honeycombSent ? { honeycomb: links.honeycomb } : {}),
@@ -77,8 +80,14 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   });
 }
 
-function report(config: DoctorReport['config'], checks: CheckResult[], testTrace?: DoctorReport['testTrace']): DoctorReport {
-  return { ok: checks.every((c) => c.status !== 'fail'), config, checks, ...(testTrace === undefined ? {} : { testTrace }) };
+function report(config: DoctorReport['config'], checks: CheckResult[], sampling?: DoctorSampling, testTrace?: DoctorReport['testTrace']): DoctorReport {
+  return {
+    ok: checks.every((c) => c.status !== 'fail'),
+    config,
+    ...(sampling === undefined ? {} : { sampling }),
+    checks,
+    ...(testTrace === undefined ? {} : { testTrace }),
+  };
 }
 
 function configurationCheck(config: ResolvedConfig): CheckResult {
@@ -100,7 +109,7 @@ function otlpTransportCheck(config: ResolvedConfig): CheckResult {
   return {
     name: 'xray otlp',
     status: 'ok',
-    summary: `X-Ray over OTLP to ${otlp.url} (${region}, ${otlp.sigv4 ? 'SigV4-signed' : 'unsigned: a local agent or Collector'})`,
+    summary: `X-Ray over OTLP to ${safeUrl(otlp.url, '****')} (${region}, ${otlp.sigv4 ? 'SigV4-signed' : 'unsigned: a local agent or Collector'})`,
     details: ['The OTLP transport needs CloudWatch Transaction Search enabled in the account and region (docs/xray.md).'],
   };
 }

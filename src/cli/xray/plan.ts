@@ -1,4 +1,4 @@
-import type { Tag, Wanted, WantedGroup, WantedRule } from './wanted';
+import { DEFAULT_RULE, type Tag, type Wanted, type WantedGroup, type WantedRule } from './wanted';
 
 /**
  * What `apply` will do, worked out from what X-Ray has (read first) and what the files ask for: create what is
@@ -44,6 +44,9 @@ export function plan(wanted: Wanted, rules: readonly ExistingRule[], groups: rea
   for (const { rule, tags, source } of wanted.rules) {
     once(`sampling rule "${rule.RuleName}"`, source);
     const existing = rules.find((r) => r.RuleName === rule.RuleName);
+    if (existing === undefined && rule.RuleName === DEFAULT_RULE) {
+      throw new PlanError(`${source}: X-Ray did not list its Default rule, which every account has and which cannot be created: is this the X-Ray API?`);
+    }
     if (existing === undefined) {
       actions.push({ kind: 'rule', op: 'create', name: rule.RuleName, rule, ...(tags === undefined ? {} : { tags }) });
       continue;

@@ -1,7 +1,8 @@
 /**
  * What `dualtrace xray apply` is asked for, read from the AWS CLI's own JSON: `{"SamplingRule": {…}, "Tags": […]}` as
  * for `aws xray create-sampling-rule --cli-input-json`, and `{"GroupName": …, "FilterExpression": …}` as for
- * `aws xray create-group --cli-input-json`; a file may also hold an array of them. Every field is checked against the
+ * `aws xray create-group --cli-input-json`; a file may also hold an array of them, or be what `aws xray
+ * get-sampling-rules` prints (`{"SamplingRuleRecords": […]}`). Every field is checked against the
  * X-Ray API's limits (https://docs.aws.amazon.com/xray/latest/api/API_SamplingRule.html, API_CreateGroup.html) before
  * anything is sent, and a mistake names the file, the field and the value.
  */
@@ -52,14 +53,18 @@ export function parseWanted(text: string, source: string): Wanted {
   } catch (error) {
     throw new WantedError(`${source}: not JSON (${(error as Error).message})`);
   }
-  const items = Array.isArray(json) ? json : [json];
+  // What `aws xray get-sampling-rules` prints is taken as it is: its records, each a rule.
+  const records = isObject(json) && Array.isArray(json.SamplingRuleRecords) ? json.SamplingRuleRecords : undefined;
+  if (records !== undefined) only(json as Record<string, unknown>, ['SamplingRuleRecords', 'NextToken'], source);
+  const items = records ?? (Array.isArray(json) ? json : [json]);
   const wanted: { rules: Wanted['rules'][number][]; groups: Wanted['groups'][number][] } = { rules: [], groups: [] };
   items.forEach((item, i) => {
-    const where = Array.isArray(json) ? `${source}[${i}]` : source;
+    const where = records !== undefined ? `${source}: SamplingRuleRecords[${i}]` : Array.isArray(json) ? `${source}[${i}]` : source;
     if (!isObject(item)) throw new WantedError(`${where}: expected an object with "SamplingRule" or "GroupName", got ${describe(item)}`);
     const tags = item.Tags === undefined ? undefined : checkTags(item.Tags, `${where}: Tags`);
     if ('SamplingRule' in item) {
-      only(item, ['SamplingRule', 'Tags'], where);
+      // A record of get-sampling-rules also says when X-Ray created and changed the rule: X-Ray's, like RuleARN.
+      only(item, ['SamplingRule', 'Tags', 'CreatedAt', 'ModifiedAt'], where);
       wanted.rules.push({ rule: checkRule(item.SamplingRule, `${where}: SamplingRule`), ...(tags === undefined ? {} : { tags }), source: where });
     } else if ('GroupName' in item) {
       only(item, ['GroupName', 'FilterExpression', 'InsightsConfiguration', 'Tags'], where);
@@ -80,14 +85,26 @@ export function groupFromFlags(name: string, filter: string | undefined): Wanted
 
 const RULE_FIELDS = ['RuleName', 'RuleARN', 'ResourceARN', 'Priority', 'FixedRate', 'ReservoirSize', 'ServiceName', 'ServiceType', 'Host', 'HTTPMethod', 'URLPath', 'Version', 'Attributes', 'SamplingRateBoost'];
 
+/**
+ * X-Ray's own rule: it exists in every account, matches everything at priority 10000, and only its `FixedRate` and
+ * `ReservoirSize` can change (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html).
+ */
+export const DEFAULT_RULE = 'Default';
+const DEFAULT_PRIORITY = 10000;
+const MATCH_FIELDS = ['ResourceARN', 'ServiceName', 'ServiceType', 'Host', 'HTTPMethod', 'URLPath'] as const;
+
 function checkRule(value: unknown, where: string): WantedRule {
   if (!isObject(value)) throw new WantedError(`${where}: expected an object, got ${describe(value)}`);
   only(value, RULE_FIELDS, where);
   const field = (name: string) => `${where}.${name}`;
+  if (value.RuleName === DEFAULT_RULE) checkDefaultRule(value, field);
   const rule: Record<string, unknown> = {
     RuleName: text(value.RuleName, field('RuleName'), 1, 32, 'apply finds the rule by its name'),
     ResourceARN: text(value.ResourceARN, field('ResourceARN'), 1, 500),
-    Priority: integer(value.Priority, field('Priority'), 1, 9999, ' (lower is evaluated first; the Default rule is 10000)'),
+    Priority:
+      value.RuleName === DEFAULT_RULE
+        ? DEFAULT_PRIORITY
+        : integer(value.Priority, field('Priority'), 1, 9999, ' (lower is evaluated first; the Default rule is 10000)'),
     FixedRate: number(value.FixedRate, field('FixedRate'), 0, 1, ' (0.1 = 10%)'),
     ReservoirSize: integer(value.ReservoirSize, field('ReservoirSize'), 0, Number.MAX_SAFE_INTEGER, ' (traces per second before FixedRate applies)'),
     ServiceName: text(value.ServiceName, field('ServiceName'), 1, 64),
@@ -108,6 +125,19 @@ function checkRule(value: unknown, where: string): WantedRule {
     };
   }
   return rule as unknown as WantedRule;
+}
+
+/** The Default rule as `get-sampling-rules` prints it, with the rate or reservoir changed: nothing else may differ. */
+function checkDefaultRule(value: Record<string, unknown>, field: (name: string) => string): void {
+  if (value.Priority !== DEFAULT_PRIORITY) fail(field('Priority'), value.Priority, `must be ${DEFAULT_PRIORITY} for the Default rule (X-Ray's own, tried last)`);
+  for (const name of MATCH_FIELDS) {
+    if (value[name] !== '*') fail(field(name), value[name], 'must be "*" for the Default rule: it matches everything, and only FixedRate and ReservoirSize can change');
+  }
+  for (const name of ['Attributes', 'SamplingRateBoost']) {
+    if (value[name] !== undefined && !(name === 'Attributes' && isObject(value[name]) && Object.keys(value[name]).length === 0)) {
+      fail(field(name), value[name], 'cannot be set on the Default rule: only FixedRate and ReservoirSize can change');
+    }
+  }
 }
 
 function checkGroup(value: Record<string, unknown>, where: string): WantedGroup {

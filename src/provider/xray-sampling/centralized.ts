@@ -3,14 +3,12 @@ import type { DiagLogger } from '@opentelemetry/api';
 import { RateLimitedLog } from '../../diag/rate-limited-log';
 import type { PollerStatus } from '../../trace/sampling-status';
 import { postJson } from './client';
-import { readRulesPage, readTargets } from './records';
-import type { RuleDefinition } from './rule';
+import { fetchSamplingRules, type FetchedRules } from './fetch-rules';
+import { readTargets } from './records';
 import type { RuleSet } from './rule-set';
 
 /** `SamplingStatisticsDocuments` holds at most 25 documents per request (X-Ray API reference, GetSamplingTargets). */
 export const MAX_STATISTICS_PER_REQUEST = 25;
-/** A bound on `NextToken` paging, so a proxy that keeps answering with a token cannot keep us looping. */
-const MAX_RULE_PAGES = 50;
 const REQUEST_TIMEOUT_MILLIS = 5_000;
 const MIN_TARGETS_INTERVAL_MILLIS = 1_000;
 
@@ -99,25 +97,16 @@ export class CentralizedPoller {
 
   private async fetchRules(): Promise<void> {
     const url = `${this.options.endpoint}/GetSamplingRules`;
-    const definitions: RuleDefinition[] = [];
-    const skipped: string[] = [];
-    let token: string | undefined;
+    let fetched: FetchedRules;
     try {
-      for (let page = 0; page < MAX_RULE_PAGES; page++) {
-        const body = await postJson(url, token === undefined ? {} : { NextToken: token }, REQUEST_TIMEOUT_MILLIS, this.abort.signal);
-        const read = readRulesPage(body);
-        if (read === undefined) throw new Error('an answer that is not a GetSamplingRules response');
-        definitions.push(...read.definitions);
-        skipped.push(...read.skipped);
-        if (read.nextToken === undefined || read.nextToken === token) break;
-        token = read.nextToken;
-      }
+      fetched = await fetchSamplingRules(this.options.endpoint, REQUEST_TIMEOUT_MILLIS, this.abort.signal);
     } catch (error) {
       this.failed('rules', `GetSamplingRules at ${url} failed (${reason(error)}); ${this.fallbackText()} until it answers. ` +
         "Check that the X-Ray daemon (or the CloudWatch agent, or a collector's awsproxy) listens on TCP there, or set xray.samplingEndpoint.");
       return;
     }
     if (this.stopped) return;
+    const { definitions, skipped } = fetched;
     if (definitions.length === 0) {
       this.failed('rules', `GetSamplingRules at ${url} answered with no usable rule; ${this.fallbackText()}.`);
       return;

@@ -1,11 +1,21 @@
 import type { Attributes, DiagLogger, SpanKind } from '@opentelemetry/api';
 import type { XRaySampling } from '../../config/sampling-types';
+import type { ResolvedConfig } from '../../config/types';
 import { DEFAULT_LOCAL_RULES } from '../../config/sampling-rules';
 import type { XRayDecider } from '../sampler';
 import type { XRaySamplingStatus } from '../../trace/sampling-status';
 import { CentralizedPoller } from './centralized';
 import type { ServiceFacts } from './request';
 import { RuleSet } from './rule-set';
+
+/**
+ * Whether X-Ray's rules (local, or centralized with the poller) decide anything: for X-Ray's export (or a Collector's,
+ * which gets X-Ray's decision in `tracestate`), or for Honeycomb's with `OTEL_TRACES_SAMPLER=xray`.
+ */
+export function usesXRayRules(config: ResolvedConfig): boolean {
+  const { mode } = config.sampler.xray;
+  return (mode === 'centralized' || mode === 'local') && (config.xray.enabled || config.collector.enabled || config.sampler.honeycomb.decidedBy === 'xray');
+}
 
 /**
  * X-Ray's rules for the sampler: local rules, or centralized ones with their poller. `decide` is the hot path: rule
