@@ -20,6 +20,7 @@ import { runPendingStart } from '../../handle';
 import { endFromResponse, type TracedRequest } from '../shared/node-response';
 import { expressRoute, type ExpressRouteFields } from '../shared/routes';
 import { isIgnoredByAnyAdapter } from '../shared/handoff';
+import { XRAY_HEADER } from '../shared/headers';
 import { createServerSpans, type ServerSpans } from '../shared/server-span';
 import { SERVER_SPAN } from '../shared/symbols';
 
@@ -67,6 +68,9 @@ function emitRequest(server: unknown, original: Emit, spans: ServerSpans, req: I
   if (span === undefined) return original.call(server, 'request', req, res);
   span.markAdoptable();
   traced[SERVER_SPAN] = span;
+  // X-Ray's `Sampled=?` (or an ALB's Root-only header) asked this service to decide: answer, as the adapters do (an
+  // adapter added on top takes this span over and does not start its own, so the answer must be given here).
+  if (span.xrayAnswer !== undefined) res.setHeader(XRAY_HEADER, span.xrayAnswer);
   // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
   res.on('finish', onResponseDone);
   res.on('close', onResponseDone);
