@@ -74,8 +74,19 @@ export class DualtraceSampler implements Sampler {
       if (parent.isRemote !== true) return this.inherit(parent);
       return this.fromRemote(context, parent, traceId, spanKind, attributes);
     }
+    // An X-Ray header with a Root and a decision but no Parent ("Root=…;Sampled=1", the developer guide's first form:
+    // a decision made before any segment) starts no parent span, but its decision is X-Ray's all the same.
+    const stated = this.parentBasedXRay ? context.getValue(XRAY_SAMPLED) : undefined;
+    if (stated === '1' || stated === '0') return this.fromRootHeader(stated === '1' ? 1 : 0, traceId);
     const x = this.decideXRay(traceId, spanKind, attributes);
     const h = this.honeycombFollowsXRay ? x : this.ratioHoneycomb(traceId);
+    return this.result(this.count(x, h), this.honeycombFollowsXRay ? x : this.config.honeycomb.sampleRate, undefined);
+  }
+
+  /** A root span under X-Ray's stated decision: Honeycomb decides here, unless one sampler decides for both. */
+  private fromRootHeader(x: number, traceId: string): SamplingResult {
+    const bound = this.honeycombFollowsXRay || this.xrayShared;
+    const h = bound ? x : this.ratioHoneycomb(traceId);
     return this.result(this.count(x, h), this.honeycombFollowsXRay ? x : this.config.honeycomb.sampleRate, undefined);
   }
 
