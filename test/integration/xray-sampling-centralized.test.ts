@@ -177,6 +177,41 @@ describe('centralized X-Ray sampling', () => {
     expect(daemon.targetRequests.flatMap((r) => r.SamplingStatisticsDocuments.map((d) => d.RuleName)).sort()).toEqual(rules.map((r) => r.RuleName));
   });
 
+  it('should keep the counts of a report that failed for the next one', async () => {
+    daemon = await startFakeXRayDaemon({ rules: [CRUDDUR, DEFAULT_RULE] });
+    const s = startSampler(daemon.url);
+    await s.centralized!.refreshRules();
+    const t0 = now();
+    const first = run(s, '/api/activities/home', 40, t0);
+    daemon.mode = 'error';
+    await s.centralized!.reportStatistics();
+    daemon.mode = 'garbage';
+    await s.centralized!.reportStatistics();
+    daemon.mode = 'ok';
+    const second = run(s, '/api/activities/home', 10, t0 + 2000);
+    await s.centralized!.reportStatistics();
+    expect(daemon.targetRequests).toHaveLength(1); // the fake records only the requests it answered properly
+    const last = daemon.targetRequests[0]!.SamplingStatisticsDocuments;
+    expect(last).toMatchObject([{ RuleName: 'Cruddur', RequestCount: 50, SampledCount: first + second, BorrowCount: 2 }]);
+  });
+
+  it("should keep a rule's counts and quota when the rules are fetched again with that rule changed", async () => {
+    daemon = await startFakeXRayDaemon({ rules: [CRUDDUR, DEFAULT_RULE] });
+    const s = startSampler(daemon.url);
+    await s.centralized!.refreshRules();
+    const t0 = now();
+    run(s, '/api/activities/home', 1, t0);
+    daemon.targets.set('Cruddur', { RuleName: 'Cruddur', ReservoirQuota: 5, ReservoirQuotaTTL: t0 / 1000 + 300, FixedRate: 0.1, Interval: 10 });
+    await s.centralized!.reportStatistics();
+    const kept = run(s, '/api/activities/home', 30, t0 + 1000);
+    daemon.rules = [{ ...CRUDDUR, FixedRate: 0 }, DEFAULT_RULE]; // changed in the console
+    await s.centralized!.refreshRules();
+    expect(s.status().rules.find((r) => r.name === 'Cruddur')).toMatchObject({ fixedRate: 0, quota: 5, requests: 31 });
+    expect(run(s, '/api/activities/home', 30, t0 + 2000)).toBe(5); // the quota, then the new rate (0)
+    await s.centralized!.reportStatistics();
+    expect(daemon.targetRequests.at(-1)!.SamplingStatisticsDocuments).toMatchObject([{ RuleName: 'Cruddur', RequestCount: 60, SampledCount: kept + 5 }]);
+  });
+
   it('should stop polling on stop() and leave no request behind', async () => {
     daemon = await startFakeXRayDaemon();
     const s = startSampler(daemon.url);

@@ -133,7 +133,8 @@ export class CentralizedPoller {
     const url = `${this.options.endpoint}/SamplingTargets`;
     const now = this.now();
     const timestamp = Math.floor(now / 1000);
-    const documents = this.rules.takeStatistics().map((s) => ({
+    const statistics = this.rules.takeStatistics();
+    const documents = statistics.map((s) => ({
       RuleName: s.rule.definition.name,
       ClientID: this.clientId,
       Timestamp: timestamp,
@@ -149,11 +150,13 @@ export class CentralizedPoller {
         body = await postJson(url, { SamplingStatisticsDocuments: documents.slice(i, i + MAX_STATISTICS_PER_REQUEST) }, REQUEST_TIMEOUT_MILLIS, this.abort.signal);
       } catch (error) {
         this.failed('targets', `SamplingTargets at ${url} failed (${reason(error)}); the rules keep their last quota, or borrow 1 trace per second, then their fixed rate.`);
+        restore(statistics, i);
         return;
       }
       const answer = readTargets(body);
       if (answer === undefined) {
         this.failed('targets', `SamplingTargets at ${url} answered with something that is not a GetSamplingTargets response.`);
+        restore(statistics, i);
         return;
       }
       this.targetsAt = this.now();
@@ -204,6 +207,11 @@ export class CentralizedPoller {
       // A broken diag logger must not break sampling.
     }
   }
+}
+
+/** The counts from `from` on were not taken by the service: back into their rules' windows for the next report. */
+function restore(statistics: ReturnType<RuleSet['takeStatistics']>, from: number): void {
+  for (let i = from; i < statistics.length; i++) statistics[i]!.rule.restoreWindow(statistics[i]!);
 }
 
 function reason(error: unknown): string {

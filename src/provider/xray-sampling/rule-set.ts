@@ -40,13 +40,13 @@ export class RuleSet {
     return this.centralized !== undefined && now - this.fetchedAt <= RULES_TTL_MILLIS;
   }
 
-  /** Replaces the centralized rules; a rule whose definition did not change keeps its quota and counts. */
+  /** Replaces the centralized rules; a rule of the same name keeps its counts and quota (see `inheritFrom`). */
   setCentralized(definitions: readonly RuleDefinition[], now: number): void {
     const old = new Map((this.centralized ?? []).map((r) => [r.definition.name, r]));
     const rules = definitions.map((d) => {
       const rule = new SamplingRule(d, false);
       const previous = old.get(d.name);
-      if (previous !== undefined && sameDefinition(previous.definition, d)) rule.inheritFrom(previous);
+      if (previous !== undefined) rule.inheritFrom(previous, sameDefinition(previous.definition, d));
       return rule;
     });
     rules.sort((a, b) => a.definition.priority - b.definition.priority || (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0));
