@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { type DiagLogger, SpanKind, type Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve-config';
 import { serviceFacts } from '../../src/provider/xray-sampling/request';
 import { XRayRules } from '../../src/provider/xray-sampling/xray-rules';
@@ -210,6 +210,38 @@ describe('centralized X-Ray sampling', () => {
     expect(run(s, '/api/activities/home', 30, t0 + 2000)).toBe(5); // the quota, then the new rate (0)
     await s.centralized!.reportStatistics();
     expect(daemon.targetRequests.at(-1)!.SamplingStatisticsDocuments).toMatchObject([{ RuleName: 'Cruddur', RequestCount: 60, SampledCount: kept + 5 }]);
+  });
+
+  it('should refuse an answer with more rules than any account has, and keep deciding with what it has', async () => {
+    const many = Array.from({ length: 1200 }, (_, i) => rule({ RuleName: `r${i}`, Priority: 1 + (i % 9000), URLPath: `/never/${i}` }));
+    daemon = await startFakeXRayDaemon({ rules: [...many, DEFAULT_RULE], pageSize: 100 });
+    const log = capture();
+    const s = startSampler(daemon.url, log);
+    await s.centralized!.refreshRules();
+    expect(s.status().using).toBe('local rules until the service answers');
+    expect(log.lines.join('\n')).toMatch(/GetSamplingRules at .* failed \(more than 1000 rules\)/);
+    expect(daemon.ruleRequests.length).toBeLessThanOrEqual(11);
+  });
+
+  it('should not take an Interval longer than a timer can hold (Node would fire it after 1 ms, again and again)', async () => {
+    daemon = await startFakeXRayDaemon({ rules: [CRUDDUR, DEFAULT_RULE] });
+    const config = resolveConfig({ xray: { sampling: 'centralized', samplingEndpoint: daemon.url } }, {}).sampler.xray;
+    sampler = new XRayRules({ ...config, targetsIntervalMillis: 20 }, facts, capture());
+    const overflow: string[] = [];
+    const onWarning = (w: Error): void => void (w.name === 'TimeoutOverflowWarning' && overflow.push(w.message));
+    process.on('warning', onWarning);
+    try {
+      sampler.start();
+      await sampler.centralized!.refreshRules();
+      run(sampler, '/api/activities/home', 3, now());
+      daemon.targets.set('Cruddur', { RuleName: 'Cruddur', ReservoirQuota: 1, ReservoirQuotaTTL: Date.now() / 1000 + 60, FixedRate: 0.1, Interval: 10_000_000 });
+      await vi.waitFor(() => expect(daemon!.targetRequests).toHaveLength(1));
+      await sampler.centralized!.reportStatistics(); // the report under way (or an empty one): its timer is set when it settles
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(overflow).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('should stop polling on stop() and leave no request behind', async () => {

@@ -11,8 +11,18 @@ import type { RuleSet } from './rule-set';
 export const MAX_STATISTICS_PER_REQUEST = 25;
 /** A bound on `NextToken` paging, so a proxy that keeps answering with a token cannot keep us looping. */
 const MAX_RULE_PAGES = 50;
+/**
+ * More rules than any X-Ray account holds: an answer with more is not X-Ray's, and is refused rather than kept (every
+ * rule costs memory, and a request that matches none of them is tested against each one).
+ */
+export const MAX_RULES = 1000;
 const REQUEST_TIMEOUT_MILLIS = 5_000;
+/**
+ * The `Interval` a targets answer may set, in bounds: at least 1 s, and at most the 5 minutes of a rules refresh (the
+ * service asks for 10 s). Unbounded, a huge value would overflow Node's timer, which then fires after 1 ms.
+ */
 const MIN_TARGETS_INTERVAL_MILLIS = 1_000;
+const MAX_TARGETS_INTERVAL_MILLIS = 5 * 60_000;
 
 export interface PollerOptions {
   /** Base URL, e.g. `http://127.0.0.1:2000`. */
@@ -107,6 +117,9 @@ export class CentralizedPoller {
         const body = await postJson(url, token === undefined ? {} : { NextToken: token }, REQUEST_TIMEOUT_MILLIS, this.abort.signal);
         const read = readRulesPage(body);
         if (read === undefined) throw new Error('an answer that is not a GetSamplingRules response');
+        if (definitions.length + skipped.length + read.definitions.length + read.skipped.length > MAX_RULES) {
+          throw new Error(`more than ${MAX_RULES} rules`);
+        }
         definitions.push(...read.definitions);
         skipped.push(...read.skipped);
         if (read.nextToken === undefined || read.nextToken === token) break;
@@ -170,7 +183,7 @@ export class CentralizedPoller {
       const fetched = this.rules.rulesFetchedAt;
       if (answer.lastRuleModification !== undefined && fetched !== undefined && answer.lastRuleModification * 1000 > fetched) refresh = true;
     }
-    this.nextTargetsMillis = Math.max(MIN_TARGETS_INTERVAL_MILLIS, interval ?? this.options.targetsIntervalMillis);
+    this.nextTargetsMillis = Math.min(MAX_TARGETS_INTERVAL_MILLIS, Math.max(MIN_TARGETS_INTERVAL_MILLIS, interval ?? this.options.targetsIntervalMillis));
     if (refresh && !this.stopped) await this.refreshRules();
   }
 

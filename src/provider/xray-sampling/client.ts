@@ -11,8 +11,9 @@ export class SamplingRequestError extends Error {}
 
 /**
  * POSTs JSON to the X-Ray daemon's proxy (or any `/GetSamplingRules` `/SamplingTargets` server) and resolves with the
- * parsed answer. Tracing is suppressed so the request never becomes a span; it is bounded by `timeoutMillis` and the
- * body size, and `signal` aborts it (on shutdown). Never throws synchronously.
+ * parsed answer. Tracing is suppressed so the request never becomes a span; it is bounded by `timeoutMillis` from start
+ * to the last byte (not only while the socket is idle: an answer trickling in would otherwise keep the poller waiting
+ * for ever) and by the body size, and `signal` aborts it (on shutdown). Never throws synchronously.
  */
 export function postJson(url: string, body: unknown, timeoutMillis: number, signal: AbortSignal): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -27,7 +28,14 @@ export function postJson(url: string, body: unknown, timeoutMillis: number, sign
           timeout: timeoutMillis,
           signal,
         });
-        req.on('timeout', () => req.destroy(new SamplingRequestError(`no answer within ${timeoutMillis} ms`)));
+        const timedOut = (): void => {
+          fail(`no answer within ${timeoutMillis} ms`);
+          req.destroy();
+        };
+        req.on('timeout', timedOut);
+        const deadline = setTimeout(timedOut, timeoutMillis);
+        deadline.unref();
+        req.on('close', () => clearTimeout(deadline));
         req.on('error', (error: NodeJS.ErrnoException) => fail(error instanceof SamplingRequestError ? error.message : (error.code ?? error.message)));
         req.on('response', (res) => {
           const chunks: Buffer[] = [];
