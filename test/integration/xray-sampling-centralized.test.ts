@@ -177,6 +177,18 @@ describe('centralized X-Ray sampling', () => {
     expect(daemon.targetRequests.flatMap((r) => r.SamplingStatisticsDocuments.map((d) => d.RuleName)).sort()).toEqual(rules.map((r) => r.RuleName));
   });
 
+  it('should let the local rules decide a request no rule of the service matches (an answer without Default)', async () => {
+    // X-Ray always returns its Default rule; a proxy serving a subset, or a Default this version cannot read, may not.
+    daemon = await startFakeXRayDaemon({ rules: [HEALTH] });
+    const s = startSampler(daemon.url);
+    await s.centralized!.refreshRules();
+    expect(s.status().using).toBe('service rules');
+    expect(run(s, '/api/health', 50, now())).toBe(0);
+    const kept = run(s, '/api/activities/home', 400, now(), 2);
+    expect(kept).toBeGreaterThanOrEqual(2 + 5); // 1 a second, then 5 %
+    expect(kept).toBeLessThanOrEqual(2 + 50);
+  });
+
   it('should keep the counts of a report that failed for the next one', async () => {
     daemon = await startFakeXRayDaemon({ rules: [CRUDDUR, DEFAULT_RULE] });
     const s = startSampler(daemon.url);

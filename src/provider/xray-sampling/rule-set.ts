@@ -32,7 +32,15 @@ export class RuleSet {
       const rule = rules[i]!;
       if (rule.matches(request)) return rule.decide(traceId, now);
     }
-    return NOT_SAMPLED; // unreachable with a default rule; a trace no rule claims is not X-Ray's
+    // The service always sends its Default rule, which matches everything; an answer without one (a proxy serving a
+    // subset, a Default this version could not read) leaves the request to the local rules, as the X-Ray SDKs and
+    // OpenTelemetry's sampler do. The local rules end with their default, which matches everything.
+    if (rules === this.fallback) return NOT_SAMPLED;
+    for (let i = 0; i < this.fallback.length; i++) {
+      const rule = this.fallback[i]!;
+      if (rule.matches(request)) return rule.decide(traceId, now);
+    }
+    return NOT_SAMPLED;
   }
 
   /** Whether the service's rules are in use (else the local ones). */
