@@ -85,6 +85,18 @@ describe('RuleSet matching', () => {
     expect(matched([DEFAULT, def({ name: 'r', resourceArn: 'arn:aws:ecs:*:cluster/c' })], get('/'))).toBe('r');
   });
 
+  it('should match an ECS service on EC2 or Fargate against AWS::ECS::Container too, as the X-Ray SDK names it', () => {
+    const fargate = serviceFacts(resourceFromAttributes({ 'service.name': 'svc', 'cloud.provider': 'aws', 'cloud.platform': 'aws_ecs', 'aws.ecs.launchtype': 'fargate' }), { tracingName: undefined, namePattern: undefined });
+    expect(fargate.serviceType).toBe('AWS::ECS::Fargate'); // the origin of its segments
+    const set = new RuleSet(DEFAULT_LOCAL_RULES, fargate);
+    const rules = (serviceType: string): RuleDefinition[] => [DEFAULT, def({ name: 't', serviceType, fixedRate: 1 })];
+    for (const [serviceType, expected] of [['AWS::ECS::Container', 't'], ['AWS::ECS::Fargate', 't'], ['AWS::ECS::*', 't'], ['AWS::ECS::EC2', 'Default']] as const) {
+      set.setCentralized(rules(serviceType), T0);
+      set.decide(ids[0]!, get('/'), SpanKind.SERVER, T0);
+      expect(set.takeStatistics().map((st) => st.rule.definition.name).join(), serviceType).toBe(expected);
+    }
+  });
+
   it('should match Attributes against the span attributes at start', () => {
     const rules = [DEFAULT, def({ name: 'tier', attributes: { 'app.tier': 'gold*', 'http.request.method': 'GET' } })];
     expect(matched(rules, get('/', { 'app.tier': 'Gold-EU' }))).toBe('tier');
