@@ -62,6 +62,16 @@ describe('resolveConfig sampling', () => {
     expect(resolveConfig({ xray: { samplingEndpoint: 'http://127.0.0.1:2999' } }, { OTEL_TRACES_SAMPLER: 'xray', OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://collector:2000' }).sampler.xray.endpoint).toBe('http://127.0.0.1:2999');
   });
 
+  it('should refuse a polling_interval the rules cache would outlive (or a timer could not hold), with a warning', () => {
+    // Above 2^31 - 1 ms Node fires a timer after 1 ms; above the hour the cache trusts rules, they would expire between polls.
+    for (const seconds of ['2200000', '7200']) {
+      const { sampler, warnings } = resolveConfig({}, { OTEL_TRACES_SAMPLER: 'xray', OTEL_TRACES_SAMPLER_ARG: `polling_interval=${seconds}` });
+      expect(sampler.xray.rulesIntervalMillis).toBe(300_000);
+      expect(warnings.some((w) => w.includes('polling_interval') && w.includes(seconds))).toBe(true);
+    }
+    expect(resolveConfig({}, { OTEL_TRACES_SAMPLER: 'xray', OTEL_TRACES_SAMPLER_ARG: 'polling_interval=1800' }).sampler.xray.rulesIntervalMillis).toBe(1_800_000);
+  });
+
   it('should read local rules in both versions of the X-Ray SDK format, from a file or an object', () => {
     const v2 = resolveConfig({ xray: { samplingRules: fixture('v2.json') } }, {}).sampler.xray;
     expect(v2.rulesSource).toBe(fixture('v2.json'));

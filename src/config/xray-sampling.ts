@@ -89,11 +89,17 @@ function checkEndpoint(value: string, option: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/**
+ * The longest rules polling interval: half the hour for which fetched rules are trusted (after that the local rules
+ * decide again), so one failed poll does not leave the service's rules to expire.
+ */
+const MAX_RULES_INTERVAL_SECONDS = 1800;
+
 /** `polling_interval=<seconds>` of `OTEL_TRACES_SAMPLER_ARG` (the ADOT convention), else 5 minutes. */
 function rulesInterval(raw: string | undefined, warnings: string[]): number {
   if (raw === undefined || raw === '') return RULES_INTERVAL_MILLIS;
   const seconds = parseInteger(raw, 1);
-  if (seconds !== undefined) return seconds * 1000;
-  warnings.push(warnBadEnv('OTEL_TRACES_SAMPLER_ARG polling_interval', raw, 'a whole number of seconds ≥ 1'));
+  if (seconds !== undefined && seconds <= MAX_RULES_INTERVAL_SECONDS) return seconds * 1000;
+  warnings.push(warnBadEnv('OTEL_TRACES_SAMPLER_ARG polling_interval', raw, `a whole number of seconds from 1 to ${MAX_RULES_INTERVAL_SECONDS}`));
   return RULES_INTERVAL_MILLIS;
 }

@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
-import { W3C_SAMPLED, wantedBy, XRAY_SAMPLED } from '../trace/sampling-decision';
+import { W3C_SAMPLED, XRAY_SAMPLED, xraySampled } from '../trace/sampling-decision';
 
 /**
  * Set by `extract` when an `X-Amzn-Trace-Id` names a `Root` but no usable `Parent` (what an ALB sends): the next root
@@ -56,7 +56,7 @@ export class DualtracePropagator implements TextMapPropagator {
     const span = trace.getSpanContext(context);
     if (span === undefined || !isSpanContextValid(span) || isTracingSuppressed(context)) return;
     const { traceId, spanId } = span;
-    setter.set(carrier, XRAY_HEADER, `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Parent=${spanId};Sampled=${wantedBy(span, 'x') ? '1' : '0'}`);
+    setter.set(carrier, XRAY_HEADER, `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Parent=${spanId};Sampled=${xraySampled(span) ? '1' : '0'}`);
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {

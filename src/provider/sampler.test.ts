@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type SpanContext, type TraceState as ApiTraceState } from '@opentelemetry/api';
+import { defaultTextMapSetter, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type SpanContext, type TraceState as ApiTraceState } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { resolveConfig } from '../config/resolve-config';
 import type { DualtraceOptions } from '../config/types';
 import { wantedBy } from '../trace/sampling-decision';
 import { W3C_SAMPLED, XRAY_SAMPLED } from '../trace/sampling-decision';
+import { DualtracePropagator } from './propagator';
 import { DualtraceSampler, type SamplerBackends, type XRayDecider } from './sampler';
 
 const ids = Array.from({ length: 2000 }, (_, i) => `${(0x6900_0000 + i).toString(16)}${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}${'9e3779b97f4a7c15'}`);
@@ -151,6 +152,38 @@ describe('DualtraceSampler', () => {
     expect(results.filter((r) => r.decision === SamplingDecision.RECORD_AND_SAMPLED)).toHaveLength(5);
     expect(results[1]!.attributes).toEqual({ SampleRate: 20 });
     expect(results[0]!.decision).toBe(SamplingDecision.NOT_RECORD);
+  });
+
+  it("should pass on the upstream decision of a backend that is off here (a one-backend service in the middle)", () => {
+    const inject = (ctx: SpanContext): Record<string, string> => {
+      const carrier: Record<string, string> = {};
+      new DualtracePropagator().inject(trace.setSpanContext(ROOT_CONTEXT, ctx), carrier, defaultTextMapSetter);
+      return carrier;
+    };
+    // Honeycomb only here; upstream: X-Ray keeps the trace, Honeycomb does not. Nothing is recorded here, and the next
+    // service must still hear X-Ray's yes, in tracestate and in X-Amzn-Trace-Id.
+    const honeycombOnly = sampler({}, {}, { xray: false, honeycomb: true });
+    const parent = remote(ids[0]!, TraceFlags.SAMPLED, 'dt=x1h0').setValue(W3C_SAMPLED, true);
+    const result = decide(honeycombOnly, ids[0]!, parent);
+    expect(result.decision).toBe(SamplingDecision.NOT_RECORD);
+    const out = inject(contextOf(ids[0]!, result, trace.getSpanContext(parent)!.traceState));
+    expect(out.tracestate).toBe('dt=x1h0');
+    expect(out['x-amzn-trace-id']).toMatch(/;Sampled=1$/);
+    expect(out.traceparent).toMatch(/-00$/);
+    // The same from an X-Ray SDK upstream (its header alone), Honeycomb keeping nothing here.
+    const none = sampler({ honeycomb: { sampleRate: 0 } }, {}, { xray: false, honeycomb: true });
+    const fromSdk = decide(none, ids[1]!, remote(ids[1]!, TraceFlags.SAMPLED).setValue(XRAY_SAMPLED, '1'));
+    expect(inject(contextOf(ids[1]!, fromSdk))['x-amzn-trace-id']).toMatch(/;Sampled=1$/);
+    // X-Ray only here; upstream: Honeycomb keeps it at 1 in 5, X-Ray does not.
+    const xrayOnly = sampler({ xray: { sampling: 'all' } }, {}, { xray: true, honeycomb: false });
+    const upstream = remote(ids[2]!, TraceFlags.SAMPLED, 'dt=x0h1r5').setValue(W3C_SAMPLED, true).setValue(XRAY_SAMPLED, '0');
+    const passed = decide(xrayOnly, ids[2]!, upstream);
+    expect(passed.decision).toBe(SamplingDecision.NOT_RECORD);
+    expect(inject(contextOf(ids[2]!, passed, trace.getSpanContext(upstream)!.traceState)).tracestate).toBe('dt=x0h1r5');
+    // Recorded here for its own backend: the other backend's upstream decision goes on with it.
+    const both = decide(honeycombOnly, ids[3]!, remote(ids[3]!, TraceFlags.SAMPLED, 'dt=x0h1').setValue(W3C_SAMPLED, true));
+    expect(both.decision).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+    expect(inject(contextOf(ids[3]!, both, new TraceState('dt=x0h1'))).tracestate).toBe('dt=x0h1');
   });
 
   it('should not record what X-Ray drops when X-Ray is the only backend', () => {

@@ -74,8 +74,19 @@ export class DualtraceSampler implements Sampler {
       if (parent.isRemote !== true) return this.inherit(parent);
       return this.fromRemote(context, parent, traceId, spanKind, attributes);
     }
+    // An X-Ray header with a Root and a decision but no Parent ("Root=…;Sampled=1", the developer guide's first form:
+    // a decision made before any segment) starts no parent span, but its decision is X-Ray's all the same.
+    const stated = this.parentBasedXRay ? context.getValue(XRAY_SAMPLED) : undefined;
+    if (stated === '1' || stated === '0') return this.fromRootHeader(stated === '1' ? 1 : 0, traceId);
     const x = this.decideXRay(traceId, spanKind, attributes);
     const h = this.honeycombFollowsXRay ? x : this.ratioHoneycomb(traceId);
+    return this.result(this.count(x, h), this.honeycombFollowsXRay ? x : this.config.honeycomb.sampleRate, undefined);
+  }
+
+  /** A root span under X-Ray's stated decision: Honeycomb decides here, unless one sampler decides for both. */
+  private fromRootHeader(x: number, traceId: string): SamplingResult {
+    const bound = this.honeycombFollowsXRay || this.xrayShared;
+    const h = bound ? x : this.ratioHoneycomb(traceId);
     return this.result(this.count(x, h), this.honeycombFollowsXRay ? x : this.config.honeycomb.sampleRate, undefined);
   }
 
@@ -129,7 +140,33 @@ export class DualtraceSampler implements Sampler {
     } else {
       h = this.ratioHoneycomb(traceId); // X-Ray's decision alone does not bind Honeycomb
     }
-    return this.result(this.count(x, h), rate, parent);
+    const wants = this.count(x, h);
+    if ((this.mask & BOTH) === BOTH) return this.result(wants, rate, parent);
+    return this.carry(wants, rate, parent, value, xraySampled);
+  }
+
+  /**
+   * A backend that is off here records nothing, but a decision upstream stated for it (a `dt` entry, or X-Ray's own
+   * `Sampled=1/0`) goes on to the next service: a service sending to one backend, between two that send to both,
+   * must not cut the other backend's trace (as an X-Ray SDK service would not, forwarding the header it received).
+   */
+  private carry(wants: number, rate: number, parent: SpanContext, value: string | undefined, xraySampled: string | undefined): SamplingResult {
+    let kept = wants & this.mask;
+    let stated = 0;
+    if ((this.mask & WANT_XRAY) === 0) {
+      const x = xraySampled === '1' ? 1 : xraySampled === '0' ? 0 : value === undefined ? -1 : decisionOf(value, 'x');
+      if (x >= 0) stated |= WANT_XRAY;
+      if (x === 1) kept |= WANT_XRAY;
+    }
+    if ((this.mask & WANT_HONEYCOMB) === 0 && value !== undefined) {
+      const h = decisionOf(value, 'h');
+      if (h >= 0) stated |= WANT_HONEYCOMB;
+      if (h === 1) {
+        kept |= WANT_HONEYCOMB;
+        rate = rateOf(value);
+      }
+    }
+    return this.result(kept, rate, parent, stated);
   }
 
   /** X-Ray's decision for a trace starting here: 0, or the weight of a kept trace. */
@@ -162,26 +199,27 @@ export class DualtraceSampler implements Sampler {
   /**
    * The result for these decisions. A root gets the cached result with its `dt` state; below a remote parent whose
    * state already says the same, the child result (inheriting it); otherwise the parent's state with `dt` replaced.
+   * `stated`: backends off here whose upstream decision `wants` carries on (see `carry`).
    */
-  private result(wants: number, weight: number, parent: SpanContext | undefined): SamplingResult {
-    const rate = (wants & this.mask & WANT_HONEYCOMB) !== 0 && weight > 1 ? weight : 1;
-    const key = keyOf(wants, rate);
+  private result(wants: number, weight: number, parent: SpanContext | undefined, stated = 0): SamplingResult {
+    const rate = (wants & (this.mask | stated) & WANT_HONEYCOMB) !== 0 && weight > 1 ? weight : 1;
+    const key = keyOf(wants, rate, stated);
     const state = parent?.traceState;
-    if (state === undefined) return this.cached(this.roots, key, wants, rate, true);
-    const value = this.encode(key, wants, rate);
+    if (state === undefined) return this.cached(this.roots, key, wants, rate, true, this.mask | stated);
+    const value = this.encode(key, wants, rate, this.mask | stated);
     if ((state.get(DT_KEY) ?? '') === value) return this.child(wants, rate);
     const base = this.cached(this.children, key, wants, rate, false);
     return { ...base, traceState: value === '' ? state.unset(DT_KEY) : state.set(DT_KEY, value) };
   }
 
   private child(wants: number, rate: number): SamplingResult {
-    return this.cached(this.children, keyOf(wants, rate), wants, rate, false);
+    return this.cached(this.children, keyOf(wants, rate, 0), wants, rate, false);
   }
 
-  private cached(cache: Map<number, SamplingResult>, key: number, wants: number, rate: number, root: boolean): SamplingResult {
+  private cached(cache: Map<number, SamplingResult>, key: number, wants: number, rate: number, root: boolean, mask = this.mask): SamplingResult {
     let result = cache.get(key);
     if (result === undefined) {
-      const value = this.encode(key, wants, rate);
+      const value = this.encode(key, wants, rate, mask);
       const recorded = (wants & this.mask) !== 0;
       const sampleRate = (wants & this.mask & WANT_HONEYCOMB) !== 0 && rate > 1 ? Object.freeze({ SampleRate: rate }) : undefined;
       result = Object.freeze({
@@ -195,10 +233,10 @@ export class DualtraceSampler implements Sampler {
     return result;
   }
 
-  private encode(key: number, wants: number, rate: number): string {
+  private encode(key: number, wants: number, rate: number, mask = this.mask): string {
     let value = this.encoded.get(key);
     if (value === undefined) {
-      value = encodeDecision(wants, rate, this.mask);
+      value = encodeDecision(wants, rate, mask);
       if (this.encoded.size < 256) this.encoded.set(key, value);
     }
     return value;
@@ -206,9 +244,11 @@ export class DualtraceSampler implements Sampler {
 }
 
 const DROP: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
+const BOTH = WANT_XRAY | WANT_HONEYCOMB;
 
-function keyOf(wants: number, rate: number): number {
-  return wants + rate * 4;
+/** A cache key for decisions, the backends off here they state (see `carry`), and the rate. */
+function keyOf(wants: number, rate: number, stated: number): number {
+  return wants + stated * 4 + rate * 16;
 }
 
 /** The decisions a `dt` value states; a backend it does not mention keeps the trace (the flag said it is recorded). */

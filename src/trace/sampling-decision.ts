@@ -60,6 +60,17 @@ export function wantedBy(spanContext: SpanContext, backend: 'x' | 'h'): boolean 
 }
 
 /**
+ * X-Ray's decision for the `Sampled=` of an outgoing `X-Amzn-Trace-Id`: what the `dt` entry states, else whether the
+ * span is recorded. They differ only in a service where X-Ray is off, which records nothing for X-Ray but passes on
+ * the decision it received (a span it does not record may still say `x1`).
+ */
+export function xraySampled(spanContext: SpanContext): boolean {
+  const value = decisionValue(spanContext.traceState);
+  const stated = value === undefined ? -1 : decisionOf(value, 'x');
+  return stated >= 0 ? stated === 1 : (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
+}
+
+/**
  * The incoming X-Ray header's `Sampled` value (`'1'`, `'0'` or `'?'`) when it names the extracted trace: set by the
  * propagator's extract. `'?'` (or no value) is X-Ray's "decide downstream": the sampler then decides for X-Ray, and
  * the adapters answer with the decision.

@@ -96,6 +96,20 @@ describe('sampling per backend (Express, both sinks, fake daemon)', () => {
     expect(backends.honeycomb.spans.map((s) => s.traceId)).toEqual(expect.arrayContaining([TRACE, '5759e98800000000000000000000000b', '5759e98800000000000000000000000c']));
   });
 
+  it('should honour Sampled=1 and 0 on a header with a Root and no Parent (the developer guide\'s first form)', async () => {
+    // "X-Amzn-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1": a decision made before any segment.
+    const kept = await fetch(`${base}/api/health`, { headers: { 'x-amzn-trace-id': 'Root=1-5759e988-00000000000000000000000d;Sampled=1' } });
+    expect(kept.headers.get('x-amzn-trace-id')).toBeNull(); // decided upstream: nothing to answer
+    await fetch(`${base}/api/activities/home`, { headers: { 'x-amzn-trace-id': 'Root=1-5759e988-00000000000000000000000e;Sampled=0' } });
+    await backends.tracing.forceFlush();
+    const spans = await backends.honeycomb.waitFor((s) => s.length >= 2);
+    expect(spans.map((s) => s.traceId).sort()).toEqual(['5759e98800000000000000000000000d', '5759e98800000000000000000000000e']);
+    await backends.xray.waitFor(1);
+    const inXRay = xrayTraces();
+    expect(inXRay.has('5759e98800000000000000000000000d')).toBe(true); // despite the health rule, which keeps nothing
+    expect(inXRay.has('5759e98800000000000000000000000e')).toBe(false);
+  });
+
   it("should tell the next service X-Ray's decision in X-Amzn-Trace-Id and tracestate, and recording in traceparent", async () => {
     // Upstream says X-Ray keeps it: the call downstream carries Sampled=1 and no dt entry (both backends keep it).
     await fetch(`${base}/api/call`, { headers: { 'x-amzn-trace-id': `Root=${ROOT};Parent=${PARENT};Sampled=1` } });

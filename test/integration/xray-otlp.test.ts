@@ -107,6 +107,34 @@ describe('X-Ray over OTLP with initTracing', () => {
     expect(backends.xray.documents).toHaveLength(0);
   });
 
+  it("should send X-Ray only X-Ray's traces and Honeycomb only Honeycomb's, children included", async () => {
+    useAwsEnvironment({ AWS_ACCESS_KEY_ID: STATIC.accessKeyId, AWS_SECRET_ACCESS_KEY: STATIC.secretAccessKey });
+    // X-Ray keeps the first trace of each second and nothing else; Honeycomb keeps 1 trace in 4.
+    const sampling = { sampling: 'local' as const, samplingRules: { version: 2, default: { fixed_target: 1, rate: 0 } } };
+    const tracing = backends.init({ xray: otlp(sampling), honeycomb: { sampleRate: 4 } });
+    const tracer = trace.getTracer('t');
+    for (let i = 0; i < 40; i++) {
+      tracer.startActiveSpan(`root ${i}`, (root) => {
+        tracer.startSpan(`child ${i}`).end();
+        root.end();
+      });
+    }
+    await tracing.forceFlush();
+    const status = tracing.samplingStatus().decisions;
+    const honeycomb = await backends.honeycomb.waitFor((s) => s.length >= status.honeycomb * 2);
+    const toXRay = await xray.waitFor((s) => s.length >= status.xray * 2);
+    expect(status.xray).toBeGreaterThanOrEqual(1);
+    expect(status.xray).toBeLessThanOrEqual(2); // the runs may straddle a second
+    expect(toXRay).toHaveLength(status.xray * 2);
+    expect(honeycomb).toHaveLength(status.honeycomb * 2);
+    const xrayTraces = new Set(toXRay.map((s) => s.traceId));
+    const honeycombTraces = new Set(honeycomb.map((s) => s.traceId));
+    // Every span of a trace went where its trace's decision says, the child with its root.
+    for (const span of honeycomb) expect(span.attributes.SampleRate).toBe(4);
+    expect(honeycombTraces.size).toBe(status.honeycomb);
+    expect(xrayTraces.size).toBe(status.xray);
+  });
+
   it('should sign with credentials from a shared credentials file (AWS_PROFILE)', async () => {
     const file = join(dir, 'credentials');
     writeFileSync(file, `[dualtrace-test]\naws_access_key_id = ${FROM_FILE.accessKeyId}\naws_secret_access_key = ${FROM_FILE.secretAccessKey}\n`);

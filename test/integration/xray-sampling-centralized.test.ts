@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { type DiagLogger, SpanKind, type Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve-config';
 import { serviceFacts } from '../../src/provider/xray-sampling/request';
 import { XRayRules } from '../../src/provider/xray-sampling/xray-rules';
@@ -175,6 +175,85 @@ describe('centralized X-Ray sampling', () => {
     expect(daemon.refused).toEqual([]);
     expect(daemon.targetRequests.map((r) => r.SamplingStatisticsDocuments.length)).toEqual([25, 5]);
     expect(daemon.targetRequests.flatMap((r) => r.SamplingStatisticsDocuments.map((d) => d.RuleName)).sort()).toEqual(rules.map((r) => r.RuleName));
+  });
+
+  it('should let the local rules decide a request no rule of the service matches (an answer without Default)', async () => {
+    // X-Ray always returns its Default rule; a proxy serving a subset, or a Default this version cannot read, may not.
+    daemon = await startFakeXRayDaemon({ rules: [HEALTH] });
+    const s = startSampler(daemon.url);
+    await s.centralized!.refreshRules();
+    expect(s.status().using).toBe('service rules');
+    expect(run(s, '/api/health', 50, now())).toBe(0);
+    const kept = run(s, '/api/activities/home', 400, now(), 2);
+    expect(kept).toBeGreaterThanOrEqual(2 + 5); // 1 a second, then 5 %
+    expect(kept).toBeLessThanOrEqual(2 + 50);
+  });
+
+  it('should keep the counts of a report that failed for the next one', async () => {
+    daemon = await startFakeXRayDaemon({ rules: [CRUDDUR, DEFAULT_RULE] });
+    const s = startSampler(daemon.url);
+    await s.centralized!.refreshRules();
+    const t0 = now();
+    const first = run(s, '/api/activities/home', 40, t0);
+    daemon.mode = 'error';
+    await s.centralized!.reportStatistics();
+    daemon.mode = 'garbage';
+    await s.centralized!.reportStatistics();
+    daemon.mode = 'ok';
+    const second = run(s, '/api/activities/home', 10, t0 + 2000);
+    await s.centralized!.reportStatistics();
+    expect(daemon.targetRequests).toHaveLength(1); // the fake records only the requests it answered properly
+    const last = daemon.targetRequests[0]!.SamplingStatisticsDocuments;
+    expect(last).toMatchObject([{ RuleName: 'Cruddur', RequestCount: 50, SampledCount: first + second, BorrowCount: 2 }]);
+  });
+
+  it("should keep a rule's counts and quota when the rules are fetched again with that rule changed", async () => {
+    daemon = await startFakeXRayDaemon({ rules: [CRUDDUR, DEFAULT_RULE] });
+    const s = startSampler(daemon.url);
+    await s.centralized!.refreshRules();
+    const t0 = now();
+    run(s, '/api/activities/home', 1, t0);
+    daemon.targets.set('Cruddur', { RuleName: 'Cruddur', ReservoirQuota: 5, ReservoirQuotaTTL: t0 / 1000 + 300, FixedRate: 0.1, Interval: 10 });
+    await s.centralized!.reportStatistics();
+    const kept = run(s, '/api/activities/home', 30, t0 + 1000);
+    daemon.rules = [{ ...CRUDDUR, FixedRate: 0 }, DEFAULT_RULE]; // changed in the console
+    await s.centralized!.refreshRules();
+    expect(s.status().rules.find((r) => r.name === 'Cruddur')).toMatchObject({ fixedRate: 0, quota: 5, requests: 31 });
+    expect(run(s, '/api/activities/home', 30, t0 + 2000)).toBe(5); // the quota, then the new rate (0)
+    await s.centralized!.reportStatistics();
+    expect(daemon.targetRequests.at(-1)!.SamplingStatisticsDocuments).toMatchObject([{ RuleName: 'Cruddur', RequestCount: 60, SampledCount: kept + 5 }]);
+  });
+
+  it('should refuse an answer with more rules than any account has, and keep deciding with what it has', async () => {
+    const many = Array.from({ length: 1200 }, (_, i) => rule({ RuleName: `r${i}`, Priority: 1 + (i % 9000), URLPath: `/never/${i}` }));
+    daemon = await startFakeXRayDaemon({ rules: [...many, DEFAULT_RULE], pageSize: 100 });
+    const log = capture();
+    const s = startSampler(daemon.url, log);
+    await s.centralized!.refreshRules();
+    expect(s.status().using).toBe('local rules until the service answers');
+    expect(log.lines.join('\n')).toMatch(/GetSamplingRules at .* failed \(more than 1000 rules\)/);
+    expect(daemon.ruleRequests.length).toBeLessThanOrEqual(11);
+  });
+
+  it('should not take an Interval longer than a timer can hold (Node would fire it after 1 ms, again and again)', async () => {
+    daemon = await startFakeXRayDaemon({ rules: [CRUDDUR, DEFAULT_RULE] });
+    const config = resolveConfig({ xray: { sampling: 'centralized', samplingEndpoint: daemon.url } }, {}).sampler.xray;
+    sampler = new XRayRules({ ...config, targetsIntervalMillis: 20 }, facts, capture());
+    const overflow: string[] = [];
+    const onWarning = (w: Error): void => void (w.name === 'TimeoutOverflowWarning' && overflow.push(w.message));
+    process.on('warning', onWarning);
+    try {
+      sampler.start();
+      await sampler.centralized!.refreshRules();
+      run(sampler, '/api/activities/home', 3, now());
+      daemon.targets.set('Cruddur', { RuleName: 'Cruddur', ReservoirQuota: 1, ReservoirQuotaTTL: Date.now() / 1000 + 60, FixedRate: 0.1, Interval: 10_000_000 });
+      await vi.waitFor(() => expect(daemon!.targetRequests).toHaveLength(1));
+      await sampler.centralized!.reportStatistics(); // the report under way (or an empty one): its timer is set when it settles
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(overflow).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('should stop polling on stop() and leave no request behind', async () => {

@@ -103,6 +103,23 @@ describe('zero-code server tracing (dualtrace/register, no adapter code)', () =>
   });
 
   it.each([
+    ...FRAMEWORKS.filter(([f]) => !f.endsWith('4') && f !== 'koa2').map(([f]) => [f, 'app.mjs'] as const),
+    ...(['express', 'fastify', 'koa', 'hono', 'http'] as const).map((f) => [f, 'with-adapters.mjs'] as const),
+  ])("should answer X-Ray's Sampled=? and Root-only headers with the decision (%s, %s)", async (framework, entry) => {
+    app = await startServing(['--import', 'dualtrace/register', `${FIXTURES}zero-code/${entry}`, framework], env());
+    const base = `http://127.0.0.1:${app.port}`;
+    const root = `1-${TRACE_ID.slice(0, 8)}-${TRACE_ID.slice(8)}`;
+    const alb = await send(base, '/users/9', { 'x-amzn-trace-id': `Root=${root}` });
+    expect(alb.status).toBe(200);
+    expect(alb.headers['x-amzn-trace-id']).toMatch(new RegExp(`^Root=${root};Sampled=[01]$`));
+    const asked = await send(base, '/users/9', { 'x-amzn-trace-id': `Root=${root};Parent=${CALLER_SPAN};Sampled=?` });
+    expect(asked.headers['x-amzn-trace-id']).toMatch(new RegExp(`^Root=${root};Sampled=[01]$`));
+    const decided = await send(base, '/users/9', { 'x-amzn-trace-id': `Root=${root};Parent=${CALLER_SPAN};Sampled=1` });
+    expect(decided.status).toBe(200);
+    expect(decided.headers['x-amzn-trace-id']).toBeUndefined(); // the caller decided: nothing to answer
+  });
+
+  it.each([
     ['express', 'GET /boom'],
     ['fastify', 'GET /boom'],
     ['koa', 'GET /boom'],

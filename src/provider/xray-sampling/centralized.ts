@@ -10,7 +10,12 @@ import type { RuleSet } from './rule-set';
 /** `SamplingStatisticsDocuments` holds at most 25 documents per request (X-Ray API reference, GetSamplingTargets). */
 export const MAX_STATISTICS_PER_REQUEST = 25;
 const REQUEST_TIMEOUT_MILLIS = 5_000;
+/**
+ * The `Interval` a targets answer may set, in bounds: at least 1 s, and at most the 5 minutes of a rules refresh (the
+ * service asks for 10 s). Unbounded, a huge value would overflow Node's timer, which then fires after 1 ms.
+ */
 const MIN_TARGETS_INTERVAL_MILLIS = 1_000;
+const MAX_TARGETS_INTERVAL_MILLIS = 5 * 60_000;
 
 export interface PollerOptions {
   /** Base URL, e.g. `http://127.0.0.1:2000`. */
@@ -122,7 +127,8 @@ export class CentralizedPoller {
     const url = `${this.options.endpoint}/SamplingTargets`;
     const now = this.now();
     const timestamp = Math.floor(now / 1000);
-    const documents = this.rules.takeStatistics().map((s) => ({
+    const statistics = this.rules.takeStatistics();
+    const documents = statistics.map((s) => ({
       RuleName: s.rule.definition.name,
       ClientID: this.clientId,
       Timestamp: timestamp,
@@ -138,11 +144,13 @@ export class CentralizedPoller {
         body = await postJson(url, { SamplingStatisticsDocuments: documents.slice(i, i + MAX_STATISTICS_PER_REQUEST) }, REQUEST_TIMEOUT_MILLIS, this.abort.signal);
       } catch (error) {
         this.failed('targets', `SamplingTargets at ${url} failed (${reason(error)}); the rules keep their last quota, or borrow 1 trace per second, then their fixed rate.`);
+        restore(statistics, i);
         return;
       }
       const answer = readTargets(body);
       if (answer === undefined) {
         this.failed('targets', `SamplingTargets at ${url} answered with something that is not a GetSamplingTargets response.`);
+        restore(statistics, i);
         return;
       }
       this.targetsAt = this.now();
@@ -156,7 +164,7 @@ export class CentralizedPoller {
       const fetched = this.rules.rulesFetchedAt;
       if (answer.lastRuleModification !== undefined && fetched !== undefined && answer.lastRuleModification * 1000 > fetched) refresh = true;
     }
-    this.nextTargetsMillis = Math.max(MIN_TARGETS_INTERVAL_MILLIS, interval ?? this.options.targetsIntervalMillis);
+    this.nextTargetsMillis = Math.min(MAX_TARGETS_INTERVAL_MILLIS, Math.max(MIN_TARGETS_INTERVAL_MILLIS, interval ?? this.options.targetsIntervalMillis));
     if (refresh && !this.stopped) await this.refreshRules();
   }
 
@@ -193,6 +201,11 @@ export class CentralizedPoller {
       // A broken diag logger must not break sampling.
     }
   }
+}
+
+/** The counts from `from` on were not taken by the service: back into their rules' windows for the next report. */
+function restore(statistics: ReturnType<RuleSet['takeStatistics']>, from: number): void {
+  for (let i = from; i < statistics.length; i++) statistics[i]!.rule.restoreWindow(statistics[i]!);
 }
 
 function reason(error: unknown): string {

@@ -24,8 +24,9 @@ export class SamplingRequestError extends Error {
 
 /**
  * POSTs JSON to the X-Ray daemon's proxy (or any `/GetSamplingRules` `/SamplingTargets` server) and resolves with the
- * parsed answer. Tracing is suppressed so the request never becomes a span; it is bounded by `timeoutMillis` and the
- * body size, and `signal` aborts it (on shutdown). Never throws synchronously.
+ * parsed answer. Tracing is suppressed so the request never becomes a span; it is bounded by `timeoutMillis` from start
+ * to the last byte (not only while the socket is idle: an answer trickling in would otherwise keep the poller waiting
+ * for ever) and by the body size, and `signal` aborts it (on shutdown). Never throws synchronously.
  */
 export function postJson(url: string, body: unknown, timeoutMillis: number, signal: AbortSignal): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -40,7 +41,13 @@ export function postJson(url: string, body: unknown, timeoutMillis: number, sign
           timeout: timeoutMillis,
           signal,
         });
-        req.on('timeout', () => req.destroy(new SamplingRequestError(`no answer within ${timeoutMillis} ms`, 'TIMEOUT')));
+        const timedOut = (): void => {
+          req.destroy(new SamplingRequestError(`no answer within ${timeoutMillis} ms`, 'TIMEOUT'));
+        };
+        req.on('timeout', timedOut);
+        const deadline = setTimeout(timedOut, timeoutMillis);
+        deadline.unref();
+        req.on('close', () => clearTimeout(deadline));
         req.on('error', (error: NodeJS.ErrnoException) =>
           error instanceof SamplingRequestError ? reject(error) : fail(error.code ?? error.message, error.code ?? 'ERROR'),
         );

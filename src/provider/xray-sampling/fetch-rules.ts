@@ -4,6 +4,11 @@ import type { RuleDefinition } from './rule';
 
 /** A bound on `NextToken` paging, so a proxy that keeps answering with a token cannot keep us looping. */
 const MAX_RULE_PAGES = 50;
+/**
+ * More rules than any X-Ray account holds: an answer with more is not X-Ray's, and is refused rather than kept (every
+ * rule costs memory, and a request that matches none of them is tested against each one).
+ */
+export const MAX_RULES = 1000;
 
 /** Every rule `GetSamplingRules` answered that can be used, and those left out, with why. */
 export interface FetchedRules {
@@ -26,6 +31,9 @@ export async function fetchSamplingRules(endpoint: string, timeoutMillis: number
     const body = await postJson(url, token === undefined ? {} : { NextToken: token }, timeoutMillis, signal);
     const read = readRulesPage(body);
     if (read === undefined) throw new SamplingRequestError('an answer that is not a GetSamplingRules response', 'ANSWER');
+    if (definitions.length + skipped.length + read.definitions.length + read.skipped.length > MAX_RULES) {
+      throw new SamplingRequestError(`more than ${MAX_RULES} rules`, 'ANSWER');
+    }
     definitions.push(...read.definitions);
     skipped.push(...read.skipped);
     if (read.nextToken === undefined || read.nextToken === token) break;

@@ -52,12 +52,14 @@ export class RequestView {
   private readonly serviceName: string | undefined;
   private readonly tracingName: string | undefined;
   private readonly serviceType: string | undefined;
+  private readonly ecs: boolean;
   private readonly matchHost: ((host: string) => boolean) | undefined;
 
   constructor(readonly facts: ServiceFacts) {
     this.serviceName = facts.serviceName?.toLowerCase();
     this.tracingName = facts.tracingName?.toLowerCase();
     this.serviceType = facts.serviceType?.toLowerCase();
+    this.ecs = this.serviceType?.startsWith('aws::ecs::') === true;
     this.matchHost = facts.namePattern === undefined ? undefined : compileHostPattern(facts.namePattern);
   }
 
@@ -113,8 +115,13 @@ export class RequestView {
     return false;
   }
 
+  /**
+   * The origin of this service's segments; on ECS also `AWS::ECS::Container`, the origin the X-Ray SDKs (and
+   * OpenTelemetry's X-Ray sampler) give every ECS service, so rules written for them still match when the resource
+   * knows the launch type (`AWS::ECS::EC2`, `AWS::ECS::Fargate`).
+   */
   serviceTypeMatches(match: Pattern): boolean {
-    return match.test(this.serviceType);
+    return match.test(this.serviceType) || (this.ecs && match.test(ECS_CONTAINER));
   }
 
   resourceArnMatches(match: Pattern): boolean {
@@ -128,6 +135,7 @@ export class RequestView {
 }
 
 const NOT_READ = Symbol('not read');
+const ECS_CONTAINER = 'aws::ecs::container';
 /** The methods requests use, lower-cased ahead (a string per decision saved). */
 const LOWER_METHODS: ReadonlyMap<string, string> = new Map(
   ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'].map((m) => [m, m.toLowerCase()]),

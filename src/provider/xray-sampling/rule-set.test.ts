@@ -41,8 +41,24 @@ describe('X-Ray rule patterns', () => {
     ['a*b*c', 'aXXbYYc', true],
     ['(a)+[b]', '(A)+[B]', true],
     ['/x', undefined, false],
+    ['/v?/*/*/z', '/v1/a/b/z', true],
+    ['/v?/*/*/z', '/v1/a/z', false],
+    ['*a*b', 'xaxbxb', true],
+    ['*a*b', 'xaxbxa', false],
+    ['a*?c', 'ac', false],
+    ['a*?c', 'abc', true],
+    ['?*', '', false],
+    ['**x**', 'yxy', true],
+    ['/api/*/orders/*', '/api/1/orders/', true],
   ])('should match %s against %s: %s', (pattern, value, expected) => {
     expect(new Pattern(pattern).test(value?.toLowerCase())).toBe(expected);
+  });
+
+  it("should match in time linear in the request's value, however many * the rule has", () => {
+    // A client chooses the path: a backtracking matcher spent half a minute on this one (exponential in the *s).
+    const path = `/v1/${'a/'.repeat(3000)}`;
+    expect(new Pattern('/v?/*/*/*/z').test(path)).toBe(false);
+    expect(new Pattern('/v?/*/*/*/z').test(`${path}z`)).toBe(true);
   });
 });
 
@@ -67,6 +83,18 @@ describe('RuleSet matching', () => {
     expect(matched([DEFAULT, def({ name: 't', serviceType: 'AWS::ECS::Container' })], get('/'))).toBe('t');
     expect(matched([DEFAULT, def({ name: 't', serviceType: 'AWS::EC2::Instance' })], get('/'))).toBe('Default');
     expect(matched([DEFAULT, def({ name: 'r', resourceArn: 'arn:aws:ecs:*:cluster/c' })], get('/'))).toBe('r');
+  });
+
+  it('should match an ECS service on EC2 or Fargate against AWS::ECS::Container too, as the X-Ray SDK names it', () => {
+    const fargate = serviceFacts(resourceFromAttributes({ 'service.name': 'svc', 'cloud.provider': 'aws', 'cloud.platform': 'aws_ecs', 'aws.ecs.launchtype': 'fargate' }), { tracingName: undefined, namePattern: undefined });
+    expect(fargate.serviceType).toBe('AWS::ECS::Fargate'); // the origin of its segments
+    const set = new RuleSet(DEFAULT_LOCAL_RULES, fargate);
+    const rules = (serviceType: string): RuleDefinition[] => [DEFAULT, def({ name: 't', serviceType, fixedRate: 1 })];
+    for (const [serviceType, expected] of [['AWS::ECS::Container', 't'], ['AWS::ECS::Fargate', 't'], ['AWS::ECS::*', 't'], ['AWS::ECS::EC2', 'Default']] as const) {
+      set.setCentralized(rules(serviceType), T0);
+      set.decide(ids[0]!, get('/'), SpanKind.SERVER, T0);
+      expect(set.takeStatistics().map((st) => st.rule.definition.name).join(), serviceType).toBe(expected);
+    }
   });
 
   it('should match Attributes against the span attributes at start', () => {

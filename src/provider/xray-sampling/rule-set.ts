@@ -32,7 +32,15 @@ export class RuleSet {
       const rule = rules[i]!;
       if (rule.matches(request)) return rule.decide(traceId, now);
     }
-    return NOT_SAMPLED; // unreachable with a default rule; a trace no rule claims is not X-Ray's
+    // The service always sends its Default rule, which matches everything; an answer without one (a proxy serving a
+    // subset, a Default this version could not read) leaves the request to the local rules, as the X-Ray SDKs and
+    // OpenTelemetry's sampler do. The local rules end with their default, which matches everything.
+    if (rules === this.fallback) return NOT_SAMPLED;
+    for (let i = 0; i < this.fallback.length; i++) {
+      const rule = this.fallback[i]!;
+      if (rule.matches(request)) return rule.decide(traceId, now);
+    }
+    return NOT_SAMPLED;
   }
 
   /** Whether the service's rules are in use (else the local ones). */
@@ -40,13 +48,13 @@ export class RuleSet {
     return this.centralized !== undefined && now - this.fetchedAt <= RULES_TTL_MILLIS;
   }
 
-  /** Replaces the centralized rules; a rule whose definition did not change keeps its quota and counts. */
+  /** Replaces the centralized rules; a rule of the same name keeps its counts and quota (see `inheritFrom`). */
   setCentralized(definitions: readonly RuleDefinition[], now: number): void {
     const old = new Map((this.centralized ?? []).map((r) => [r.definition.name, r]));
     const rules = definitions.map((d) => {
       const rule = new SamplingRule(d, false);
       const previous = old.get(d.name);
-      if (previous !== undefined && sameDefinition(previous.definition, d)) rule.inheritFrom(previous);
+      if (previous !== undefined) rule.inheritFrom(previous, sameDefinition(previous.definition, d));
       return rule;
     });
     rules.sort((a, b) => a.definition.priority - b.definition.priority || (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0));

@@ -110,14 +110,21 @@ export class SamplingRule {
     return this.quota !== undefined && now < this.quotaExpiresAt ? { quota: this.quota, expiresAt: this.quotaExpiresAt } : undefined;
   }
 
-  /** Keeps the state a refreshed copy of the same rule should not lose: its quota and counts. */
-  inheritFrom(old: SamplingRule): void {
+  /**
+   * Keeps the state a refreshed copy of the rule of the same name should not lose: its counts (the service expects
+   * them in the next report) and its quota, which the service assigned until its TTL, as the X-Ray SDKs keep a rule's
+   * reservoir across a refresh. The rate the service last assigned is kept only when the definition is unchanged: a
+   * rule changed in the console brings its own `FixedRate`.
+   */
+  inheritFrom(old: SamplingRule, unchanged: boolean): void {
     this.quota = old.quota;
     this.quotaExpiresAt = old.quotaExpiresAt;
     this.quotaAssignedAt = old.quotaAssignedAt;
-    this.fixedRate = old.fixedRate;
-    this.bound = old.bound;
-    this.weight = old.weight;
+    if (unchanged) {
+      this.fixedRate = old.fixedRate;
+      this.bound = old.bound;
+      this.weight = old.weight;
+    }
     Object.assign(this.window, old.window);
     Object.assign(this.total, old.total);
   }
@@ -129,6 +136,13 @@ export class SamplingRule {
     this.window.sampled = 0;
     this.window.borrowed = 0;
     return counts;
+  }
+
+  /** Puts back counts taken for a report that did not reach the service, so the next report carries them. */
+  restoreWindow(counts: RuleCounts): void {
+    this.window.requests += counts.requests;
+    this.window.sampled += counts.sampled;
+    this.window.borrowed += counts.borrowed;
   }
 
   private take(limit: number, now: number): boolean {
