@@ -18,6 +18,7 @@
  *
  * Run: npm run bench:ir [-- --quick]        (= npm run build, then node --import tsx bench/instructions.ts)
  *      --quick: this node only, untraced / reference / dualtrace, 2 + 2 cycles of 256 requests (a few minutes).
+ *      BENCH_IR_KEEP=<dir> npm run bench:ir -- --recount: the figures again from the files a run kept.
  * Env: BENCH_NODES=20,24  BENCH_APPS=express,http  BENCH_VARIANTS=untraced,reference,…  BENCH_IR_JOBS (parallel
  *      processes, default 2: counts do not depend on contention)  BENCH_IR_WARMUP / BENCH_IR_CYCLES (batches of
  *      requests)  BENCH_IR_KEEP=<dir> keeps the callgrind files, with `--perf-basic-prof` maps naming JIT code, for
@@ -67,16 +68,8 @@ export interface IrRun {
   variant: string;
   /** The server's process id: its callgrind files are callgrind.<pid>.<part> (kept with BENCH_IR_KEEP). */
   pid?: number;
-  /**
-   * Per request, over all measured cycles: the program and its garbage collection (`gc` says how much of it was GC).
-   * The JIT compiler's instructions are left out (`compile`): warm-up work, done on background threads in production.
-   */
-  request: PhaseIr;
-  export: PhaseIr;
-  /** Request-thread instructions per request of each cycle alone (how much the figure moves within a run). */
-  requestByCycle: number[];
-  /** Instructions of a mark alone (the empty parts' mean), subtracted from the others. */
-  markIr: number;
+  /** Instructions per request over the measured cycles (see `countCycles`). */
+  ir: CycleIr;
   /** OTLP spans and X-Ray segments received per request served in the measured cycles. */
   otlpPerRequest: number;
   xrayPerRequest: number;
@@ -88,11 +81,44 @@ export interface IrRun {
   error?: string;
 }
 
-export interface PhaseIr {
-  /** Program + GC, per request. */
-  ir: number;
+/** Per request, averaged over the measured cycles. */
+export interface CycleIr {
+  /** The program (JavaScript, V8's runtime and builtins, node, libc) while serving: the requests' parts. */
+  request: number;
+  /** The program while exporting: the flushes' parts. */
+  export: number;
+  /**
+   * Garbage collection, wherever it landed. Shown apart: a major collection comes in one lump, in whichever part it
+   * happens to fall (often a flush, collecting what the requests left), so it cannot be assigned to either.
+   */
   gc: number;
+  /** The JIT compiler and parser: warm-up work, on background threads in production; not counted in `total`. */
   compile: number;
+  /** request + export + gc. */
+  total: number;
+  /** Per cycle, to show how much they move within a run. */
+  requestByCycle: number[];
+  gcByCycle: number[];
+  /** A mark alone (the median empty part), subtracted from each requests' and flush's part. */
+  mark: number;
+}
+
+type Part = Record<Phase, number>;
+
+/** Parts of the measured cycles, three per cycle (requests, flush, empty), to per-request figures. */
+export function countCycles(parts: readonly Part[], batch: number): CycleIr {
+  const cycles = Math.floor(parts.length / 3);
+  const ids = Array.from({ length: cycles }, (_, i) => i);
+  const at = (cycle: number, part: number): Part => parts[3 * cycle + part]!;
+  const empties = ids.map((i) => at(i, 2).mutator).sort((a, b) => a - b);
+  const mark = empties[Math.floor(empties.length / 2)] ?? 0;
+  const requestByCycle = ids.map((i) => (at(i, 0).mutator - mark) / batch);
+  const exportByCycle = ids.map((i) => (at(i, 1).mutator - mark) / batch);
+  const gcByCycle = ids.map((i) => (at(i, 0).gc + at(i, 1).gc + at(i, 2).gc) / batch);
+  const compile = ids.reduce((t, i) => t + at(i, 0).compile + at(i, 1).compile + at(i, 2).compile, 0) / (cycles * batch);
+  const mean = (xs: number[]): number => xs.reduce((t, x) => t + x, 0) / xs.length;
+  const ir = { request: mean(requestByCycle), export: mean(exportByCycle), gc: mean(gcByCycle) };
+  return { ...ir, compile, total: ir.request + ir.export + ir.gc, requestByCycle, gcByCycle, mark };
 }
 
 export interface IrReport {
@@ -180,25 +206,12 @@ async function measure(job: Job, config: IrConfig, outDir: string, keep: boolean
     // Part 1: start-up and warm-up; then (requests, flush, empty) per cycle.
     const files = partFiles(outDir, server.pid).slice(1, 1 + 3 * config.cycles);
     if (files.length < 3 * config.cycles) throw new Error(`callgrind wrote ${files.length + 1} parts, expected ${3 * config.cycles + 1}`);
-    const parts = files.map(partPhases);
-    const at = (cycle: number, part: number): Record<Phase, number> => parts[3 * cycle + part]!;
-    const counted = (p: Record<Phase, number>): number => p.mutator + p.gc;
-    const cycleIds = Array.from({ length: config.cycles }, (_, i) => i);
-    const n = config.cycles * config.batch;
-    // A part less the empty part of its cycle, per phase, summed over the cycles, per request.
-    const phaseIr = (part: number): PhaseIr => {
-      const sum = (f: (p: Record<Phase, number>) => number): number => cycleIds.reduce((t, i) => t + f(at(i, part)) - f(at(i, 2)), 0) / n;
-      return { ir: sum(counted), gc: sum((p) => p.gc), compile: sum((p) => p.compile) };
-    };
     const measured = received.slice(1);
     const perRequest = (k: keyof Received): number[] => received.map((r, i) => r[k] / (i === 0 ? config.warmupCycles * config.batch : config.batch));
     return {
       ...base,
       pid: server.pid,
-      request: phaseIr(0),
-      export: phaseIr(1),
-      requestByCycle: cycleIds.map((i) => (counted(at(i, 0)) - counted(at(i, 2))) / config.batch),
-      markIr: cycleIds.reduce((t, i) => t + counted(at(i, 2)), 0) / config.cycles,
+      ir: countCycles(files.map(partPhases), config.batch),
       otlpPerRequest: measured.reduce((t, r) => t + r.otlp, 0) / (config.cycles * config.batch),
       xrayPerRequest: measured.reduce((t, r) => t + r.xray, 0) / (config.cycles * config.batch),
       complete: (['otlp', 'xray'] as const).every((k) => perRequest(k).every((x, _, all) => Number.isInteger(x) && x === all[0])),
@@ -208,8 +221,8 @@ async function measure(job: Job, config: IrConfig, outDir: string, keep: boolean
     };
   } catch (error) {
     log(`${node.major}/${app}/${variant}: ${String(error)} ${server?.stderr().slice(-600) ?? ''}`);
-    const none = { ir: NaN, gc: NaN, compile: NaN };
-    return { ...base, request: none, export: none, requestByCycle: [], markIr: NaN, otlpPerRequest: NaN, xrayPerRequest: NaN, complete: false, udpKernelDrops: 0, diagLines: [], wallSeconds: (Date.now() - started) / 1000, error: String(error) };
+    const none: CycleIr = { request: NaN, export: NaN, gc: NaN, compile: NaN, total: NaN, requestByCycle: [], gcByCycle: [], mark: NaN };
+    return { ...base, ir: none, otlpPerRequest: NaN, xrayPerRequest: NaN, complete: false, udpKernelDrops: 0, diagLines: [], wallSeconds: (Date.now() - started) / 1000, error: String(error) };
   } finally {
     client?.close();
     await server?.stop(5_000).catch(() => undefined);
@@ -241,9 +254,9 @@ export async function runInstructions(config: IrConfig): Promise<IrReport> {
       const job = jobs[next++]!;
       const r = await measure(job, config, outDir, keepDir !== undefined);
       runs.push(r);
-      const cyc = r.requestByCycle.map((x) => (x / 1000).toFixed(1)).join('/');
       const k = (x: number): string => (x / 1000).toFixed(1);
-      log(`node ${r.node} ${r.app}/${r.variant}: request ${k(r.request.ir)} k (${cyc}; GC ${k(r.request.gc)}, compile ${k(r.request.compile)}), export ${k(r.export.ir)} k Ir/req; ` +
+      log(`node ${r.node} ${r.app}/${r.variant}: request ${k(r.ir.request)} k (by cycle ${r.ir.requestByCycle.map(k).join('/')}), export ${k(r.ir.export)} k, ` +
+        `GC ${k(r.ir.gc)} k (${r.ir.gcByCycle.map(k).join('/')}), compile ${k(r.ir.compile)} k Ir/req; ` +
         `OTLP ${r.otlpPerRequest}, X-Ray ${r.xrayPerRequest} per request${r.complete ? '' : ' (INCOMPLETE)'}; ${r.wallSeconds.toFixed(0)} s`);
     }
   };
@@ -257,9 +270,24 @@ export async function runInstructions(config: IrConfig): Promise<IrReport> {
   return { startedAt, finishedAt: new Date().toISOString(), config, valgrind, machine: { ...machineAtStart, loadAtEnd: load() }, nodes: nodes.map(({ major, version }) => ({ major, version })), runs };
 }
 
+/** `--recount`: the figures again from the callgrind files a run kept (BENCH_IR_KEEP), after a change to the counting. */
+function recount(report: IrReport, dir: string): IrReport {
+  const skip = new Set(['request', 'export', 'requestByCycle', 'markIr']); // fields of older results files
+  const runs = report.runs.map((r) => {
+    const kept = Object.fromEntries(Object.entries(r).filter(([key]) => !skip.has(key))) as unknown as IrRun;
+    if (r.pid === undefined || r.error !== undefined) return kept;
+    const files = partFiles(dir, r.pid).slice(1, 1 + 3 * report.config.cycles);
+    return { ...kept, ir: countCycles(files.map(partPhases), report.config.batch) };
+  });
+  return { ...report, runs };
+}
+
 if (isMain(import.meta.url)) {
-  const report = await runInstructions(irConfig());
   const file = new URL('./results-ir.json', import.meta.url);
+  const keep = process.env.BENCH_IR_KEEP;
+  const report = process.argv.includes('--recount') && keep
+    ? recount(JSON.parse(readFileSync(file, 'utf8')) as IrReport, keep)
+    : await runInstructions(irConfig());
   writeFileSync(file, JSON.stringify(report, null, 1));
   const last = new URL('./results.json', import.meta.url);
   const loadResults = existsSync(last) ? (JSON.parse(readFileSync(last, 'utf8')) as Report) : undefined;
