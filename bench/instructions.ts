@@ -3,7 +3,7 @@
  * host's load, where CPU time and throughput on this 2-core shared machine swing 2× between runs.
  *
  * Each (node, app, variant) runs its server (bench/servers/) in a fresh process under `valgrind --tool=callgrind` with
- * `node --predictable --predictable-gc-schedule` and fixed seeds. The client (one keep-alive connection, one request
+ * `node --predictable`, fixed seeds, a fixed GC schedule and early tier-up (countingNodeFlags). The client (one keep-alive connection, one request
  * at a time) and the counting sinks live in this process and are not counted; the sinks keep their connections open.
  * Every tracer's timer is moved out of the way and its queue made large (BENCH_BATCH), so nothing is exported until a
  * flush is asked for; the runner asks for one every `batch` requests (512: OpenTelemetry's default batch), so each
@@ -12,16 +12,20 @@
  *
  *   `batch` requests | flush (one full batch per exporter) | nothing (the cost of a mark alone)
  *
- * request thread = Σ (requests part − empty part) / requests   — the work done while serving
- * export work    = Σ (flush part − empty part) / requests      — what the batch processors do afterwards
- * Both run on the one JavaScript thread. The sinks' counts are checked after every part: a run that lost spans is marked.
+ * Each part's instructions are split by function into the program, garbage collection and the JIT compiler
+ * (bench/lib/callgrind.ts); `countCycles` turns them into per-request figures: the request thread and the export (the
+ * program in the requests' and the flushes' parts, less a mark's cost), GC wherever it fell, and the compiler apart
+ * (not counted). Everything runs on the one JavaScript thread; "request thread" is the work done while serving,
+ * "export" what the batch processors do afterwards. The sinks' counts are checked after every cycle: a run that lost
+ * spans is marked.
  *
  * Run: npm run bench:ir [-- --quick]        (= npm run build, then node --import tsx bench/instructions.ts)
  *      --quick: this node only, untraced / reference / dualtrace, 2 + 2 cycles of 256 requests (a few minutes).
  *      BENCH_IR_KEEP=<dir> npm run bench:ir -- --recount: the figures again from the files a run kept.
  * Env: BENCH_NODES=20,24  BENCH_APPS=express,http  BENCH_VARIANTS=untraced,reference,…  BENCH_IR_JOBS (parallel
  *      processes, default 2: counts do not depend on contention)  BENCH_IR_WARMUP / BENCH_IR_CYCLES (batches of
- *      requests)  BENCH_IR_KEEP=<dir> keeps the callgrind files, with `--perf-basic-prof` maps naming JIT code, for
+ *      requests)  BENCH_IR_BATCH (requests per cycle)  BENCH_IR_NODE_FLAGS (more node flags, for experiments)
+ *      BENCH_IR_KEEP=<dir> keeps the callgrind files, with `--perf-basic-prof` maps naming JIT code, for
  *      bench/ir-functions.ts.
  * Writes bench/results-ir.json and re-renders docs/benchmarks.md (with the last bench/results.json, if any).
  */
@@ -153,7 +157,7 @@ interface Job {
   variant: string;
 }
 
-/** Runs one process through warm-up and the measured cycles; returns the callgrind parts of the cycles. */
+/** Runs one process through warm-up and the measured cycles; returns what the sinks received: warm-up, then per cycle. */
 async function runCycles(server: ServerChild, client: OneConnection, config: IrConfig, sinks: { otlp: CountingOtlpSink; udp: CountingUdpSink }): Promise<Received[]> {
   const received: Received[] = [];
   const count = (): Received => ({ otlp: sinks.otlp.spans, xray: sinks.udp.segments });
