@@ -1,9 +1,12 @@
 /**
- * Request overhead: the same Express 5 app and a plain node:http app, each in its own child process, untraced, with
- * dualtrace (both exporters, 100 % sampled), with OTel auto-instrumentation (sdk-node + http + express, OTLP/proto)
- * and with aws-xray-sdk-express (100 % sampled). autocannon runs in its own process on loopback, 10 connections,
- * warm-up then a measured window; variants interleaved (order rotated each round), several rounds. The counting sinks
- * live in this process; after each run the server flushes and we wait until the sinks settle before counting.
+ * Request overhead under load (secondary figures: bench/instructions.ts gives the deciding ones): the same Express 5
+ * app and a plain node:http app, each in its own child process, untraced, with dualtrace (both exporters, 100 %
+ * sampled; in code and zero-code), with the hand-written OTel middleware of one OTLP exporter (the reference), with
+ * OTel auto-instrumentation (sdk-node + http + express, OTLP/proto) and with aws-xray-sdk-express (100 % sampled).
+ * autocannon runs in its own process on loopback, 10 connections, warm-up then a measured window; variants
+ * interleaved (order rotated each round), several rounds, a fresh server process each time. A variant's figure is its
+ * best over the rounds (most req/s, least CPU per request, lowest p99): the host only ever adds noise. The counting
+ * sinks live in this process; after each run the server flushes and we wait until the sinks settle before counting.
  *
  * Two more variants decompose dualtrace's cost (bench/servers/common.ts): `context` (AsyncLocalStorage context only) and
  * `spans` (dualtrace with both exporters off). `dualtrace-otlp` is dualtrace with X-Ray sent over OTLP (gzip, SigV4 with
@@ -15,10 +18,11 @@
  */
 import { runLoad, startServer } from './lib/children';
 import { CountingOtlpSink, CountingUdpSink, settle } from './lib/sinks';
-import { benchConfig, isMain, log, max, median, min, type BenchConfig } from './lib/util';
+import { benchConfig, isMain, log, max, min, selected, type BenchConfig } from './lib/util';
+import { variantLaunch } from './lib/variants';
 
 export const APPS = ['express', 'http'] as const;
-export const VARIANTS = ['untraced', 'context', 'spans', 'dualtrace', 'dualtrace-otlp', 'otel', 'xray'] as const;
+export const VARIANTS = ['untraced', 'context', 'spans', 'reference', 'dualtrace', 'dualtrace-otlp', 'zerocode', 'otel', 'xray'] as const;
 export type App = (typeof APPS)[number];
 export type Variant = (typeof VARIANTS)[number];
 
@@ -45,14 +49,15 @@ export interface VariantSummary {
   reqPerSec: number;
   reqPerSecMin: number;
   reqPerSecMax: number;
-  /** Median over rounds of (this variant's req/s / the same round's untraced req/s). */
+  /** Best req/s of this variant over best req/s untraced. */
   ratio: number;
+  /** Lowest over the rounds. */
   p50: number;
   p99: number;
   cpuPerRequest: number;
-  /** Median over rounds of (CPU µs per request − the same round's untraced CPU µs per request). */
+  /** Least CPU µs per request of this variant − least untraced. */
   extraCpu: number;
-  /** Median over rounds of (p99 − the same round's untraced p99), ms. */
+  /** Lowest p99 of this variant − lowest untraced p99, ms. */
   extraP99: number;
   peakRssMb: number;
   served: number;
@@ -65,7 +70,8 @@ export interface VariantSummary {
 async function runOne(app: App, variant: Variant, round: number, config: BenchConfig, otlp: CountingOtlpSink, udp: CountingUdpSink): Promise<RunResult> {
   otlp.reset();
   udp.reset();
-  const server = await startServer(`servers/${app}.ts`, { BENCH_VARIANT: variant, BENCH_OTLP_URL: otlp.url, BENCH_XRAY_ADDRESS: udp.daemonAddress });
+  const launch = variantLaunch(app, variant, { otlpUrl: otlp.url, xrayAddress: udp.daemonAddress });
+  const server = await startServer(`servers/${app}.ts`, launch.env, launch.nodeArgs);
   try {
     const url = `http://127.0.0.1:${server.port}/api/activities/home`;
     await runLoad(url, config.warmupS);
@@ -73,8 +79,10 @@ async function runOne(app: App, variant: Variant, round: number, config: BenchCo
     const load = await runLoad(url, config.durationS);
     const after = await server.stats();
     await server.call('flush', 30_000);
-    // dualtrace-otlp sends Honeycomb's and X-Ray's copies (signed, gzipped) to the one OTLP sink.
-    const expected = variant === 'dualtrace' || variant === 'dualtrace-otlp' ? 2 * after.served : variant === 'context' || variant === 'spans' ? 0 : after.served; // at least
+    // dualtrace and zerocode send one copy to each sink; dualtrace-otlp sends Honeycomb's and X-Ray's copies (signed,
+    // gzipped) to the one OTLP sink.
+    const dual = variant === 'dualtrace' || variant === 'dualtrace-otlp' || variant === 'zerocode';
+    const expected = dual ? 2 * after.served : variant === 'context' || variant === 'spans' ? 0 : after.served; // at least
     await settle(() => otlp.spans + udp.segments, expected, 1_000, 15_000);
     const { lines } = await server.call<{ lines: string[] }>('logs');
     const result: RunResult = {
@@ -104,24 +112,25 @@ async function runOne(app: App, variant: Variant, round: number, config: BenchCo
 export function summarise(runs: readonly RunResult[]): VariantSummary[] {
   const out: VariantSummary[] = [];
   for (const app of APPS) {
+    const base = runs.filter((r) => r.app === app && r.variant === 'untraced');
     for (const variant of VARIANTS) {
       const mine = runs.filter((r) => r.app === app && r.variant === variant);
       if (mine.length === 0) continue;
-      const base = (r: RunResult): RunResult | undefined => runs.find((b) => b.app === app && b.variant === 'untraced' && b.round === r.round);
-      const paired = <T>(f: (r: RunResult, b: RunResult) => T): T[] => mine.flatMap((r) => { const b = base(r); return b ? [f(r, b)] : []; });
+      const best = (rs: readonly RunResult[], f: (r: RunResult) => number): number => (rs.length ? min(rs.map(f)) : NaN);
       const served = mine.reduce((s, r) => s + r.served, 0);
+      const reqPerSec = max(mine.map((r) => r.reqPerSec));
       out.push({
         app,
         variant,
-        reqPerSec: median(mine.map((r) => r.reqPerSec)),
+        reqPerSec,
         reqPerSecMin: min(mine.map((r) => r.reqPerSec)),
-        reqPerSecMax: max(mine.map((r) => r.reqPerSec)),
-        ratio: median(paired((r, b) => r.reqPerSec / b.reqPerSec)),
-        p50: median(mine.map((r) => r.p50)),
-        p99: median(mine.map((r) => r.p99)),
-        cpuPerRequest: median(mine.map((r) => r.cpuPerRequest)),
-        extraCpu: median(paired((r, b) => r.cpuPerRequest - b.cpuPerRequest)),
-        extraP99: median(paired((r, b) => r.p99 - b.p99)),
+        reqPerSecMax: reqPerSec,
+        ratio: reqPerSec / (base.length ? max(base.map((r) => r.reqPerSec)) : NaN),
+        p50: best(mine, (r) => r.p50),
+        p99: best(mine, (r) => r.p99),
+        cpuPerRequest: best(mine, (r) => r.cpuPerRequest),
+        extraCpu: best(mine, (r) => r.cpuPerRequest) - best(base, (r) => r.cpuPerRequest),
+        extraP99: best(mine, (r) => r.p99) - best(base, (r) => r.p99),
         peakRssMb: max(mine.map((r) => r.maxRssMb)),
         served,
         otlpPerRequest: mine.reduce((s, r) => s + r.otlpSpans, 0) / served,
@@ -132,13 +141,6 @@ export function summarise(runs: readonly RunResult[]): VariantSummary[] {
     }
   }
   return out;
-}
-
-/** The members of `all` named in the comma-separated env variable (all of them when it is unset), plus `keep`. */
-function selected<T extends string>(all: readonly T[], envName: string, keep?: T): T[] {
-  const names = process.env[envName]?.split(',').map((n) => n.trim());
-  if (!names) return [...all];
-  return all.filter((x) => x === keep || names.includes(x));
 }
 
 export async function runRequestOverhead(config: BenchConfig): Promise<{ runs: RunResult[]; summary: VariantSummary[] }> {

@@ -7,13 +7,13 @@
  * Env: BENCH_WARMUP_S, BENCH_DURATION_S, BENCH_ROUNDS, BENCH_THROUGHPUT_S, BENCH_HEALTHY_S, BENCH_OUTAGE_S,
  *      BENCH_RECOVERY_S; BENCH_ONLY=overhead,throughput,outage,profile to run a subset (the doc then lacks the rest).
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runExportThroughput, type ThroughputProfile } from './export-throughput';
 import { runOutage } from './outage';
 import { runProfile, summariseProfile } from './profile';
 import { runRequestOverhead } from './request-overhead';
+import type { IrReport } from './instructions';
+import { load, machineInfo } from './lib/machine';
 import { renderReport, type Report } from './lib/report';
 import { benchConfig, log } from './lib/util';
 
@@ -21,18 +21,13 @@ const config = benchConfig();
 const only = (process.env.BENCH_ONLY ?? 'overhead,throughput,outage,profile').split(',');
 const started = new Date();
 
-function git(...args: string[]): string {
-  try {
-    return execFileSync('git', args, { encoding: 'utf8' }).trim();
-  } catch {
-    return '?';
-  }
-}
-
 // --render: rewrite docs/benchmarks.md from the last run's bench/results.json (e.g. after editing bench/notes.md).
 const resultsFile = new URL('./results.json', import.meta.url);
+const irFile = new URL('./results-ir.json', import.meta.url);
+const lastIr = (): IrReport | undefined => (existsSync(irFile) ? (JSON.parse(readFileSync(irFile, 'utf8')) as IrReport) : undefined);
 if (process.argv.includes('--render')) {
-  writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), renderReport(JSON.parse(readFileSync(resultsFile, 'utf8')) as Report));
+  const last = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Report) : undefined;
+  writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), renderReport(last, lastIr()));
   log('re-rendered docs/benchmarks.md from bench/results.json');
   process.exit(0);
 }
@@ -41,16 +36,7 @@ const report: Report = {
   config,
   startedAt: started.toISOString(),
   finishedAt: '',
-  machine: {
-    cores: cpus().length,
-    model: cpus()[0]?.model ?? '?',
-    memoryGb: totalmem() / 2 ** 30,
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    loadAtStart: loadavg().map((l) => l.toFixed(2)).join(' '),
-    commit: git('rev-parse', '--short', 'HEAD'),
-    srcDirty: git('status', '--porcelain', 'src') !== '',
-  },
+  machine: machineInfo(),
   argv: process.argv.slice(2).join(' '),
 };
 
@@ -82,10 +68,10 @@ if (only.includes('profile')) {
   }
 }
 report.finishedAt = new Date().toISOString();
-report.machine.loadAtEnd = loadavg().map((l) => l.toFixed(2)).join(' ');
+report.machine.loadAtEnd = load();
 
 writeFileSync(resultsFile, JSON.stringify(report, null, 1));
 const out = new URL('../docs/benchmarks.md', import.meta.url);
-writeFileSync(out, renderReport(report));
+writeFileSync(out, renderReport(report, lastIr()));
 log(`wrote ${out.pathname}`);
 process.exit(0); // children are killed on exit

@@ -37,9 +37,17 @@ export interface ServerChild {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `node --import tsx <script>` with IPC; resolves once it listens. */
-export async function startServer(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerChild> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', BENCH_DIR + script], {
+/** What runs node: another binary, or a wrapper such as valgrind (`command` + `args`, then node's own arguments). */
+export interface Launcher {
+  command: string;
+  args: readonly string[];
+  startTimeoutMs: number;
+}
+
+/** Starts `node --import tsx <script>` with IPC (through `launcher` when given); resolves once it listens. */
+export async function startServer(script: string, env: Record<string, string>, nodeArgs: string[] = [], launcher?: Launcher): Promise<ServerChild> {
+  const command = launcher?.command ?? process.execPath;
+  const child = spawn(command, [...(launcher?.args ?? []), ...nodeArgs, '--import', 'tsx', BENCH_DIR + script], {
     cwd: BENCH_DIR + '..',
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -50,7 +58,8 @@ export async function startServer(script: string, env: Record<string, string>, n
   let nextId = 1;
   const pending = new Map<number, (value: object) => void>();
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within 30 s: ${stderr}`)), 30_000);
+    const startMs = launcher?.startTimeoutMs ?? 30_000;
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within ${startMs / 1000} s: ${stderr}`)), startMs);
     child.on('message', (message: { type?: string; port?: number; id?: number }) => {
       if (message.type === 'ready') {
         clearTimeout(timer);

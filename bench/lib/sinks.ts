@@ -58,6 +58,9 @@ export class CountingOtlpSink {
         }
       });
     });
+    // Keep the exporter's connection open between flushes, however far apart (minutes under valgrind): a reconnect
+    // costs the server tens of thousands of instructions, which would land in whichever phase happens to pay it.
+    server.keepAliveTimeout = 600_000;
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);

@@ -39,6 +39,13 @@ export function median(values: readonly number[]): number {
 }
 
 export const min = (values: readonly number[]): number => Math.min(...values);
+
+/** The members of `all` named in the comma-separated env variable (all of them when it is unset), plus `keep`. */
+export function selected<T extends string>(all: readonly T[], envName: string, keep?: T): T[] {
+  const names = process.env[envName]?.split(',').map((n) => n.trim());
+  if (!names) return [...all];
+  return all.filter((x) => x === keep || names.includes(x));
+}
 export const max = (values: readonly number[]): number => Math.max(...values);
 
 export function fmt(value: number, digits = 0): string {

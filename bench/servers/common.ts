@@ -3,24 +3,36 @@
  * auto-instrumentation can patch them), the response body, and the IPC protocol the runner uses
  * (`{ id, cmd }` → `{ id, ...result }`; the child sends `{ type: 'ready', port }` once listening).
  *
- * Env: BENCH_VARIANT (untraced | context | spans | dualtrace | dualtrace-otlp | otel | xray), BENCH_OTLP_URL,
- * BENCH_XRAY_ADDRESS. `dualtrace-otlp` sends X-Ray's copy over OTLP to BENCH_OTLP_URL, gzipped and SigV4-signed with
- * AWS's documentation example credentials (the sink does not check them).
+ * Env: BENCH_VARIANT (untraced | context | spans | dualtrace | dualtrace-otlp | zerocode | reference | otel | xray),
+ * BENCH_OTLP_URL, BENCH_XRAY_ADDRESS, BENCH_BATCH (see `BATCH`). `dualtrace-otlp` sends X-Ray's copy over OTLP to
+ * BENCH_OTLP_URL, gzipped and SigV4-signed with AWS's documentation example credentials (the sink does not check them).
  * `context` and `spans` decompose dualtrace's cost: `context` only enables the AsyncLocalStorage context manager and
  * runs each request inside `context.with` (what any context-propagating tracer pays); `spans` is dualtrace with both
- * exporters off (context + propagation + the SERVER span, no export).
+ * exporters off (context + propagation + the SERVER span, no export). `zerocode` is `node --import dualtrace/register`
+ * configured by the environment, with no adapter (the runner adds the flag). `reference` is the hand-written OTel
+ * middleware with one OTLP exporter (./reference.ts).
  * aws-xray-sdk-core is only ever loaded here, in a server child (it turns cls-hooked on for the whole process).
  */
 import { createRequire } from 'node:module';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import type { Server } from 'node:http';
 import { Session } from 'node:inspector';
+import { loadavg } from 'node:os';
 
 /** CPU profiles on request (`profile-start` / `profile-stop`): only the measured load, not start-up. */
 const profiler = new Session();
 
 export const require = createRequire(import.meta.url);
-export type Variant = 'untraced' | 'context' | 'spans' | 'dualtrace' | 'dualtrace-otlp' | 'otel' | 'xray';
+export type Variant =
+  | 'untraced'
+  | 'context'
+  | 'spans'
+  | 'dualtrace'
+  | 'dualtrace-otlp'
+  | 'zerocode'
+  | 'reference'
+  | 'otel'
+  | 'xray';
 
 /** The variants that run dualtrace's adapters. */
 export const DUALTRACE_VARIANTS: readonly Variant[] = ['dualtrace', 'dualtrace-otlp', 'spans'];
@@ -28,6 +40,14 @@ export const DUALTRACE_VARIANTS: readonly Variant[] = ['dualtrace', 'dualtrace-o
 export const VARIANT = (process.env.BENCH_VARIANT ?? 'untraced') as Variant;
 const OTLP_URL = process.env.BENCH_OTLP_URL ?? 'http://127.0.0.1:4318';
 const XRAY_ADDRESS = process.env.BENCH_XRAY_ADDRESS ?? '127.0.0.1:2000';
+
+/**
+ * BENCH_BATCH=n (the instruction counts of bench/instructions.ts): every tracer's queue and batch hold n spans and the
+ * batch timer is out of the way (2e9 ms, under setTimeout's 2^31 − 1 limit), so nothing is exported until the runner
+ * asks for a flush. Unset: each tracer's defaults.
+ */
+const batchSize = Number(process.env.BENCH_BATCH);
+export const BATCH = batchSize > 0 ? { maxQueueSize: batchSize, maxExportBatchSize: batchSize, scheduledDelayMillis: 2_000_000_000 } : undefined;
 
 /** Warnings and errors logged through OTel diag (dualtrace reports drops and send failures there). */
 export const diagLines: string[] = [];
@@ -89,17 +109,27 @@ export async function setUpVariant(service: string): Promise<Setup> {
           : { daemonAddress: XRAY_ADDRESS, enabled: exporting, sampling: 'all' },
       flushOnExit: false,
       logLevel: 'none', // keep the capturing diag logger installed above
+      ...(BATCH && { batch: BATCH }),
     });
     return { flush: () => tracing.forceFlush() };
   }
+  if (VARIANT === 'zerocode') {
+    // `--import dualtrace/register` has already run initTracing() from the environment the runner set.
+    const { getTracing } = await import('dualtrace');
+    return { flush: async () => void (await getTracing()?.forceFlush()) };
+  }
+  if (VARIANT === 'reference') {
+    const { setUpReference } = await import('./reference');
+    return { flush: setUpReference(service, OTLP_URL, BATCH) };
+  }
   if (VARIANT === 'otel') {
-    const { NodeSDK } = await import('@opentelemetry/sdk-node');
+    const { NodeSDK, tracing } = await import('@opentelemetry/sdk-node');
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
     const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
     const { ExpressInstrumentation } = await import('@opentelemetry/instrumentation-express');
     const sdk = new NodeSDK({
       serviceName: service,
-      traceExporter: new OTLPTraceExporter({ url: `${OTLP_URL}/v1/traces` }),
+      spanProcessors: [new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: `${OTLP_URL}/v1/traces` }), BATCH)],
       instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation()],
     });
     sdk.start();
@@ -139,9 +169,34 @@ export async function contextRunner(): Promise<<T>(fn: () => T) => T> {
   return (fn) => context.with(ROOT_CONTEXT.setValue(key, counters.served), fn);
 }
 
+/**
+ * What one `process.nextTick` costs in this process now (bench/nexttick.ts): ns per tick to queue and to run, the best
+ * of 5 rounds of 10,000 no-op ticks, queued inside a fresh context (so AsyncLocalStorage's hooks run when a tracer
+ * enabled them, as on a request's path).
+ */
+async function tickCost(): Promise<{ queueNs: number; runNs: number }> {
+  const { context, ROOT_CONTEXT, createContextKey } = await import('@opentelemetry/api');
+  const key = createContextKey('bench.ticks');
+  const noop = (): void => undefined;
+  let queueNs = Infinity;
+  let runNs = Infinity;
+  for (let round = 0; round < 5; round++) {
+    const [t0, t1] = context.with(ROOT_CONTEXT.setValue(key, round), (): [bigint, bigint] => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < 10_000; i++) process.nextTick(noop);
+      return [start, process.hrtime.bigint()];
+    });
+    const t2 = await new Promise<bigint>((resolve) => setImmediate(() => resolve(process.hrtime.bigint())));
+    queueNs = Math.min(queueNs, Number(t1 - t0) / 10_000);
+    runNs = Math.min(runNs, Number(t2 - t1) / 10_000);
+  }
+  return { queueNs, runNs };
+}
+
 /** Listens on 127.0.0.1:0, then answers the runner's IPC commands. */
 export function serve(server: Server, setup: Setup): void {
-  server.keepAliveTimeout = 30_000;
+  // Long enough that the one connection of the instruction count stays open through a flush under valgrind.
+  server.keepAliveTimeout = 600_000;
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
@@ -157,6 +212,13 @@ export function serve(server: Server, setup: Setup): void {
         () => reply({ ok: true }),
         (error: unknown) => reply({ ok: false, error: String(error) }),
       );
+    } else if (message.cmd === 'mark') {
+      // Under `valgrind --tool=callgrind --dump-before=uv_loadavg` this call writes the counts so far (bench/lib/valgrind.ts).
+      loadavg();
+      if (process.env.BENCH_MARK_LOG === '1') process.stdout.write(`mark: ${counters.served} served\n`); // lines up --trace-* output
+      reply({ served: counters.served });
+    } else if (message.cmd === 'ticks') {
+      void tickCost().then(reply);
     } else if (message.cmd === 'logs') {
       reply({ lines: diagLines.splice(0) });
     } else if (message.cmd === 'profile-start') {

@@ -21,6 +21,9 @@ if (VARIANT === 'context') {
 } else if (DUALTRACE_VARIANTS.includes(VARIANT)) {
   const { tracing } = await import('dualtrace/express');
   app.use(tracing());
+} else if (VARIANT === 'reference') {
+  const { referenceMiddleware } = await import('./reference');
+  app.use(referenceMiddleware());
 } else if (VARIANT === 'xray') {
   const xrayExpress = require('aws-xray-sdk-express') as { openSegment: (name: string) => Handler };
   app.use(xrayExpress.openSegment('activities-express'));

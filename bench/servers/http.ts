@@ -20,6 +20,10 @@ if (VARIANT === 'context') {
 } else if (DUALTRACE_VARIANTS.includes(VARIANT)) {
   const { traced } = await import('dualtrace/http');
   listener = traced(app, { route: '/api/activities/home' });
+} else if (VARIANT === 'reference') {
+  const { referenceMiddleware } = await import('./reference');
+  const middleware = referenceMiddleware('/api/activities/home');
+  listener = (req, res) => middleware(req, res, () => app(req, res));
 } else if (VARIANT === 'xray' && setup.xray) {
   // What aws-xray-sdk-express's openSegment does, for a bare listener: one segment per request, in cls-hooked context.
   const sdk = setup.xray;

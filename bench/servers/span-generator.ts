@@ -1,14 +1,17 @@
 /**
  * Export throughput child: the real provider from `initTracing` (BENCH_EXPORTERS = both | otlp | xray) against the
- * runner's counting sinks. On `run`, creates SERVER spans with 5 attributes as fast as it can for BENCH_SECONDS, in
- * batches of one full queue (2048, the default maxQueueSize) each followed by `forceFlush()`, so nothing is dropped.
+ * runner's counting sinks. On `run`, creates spans as fast as it can for BENCH_SECONDS, in batches of one full queue
+ * (2048, the default maxQueueSize) each followed by `forceFlush()`, so nothing is dropped. BENCH_TRACE_SPANS = 1: lone
+ * SERVER spans with 5 attributes, each its own trace; 4: request traces of a SERVER span and three children (a
+ * database CLIENT span, an HTTP CLIENT span, an INTERNAL span), which X-Ray receives as one document each.
  */
 import { Session } from 'node:inspector';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, type Attributes } from '@opentelemetry/api';
 import { initTracing } from 'dualtrace';
 
 const exporters = process.env.BENCH_EXPORTERS ?? 'both';
 const seconds = Number(process.env.BENCH_SECONDS ?? '3');
+const traceSpans = process.env.BENCH_TRACE_SPANS === '4' ? 4 : 1;
 const BATCH = 2048;
 
 const tracing = initTracing({
@@ -26,19 +29,25 @@ const tracer = trace.getTracer('bench');
 async function run(): Promise<object> {
   // Warm-up (JIT) outside the measurement: one batch, flushed.
   let created = 0;
+  const server: Attributes = {
+    'http.request.method': 'GET',
+    'url.path': '/api/activities/home',
+    'http.route': '/api/activities/home',
+    'http.response.status_code': 200,
+    'user_agent.original': 'autocannon',
+  };
+  const db: Attributes = { 'db.system.name': 'postgresql', 'db.namespace': 'cruddur', 'db.operation.name': 'SELECT', 'server.address': 'db.internal' };
+  const http: Attributes = { 'http.request.method': 'GET', 'url.full': 'https://api.example.com/v1/users', 'server.address': 'api.example.com', 'http.response.status_code': 200 };
   const batch = (): void => {
-    for (let i = 0; i < BATCH; i++) {
-      const span = tracer.startSpan('GET /api/activities/home', {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'http.request.method': 'GET',
-          'url.path': '/api/activities/home',
-          'http.route': '/api/activities/home',
-          'http.response.status_code': 200,
-          'user_agent.original': 'autocannon',
-        },
-      });
-      span.end();
+    for (let i = 0; i < BATCH; i += traceSpans) {
+      const root = tracer.startSpan('GET /api/activities/home', { kind: SpanKind.SERVER, attributes: server });
+      if (traceSpans === 4) {
+        const parent = trace.setSpan(ROOT_CONTEXT, root);
+        tracer.startSpan('SELECT cruddur.activities', { kind: SpanKind.CLIENT, attributes: db }, parent).end();
+        tracer.startSpan('GET', { kind: SpanKind.CLIENT, attributes: http }, parent).end();
+        tracer.startSpan('render home', { kind: SpanKind.INTERNAL }, parent).end();
+      }
+      root.end();
     }
     created += BATCH;
   };
