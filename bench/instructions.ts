@@ -20,7 +20,7 @@
  * spans is marked.
  *
  * Run: npm run bench:ir [-- --quick]        (= npm run build, then node --import tsx bench/instructions.ts)
- *      --quick: this node only, untraced / reference / dualtrace, 2 + 2 cycles of 256 requests (a few minutes).
+ *      --quick: this node only, untraced / reference / dualtrace, 2 + 2 cycles of 256 requests (~15 min here).
  *      BENCH_IR_KEEP=<dir> npm run bench:ir -- --recount: the figures again from the files a run kept.
  * Env: BENCH_NODES=20,24  BENCH_APPS=express,http  BENCH_VARIANTS=untraced,reference,…  BENCH_IR_JOBS (parallel
  *      processes, default 2: counts do not depend on contention)  BENCH_IR_WARMUP / BENCH_IR_CYCLES (batches of

@@ -8,7 +8,13 @@
  * count, the same per span in every traced variant; batches leave only when full, so the count does not depend on
  * how fast valgrind runs).
  *
- * Run: node --import tsx bench/zero-code-ir.ts       (needs valgrind and the built package: npm run build)
+ * How it relates to `npm run bench:ir` (bench/instructions.ts), the yardstick: there zero-code is the `zerocode`
+ * variant, counted like every other (callgrind parts, request thread and export apart, early tier-up). This runner
+ * answers one narrower question the yardstick has no variant for: the Express adapter with zero-code tracing off
+ * against zero-code alone, in one app. Its totals are whole-process differences at V8's default tier-up, so they are
+ * not comparable with bench:ir's figures; docs/benchmarks.md and bench/notes.md quote them as such.
+ *
+ * Run: npm run bench:zero-code       (= npm run build, then node --import tsx bench/zero-code-ir.ts)
  *   env: ZC_N1 (default 400), ZC_N2 (default 1200), ZC_VARIANTS=untraced,adapter,zero-code,both
  */
 import { spawn } from 'node:child_process';
@@ -19,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CountingOtlpSink, CountingUdpSink } from './lib/sinks';
+import { ensureValgrind } from './lib/valgrind';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SERVER = fileURLToPath(new URL('./servers/zero-code-express.mjs', import.meta.url));
@@ -76,6 +83,7 @@ function get(port: number, path: string, agent: Agent): Promise<void> {
   });
 }
 
+ensureValgrind(); // as bench:ir: installed with apt when missing
 const otlp = await new CountingOtlpSink().start();
 const udp = await new CountingUdpSink().start();
 const rows: { variant: string; perRequest: number; spans: number }[] = [];

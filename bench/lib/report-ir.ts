@@ -33,7 +33,7 @@ export function extra(ir: IrReport, node: number, app: string, variant: string):
   return { request: mine.request - base.request, exported: mine.export - base.export, gc: mine.gc - base.gc, total: mine.total - base.total };
 }
 
-/** A variant that was asked to trace but delivered nothing (zero-code before it traces anything). */
+/** A variant that was asked to trace but delivered nothing (zero-code on sources before it traced). */
 const tracesNothing = (r: IrRun): boolean => ['dualtrace', 'dualtrace-otlp', 'zerocode', 'reference', 'otel', 'xray'].includes(r.variant) && r.otlpPerRequest === 0 && r.xrayPerRequest === 0;
 
 function appTable(ir: IrReport, node: number, app: string): string[] {
@@ -51,7 +51,7 @@ function appTable(ir: IrReport, node: number, app: string): string[] {
       continue;
     }
     const e = r.variant === 'untraced' ? undefined : extra(ir, node, app, r.variant);
-    const label = (IR_LABEL[r.variant] ?? r.variant) + (r.variant === 'zerocode' && tracesNothing(r) ? ' — **not available yet**: traces nothing' : '');
+    const label = (IR_LABEL[r.variant] ?? r.variant) + (r.variant === 'zerocode' && tracesNothing(r) ? ' — **delivered no span** on this source' : '');
     out.push(row([
       label,
       k(r.ir.request),
@@ -80,7 +80,7 @@ export function irSection(ir: IrReport | undefined): string[] {
   const out = [
     '',
     `Run ${ir.startedAt.slice(0, 16).replace('T', ' ')} UTC – ${ir.finishedAt.slice(11, 16)} UTC${c.quick ? ', QUICK mode' : ''}, commit \`${ir.machine.commit}\`${ir.machine.srcDirty ? ' (src/ had uncommitted changes)' : ''}, ${ir.valgrind}, ` +
-      `${ir.nodes.map((n) => `Node ${n.version}`).join(' and ')}; per process ${c.warmupCycles} cycles of warm-up, then ${c.cycles} measured cycles of ${fmt(c.batch)} requests.`,
+      `${ir.nodes.map((n) => `Node ${n.version}`).join(' and ')}; per process ${c.warmupCycles} cycles of warm-up, then ${c.cycles} measured cycles of ${fmt(c.batch)} requests. Every figure below was measured on the source of that commit, which may be older than the source beside this file.`,
     '',
     'Each figure is instructions per request (thousands) counted by valgrind (callgrind) in the server process alone, one',
     `keep-alive connection, one request at a time. A cycle is ${fmt(c.batch)} requests, then a flush that exports them as one full`,

@@ -201,7 +201,7 @@ export function renderReport(r: Report | undefined, ir: IrReport | undefined): s
     '## Instructions per request (deciding figures)',
     '',
     '```sh',
-    'npm run bench:ir                     # Node 20 and 24, every app and variant (~85 min here); -- --quick: a few minutes',
+    'npm run bench:ir                     # Node 20 and 24, every app and variant (~85 min here); -- --quick: ~15 min',
     'BENCH_NODES=24 BENCH_APPS=http BENCH_VARIANTS=reference,dualtrace npm run bench:ir   # a subset (untraced is always kept)',
     'BENCH_IR_KEEP=/tmp/ir npm run bench:ir && node --import tsx bench/ir-functions.ts /tmp/ir/callgrind.<pid> [<base>]',
     'node --import tsx bench/nexttick.ts    # the process.nextTick cost of fresh processes under load (Node 20 investigation)',

@@ -29,6 +29,7 @@ export function variantLaunch(app: string, variant: string, sinks: Sinks, batch?
   });
   if (batch !== undefined) {
     Object.assign(env, { OTEL_BSP_MAX_QUEUE_SIZE: String(batch), OTEL_BSP_MAX_EXPORT_BATCH_SIZE: String(batch), OTEL_BSP_SCHEDULE_DELAY: '2000000000' });
+    env.DUALTRACE_SHUTDOWN_TIMEOUT = '600000'; // FLUSH_BOUND_MILLIS in bench/servers/common.ts
   }
   return { env, nodeArgs: ['--import', 'dualtrace/register'] };
 }

@@ -48,6 +48,11 @@ const XRAY_ADDRESS = process.env.BENCH_XRAY_ADDRESS ?? '127.0.0.1:2000';
  */
 const batchSize = Number(process.env.BENCH_BATCH);
 export const BATCH = batchSize > 0 ? { maxQueueSize: batchSize, maxExportBatchSize: batchSize, scheduledDelayMillis: 2_000_000_000 } : undefined;
+/**
+ * With BENCH_BATCH, dualtrace's bound on a flush (shutdownTimeoutMillis, 5 s by default): under valgrind one full batch
+ * takes longer than that to export, and a flush cut short leaves its datagrams to land in the next counted part.
+ */
+export const FLUSH_BOUND_MILLIS = 600_000;
 
 /** Warnings and errors logged through OTel diag (dualtrace reports drops and send failures there). */
 export const diagLines: string[] = [];
@@ -109,7 +114,7 @@ export async function setUpVariant(service: string): Promise<Setup> {
           : { daemonAddress: XRAY_ADDRESS, enabled: exporting, sampling: 'all' },
       flushOnExit: false,
       logLevel: 'none', // keep the capturing diag logger installed above
-      ...(BATCH && { batch: BATCH }),
+      ...(BATCH && { batch: BATCH, shutdownTimeoutMillis: FLUSH_BOUND_MILLIS }),
     });
     return { flush: () => tracing.forceFlush() };
   }
