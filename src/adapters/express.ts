@@ -78,7 +78,7 @@ export function tracing(options?: ServerTracingOptions): TracingMiddleware {
     // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
     res.on('finish', onResponseDone);
     res.on('close', onResponseDone);
-    runEventsInSpan(traced, res);
+    runEventsInSpan(span, traced, res);
     span.run(next);
   };
 }

@@ -66,7 +66,7 @@ export function tracing(options?: ServerTracingOptions): TracingPlugin {
     (request.raw as TracedRequest)[SERVER_SPAN] = span;
     if (span.xrayAnswer !== undefined) reply.header(XRAY_HEADER, span.xrayAnswer);
     // A content-type parser reading the body in callbacks, and onResponse hooks (run on the response's 'finish').
-    runEventsInSpan(request.raw, reply.raw);
+    runEventsInSpan(span, request.raw, reply.raw);
     span.run(done);
   }
 

@@ -62,7 +62,7 @@ export function traced<Req extends IncomingMessage, Res extends ServerResponse, 
     // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
     res.on('finish', onResponseDone);
     res.on('close', onResponseDone);
-    runEventsInSpan(request, res);
+    runEventsInSpan(span, request, res);
     return span.run(callRecording, undefined, span, listener, this, req, res);
   };
 }

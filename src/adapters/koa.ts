@@ -95,7 +95,7 @@ export function tracing(options?: ServerTracingOptions): TracingMiddleware {
     // Koa writes the body after the middleware settles (and pipes streams), so the span ends with the response.
     ctx.res.on('finish', onResponseDone);
     ctx.res.on('close', onResponseDone);
-    runEventsInSpan(req, ctx.res);
+    runEventsInSpan(span, req, ctx.res);
     try {
       await span.run(next);
     } catch (error) {

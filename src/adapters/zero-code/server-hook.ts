@@ -79,7 +79,7 @@ function emitRequest(server: unknown, original: Emit, spans: ServerSpans, req: I
   // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
   res.on('finish', onResponseDone);
   res.on('close', onResponseDone);
-  runEventsInSpan(traced, res);
+  runEventsInSpan(span, traced, res);
   try {
     return span.run(original, server, 'request', req, res);
   } catch (error) {
