@@ -63,6 +63,14 @@ describe('TraceRequestEncoder with cached keys', () => {
     same(spans);
   });
 
+  it('should write own enumerable attributes only, in their order, as OpenTelemetry does', () => {
+    const inherited = Object.create({ 'from.prototype': 'no' }) as Record<string, unknown>;
+    inherited['http.route'] = '/a';
+    inherited['2'] = 'index first';
+    Object.defineProperty(inherited, 'hidden', { value: 'no', enumerable: false });
+    same([makeSpan({ attributes: inherited as never })]);
+  });
+
   it('should write nested keys (kvlist values) from the same cache', () => {
     same([makeSpan({ attributes: { object: { 'http.route': '/a', nested: { 'http.route': 2 } } as never, 'http.route': '/b' } })]);
   });
