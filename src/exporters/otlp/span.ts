@@ -8,7 +8,7 @@
 import type { Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { writeAttributes } from './attributes';
-import type { ProtoWriter } from './proto-writer';
+import { PARENT_ID_SLOT, type ProtoWriter, TRACE_ID_SLOT } from './proto-writer';
 
 /** SpanFlags masks (trace.proto `SpanFlags`). */
 const HAS_IS_REMOTE = 0x100;
@@ -46,7 +46,7 @@ export function writeSpan(w: ProtoWriter, span: ReadableSpan): void {
   writeContext(w, context);
   if (parent?.spanId) {
     w.byte(PARENT_SPAN_ID);
-    w.hexId(parent.spanId);
+    w.repeatedHexId(parent.spanId, PARENT_ID_SLOT);
   }
   w.byte(NAME);
   w.string(span.name);
@@ -85,7 +85,7 @@ function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
 /** trace_id = 1, span_id = 2, trace_state = 3 (only when set): the same numbers in Span and in Span.Link. */
 function writeContext(w: ProtoWriter, context: SpanContext): void {
   w.byte(TRACE_ID);
-  w.hexId(context.traceId);
+  w.repeatedHexId(context.traceId, TRACE_ID_SLOT);
   w.byte(SPAN_ID);
   w.hexId(context.spanId);
   const traceState = context.traceState?.serialize();

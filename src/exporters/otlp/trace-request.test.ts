@@ -88,6 +88,29 @@ describe('TraceRequestEncoder', () => {
     expect(spans.map((s) => s.flags)).toEqual([0x101, 0x301, 0x101, 0x101]);
   });
 
+  it('should write repeated, alternating and malformed trace and parent ids as OpenTelemetry does', () => {
+    const other = 'ABCDEF0123456789abcdef0123456789';
+    const parent = (spanId: string, traceId = TRACE_ID): { traceId: string; spanId: string; traceFlags: number } => ({ traceId, spanId, traceFlags: 1 });
+    const ctx = (traceId: string, spanId = SPAN_ID): { traceId: string; spanId: string; traceFlags: number } => ({ traceId, spanId, traceFlags: 1 });
+    const spans = [
+      makeSpan({ context: ctx(TRACE_ID), parent: parent(PARENT_ID) }),
+      makeSpan({ context: ctx([...TRACE_ID].join('')), parent: parent(PARENT_ID) }), // equal, not the same string: from the cache
+      makeSpan({ context: ctx(other), parent: parent('0000000000000001', other) }),
+      makeSpan({ context: ctx(TRACE_ID) }),
+      makeSpan({ context: ctx('6743a1b2c3d4e5f60718293a4b5c6d7'), parent: parent('xyz') }), // odd lengths, not hex
+      makeSpan({ context: ctx('6743a1b2c3d4e5f60718293a4b5c6d7'), parent: parent('xyz') }),
+      makeSpan({ context: ctx(TRACE_ID + TRACE_ID), parent: parent(PARENT_ID + PARENT_ID) }), // too long to be kept
+      makeSpan({ context: ctx(TRACE_ID + TRACE_ID), parent: parent(PARENT_ID + PARENT_ID) }),
+      makeSpan({ context: ctx(''), parent: parent(PARENT_ID) }),
+      makeSpan({ context: ctx('é'.repeat(32)) }),
+      makeSpan({ context: ctx(TRACE_ID), parent: parent(PARENT_ID) }),
+    ];
+    same(spans);
+    same(spans); // the next batch starts from what the last one left in the cache
+    expect(() => encoder.encode([makeSpan({ context: ctx(undefined as never) })])).toThrow(TypeError);
+    same(spans);
+  });
+
   it('should encode events and links with attributes, trace state, dropped counts and flags', () => {
     const linked = { traceId: TRACE_ID, spanId: PARENT_ID, traceFlags: 0, isRemote: true, traceState: new TraceState('vendor=abc') };
     same([makeSpan({
