@@ -182,11 +182,21 @@ const SCRUBBERS: ReadonlyMap<string, (value: string) => string> = new Map([
   ['db.connection.string', redactConnectionString],
 ]);
 
-const SCRUBBED_LENGTHS: readonly boolean[] = (() => {
-  const lengths: boolean[] = [];
-  for (const key of SCRUBBERS.keys()) lengths[key.length] = true;
-  return lengths;
+/** The scrubbed keys by length: most keys are let through on their length alone, the rest by a compare or two. */
+const SCRUBBED_BY_LENGTH: readonly (readonly string[] | undefined)[] = (() => {
+  const byLength: string[][] = [];
+  for (const key of SCRUBBERS.keys()) (byLength[key.length] ??= []).push(key);
+  return byLength;
 })();
+
+/**
+ * Whether {@link redactAttribute} scrubs this key's value: a length lookup and a compare or two, so a caller that sees
+ * every attribute (the X-Ray translator's leftover pass) skips the call for the rest.
+ */
+export function isScrubbedKey(key: string): boolean {
+  const keys = SCRUBBED_BY_LENGTH[key.length];
+  return keys !== undefined && (keys[0] === key || (keys.length > 1 && keys.indexOf(key) > 0));
+}
 
 /**
  * An attribute value safe to record, by what its key says it holds: URLs and request targets through
@@ -194,11 +204,8 @@ const SCRUBBED_LENGTHS: readonly boolean[] = (() => {
  * any other attribute as it is. String arrays (captured headers) are scrubbed item by item.
  */
 export function redactAttribute<V>(key: string, value: V): V {
-  // Most attributes are let through on their key's length alone, without a lookup (measured on the X-Ray
-  // translator's leftover pass, which calls this for every attribute that reaches metadata or annotations).
-  if (SCRUBBED_LENGTHS[key.length] !== true) return value;
-  const scrub = SCRUBBERS.get(key);
-  if (scrub === undefined) return value;
+  if (!isScrubbedKey(key)) return value;
+  const scrub = SCRUBBERS.get(key)!;
   if (typeof value === 'string') return scrub(value) as V;
   if (Array.isArray(value)) return value.map((item: unknown) => (typeof item === 'string' ? scrub(item) : item)) as V;
   return value;

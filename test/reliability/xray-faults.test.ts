@@ -79,6 +79,57 @@ describe('no X-Ray daemon', () => {
     }
   });
 
+  it('should report recovery while batches keep going out, not only after traffic pauses', async () => {
+    const port = await closedUdpPort();
+    const tracing = h.backends.init({ ...FAST, xray: { daemonAddress: `127.0.0.1:${port}` } });
+    endSpans(10);
+    await tracing.forceFlush();
+    await until(() => h.log.matching(/ECONNREFUSED/).length > 0);
+
+    const daemon = await listenUdp(port);
+    try {
+      // A busy app: a batch every 150 ms, never a second without one. The end of the outage must still be seen.
+      for (let round = 0; round < 40 && h.log.matching(/xray export recovered/).length === 0; round++) {
+        endSpans(2, 'steady');
+        await tracing.forceFlush();
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      expect(h.log.matching(/xray export recovered after losing 10 spans/)).toHaveLength(1);
+      expect(h.unhandled.errors).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => daemon.socket.close(() => resolve()));
+    }
+  });
+
+  it('should count as lost only what was sent in the last second before a refusal, not everything since the last pause', async () => {
+    const port = await closedUdpPort();
+    const daemon = await listenUdp(port);
+    const tracing = h.backends.init({ ...FAST, xray: { daemonAddress: `127.0.0.1:${port}` } });
+    // Three seconds of steady traffic the daemon receives: a batch of 5 every 150 ms.
+    const before: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      before.push(...endSpans(5, 'delivered'));
+      await tracing.forceFlush();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    await until(() => before.every((id) => daemon.received.some((d) => d.includes(`"id":"${id}"`))));
+    // The daemon goes away; the next batches are refused.
+    await new Promise<void>((resolve) => daemon.socket.close(() => resolve()));
+    for (let round = 0; round < 5; round++) {
+      endSpans(5, 'refused');
+      await tracing.forceFlush();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await until(() => h.log.matching(/ECONNREFUSED/).length > 0);
+    await tracing.shutdown();
+    const lost = lostInLog(h.log, 'xray', 'ECONNREFUSED');
+    // At most the refused 25 and the batches of the second before the refusal (a refusal may belong to any of them);
+    // never the seconds of traffic before that, which reached the daemon.
+    expect(lost).toBeGreaterThan(0);
+    expect(lost).toBeLessThanOrEqual(25 + 5 * 8);
+    expect(h.unhandled.errors).toEqual([]);
+  });
+
   it('should count and log once a daemon host that does not resolve, and never reject', async (ctx) => {
     // RFC 2606 .invalid never resolves, so nothing is ever sent anywhere; the only DNS traffic is the local resolver's
     // one lookup for the one batch below. Skipped (with the reason) if that resolver is slow to say so.

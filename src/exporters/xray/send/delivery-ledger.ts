@@ -31,6 +31,19 @@ export interface UdpEmitterStats {
   errors: Record<string, number>;
 }
 
+/**
+ * Clean batches that ended within this long of each other share one entry of the unconfirmed list (bounds it under any
+ * export rate); an entry is confirmed CONFIRM_MS after its first batch ended.
+ */
+const BUCKET_MS = 50;
+
+/** Datagrams (and the spans they carry) sent cleanly by batches that ended from `at` on, not yet confirmed. */
+interface Unconfirmed {
+  readonly at: number;
+  datagrams: number;
+  spans: number;
+}
+
 /** The batch being sent: what the kernel took, and the refusal that surfaced meanwhile, if any. */
 export interface Batch {
   sentDatagrams: number;
@@ -41,9 +54,13 @@ export interface Batch {
 export class DeliveryLedger {
   readonly stats: UdpEmitterStats = { datagramsSent: 0, bytesSent: 0, datagramsFailed: 0, errors: {} };
   private current: Batch | undefined;
-  /** Sent cleanly, less than CONFIRM_MS ago: lost if a refusal surfaces now, delivered if none does. */
-  private unconfirmedDatagrams = 0;
-  private unconfirmedSpans = 0;
+  /**
+   * Sent cleanly, less than CONFIRM_MS ago, oldest first: lost if a refusal surfaces now, delivered once CONFIRM_MS
+   * passed without one. Each entry is confirmed on its own time, so a steady stream of batches (one every few hundred
+   * milliseconds) confirms its older ones as it goes: a refusal costs only the last CONFIRM_MS, and the end of an
+   * outage is seen while traffic continues.
+   */
+  private readonly unconfirmed: Unconfirmed[] = [];
   private confirmTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -75,22 +92,28 @@ export class DeliveryLedger {
       return;
     }
     if (batch.sentDatagrams === 0) return;
-    this.unconfirmedDatagrams += batch.sentDatagrams;
-    this.unconfirmedSpans += batch.sentSpans;
-    if (this.closed) return;
-    this.confirmTimer ??= setTimeout(this.confirm, CONFIRM_MS);
-    this.confirmTimer.refresh();
-    this.confirmTimer.unref();
+    const now = Date.now();
+    const last = this.unconfirmed[this.unconfirmed.length - 1];
+    if (last !== undefined && now - last.at < BUCKET_MS) {
+      last.datagrams += batch.sentDatagrams;
+      last.spans += batch.sentSpans;
+    } else {
+      this.unconfirmed.push({ at: now, datagrams: batch.sentDatagrams, spans: batch.sentSpans });
+    }
+    this.scheduleConfirm(now);
   }
 
   /** A refusal surfaced: the batch being sent, and every batch not yet confirmed, are lost to it. */
   refused(code: string): void {
     if (this.current !== undefined) this.current.refused ??= code;
-    if (this.unconfirmedDatagrams > 0) {
-      this.lost(code, this.unconfirmedDatagrams, this.unconfirmedSpans, this.refusedDetail);
-      this.unconfirmedDatagrams = 0;
-      this.unconfirmedSpans = 0;
+    let datagrams = 0;
+    let spans = 0;
+    for (const entry of this.unconfirmed) {
+      datagrams += entry.datagrams;
+      spans += entry.spans;
     }
+    this.unconfirmed.length = 0;
+    this.lost(code, datagrams, spans, this.refusedDetail);
   }
 
   /** Datagrams (carrying `spans` spans) lost for `code`. */
@@ -108,11 +131,22 @@ export class DeliveryLedger {
     this.confirmTimer = undefined;
   }
 
+  /** A timer for the oldest unconfirmed entry, unless one is set (it re-arms itself for the next). */
+  private scheduleConfirm(now: number): void {
+    if (this.closed || this.confirmTimer !== undefined || this.unconfirmed.length === 0) return;
+    this.confirmTimer = setTimeout(this.confirm, Math.max(0, this.unconfirmed[0]!.at + CONFIRM_MS - now));
+    this.confirmTimer.unref();
+  }
+
   private readonly confirm = (): void => {
     this.confirmTimer = undefined;
-    if (this.unconfirmedDatagrams === 0 || this.current !== undefined) return; // the batch being sent settles it
-    this.unconfirmedDatagrams = 0;
-    this.unconfirmedSpans = 0;
-    this.loss.delivered();
+    const now = Date.now();
+    let confirmed = false;
+    while (this.unconfirmed.length > 0 && now - this.unconfirmed[0]!.at >= CONFIRM_MS) {
+      this.unconfirmed.shift();
+      confirmed = true;
+    }
+    if (confirmed) this.loss.delivered();
+    this.scheduleConfirm(now);
   };
 }

@@ -10,7 +10,7 @@ import {
   RESERVED_METADATA_PREFIX,
 } from './limits';
 import { ANNOTATIONS_KEY, type AnnotationValue } from '../../../trace/annotations';
-import { redactAttribute } from '../../../http/redact';
+import { isScrubbedKey, redactAttribute } from '../../../http/redact';
 import type { Metadata } from './types';
 
 /**
@@ -88,9 +88,10 @@ export function makeAnnotations(
     if (spanIndexed === undefined || !spanIndexed.includes(key)) explicit(st, attrs, key, consumed, ctx);
   }
 
-  // Pass 2: everything else.
+  // Pass 2: everything else. A Set lookup costs ~40 instructions per key: none for an empty indexed list (the default).
+  const indexedSet = ctx.indexed.length === 0 ? undefined : ctx.indexedSet;
   for (const key in attrs) {
-    if (key === ANNOTATIONS_KEY || ctx.indexedSet.has(key) || (isConsumed(consumed, key) && !unused?.includes(key))) continue;
+    if (key === ANNOTATIONS_KEY || indexedSet?.has(key) === true || (isConsumed(consumed, key) && !unused?.includes(key))) continue;
     if (spanIndexed !== undefined && spanIndexed.includes(key)) continue;
     const value = attrs[key];
     if (value === undefined) continue;
@@ -122,7 +123,7 @@ function explicit(st: State, attrs: Attributes, key: string, consumed: readonly 
 }
 
 function annotate(st: State, ctx: AnnotationContext, key: string, value: AttributeValue): boolean {
-  const v = annotationValue(redactAttribute(key, value));
+  const v = annotationValue(isScrubbedKey(key) ? redactAttribute(key, value) : value);
   if (v === undefined || st.count >= MAX_ANNOTATIONS) return false;
   const k = ctx.annotationKey(key);
   if (k === '' || (st.annotations !== undefined && k in st.annotations)) return false;
@@ -132,7 +133,7 @@ function annotate(st: State, ctx: AnnotationContext, key: string, value: Attribu
 }
 
 function putMetadata(st: State, key: string, value: AttributeValue): void {
-  const safe = toJsonSafe(redactAttribute(key, value));
+  const safe = toJsonSafe(isScrubbedKey(key) ? redactAttribute(key, value) : value);
   if (safe !== undefined) (st.defaults ??= {})[escapeReserved(key)] = safe;
 }
 

@@ -5,6 +5,7 @@ import { parseNode } from '../../../http/forwarded';
 import { safeUrl } from '../../../http/redact';
 import type { Consumed, Unused } from './attributes';
 import { NOTHING_CONSUMED, capped, int, str } from './attributes';
+import { MAX_STRING_LENGTH } from './limits';
 import type { HttpData } from './types';
 
 /**
@@ -55,8 +56,16 @@ export interface HttpResult {
 export function makeHttp(kind: SpanKind, attrs: Attributes): HttpResult {
   const status = int(attrs, 'http.response.status_code') ?? int(attrs, 'http.status_code');
   let method = str(attrs, 'http.request.method') ?? str(attrs, 'http.method');
-  // Stable conventions report unknown methods as `_OTHER` and keep the original beside it.
-  if (method === '_OTHER') method = str(attrs, 'http.request.method_original') ?? method;
+  // Stable conventions report unknown methods as `_OTHER` and keep the original beside it, which is then the field
+  // (beside a known method it stays in metadata). Decided here, so a span without it pays no lookup for it.
+  let otherMethod = false;
+  if (method === '_OTHER') {
+    const original = str(attrs, 'http.request.method_original');
+    if (original !== undefined) {
+      method = original;
+      otherMethod = true;
+    }
+  }
   const userAgent = str(attrs, 'user_agent.original') ?? str(attrs, 'http.user_agent');
   // Other instrumentations may record credentials or tokens in the URL: never send them on (dualtrace's own don't).
   const rawFull = str(attrs, 'url.full') ?? str(attrs, 'http.url');
@@ -80,11 +89,13 @@ export function makeHttp(kind: SpanKind, attrs: Attributes): HttpResult {
   const clientIp = client?.ip;
   if (method !== undefined || url !== undefined || userAgent !== undefined || clientIp !== undefined) {
     http.request = {};
-    if (method !== undefined) http.request.method = capped(method);
+    // Free strings are cut to 250 characters, with the length test written here: V8 does not inline capped() into
+    // stage functions this large (an out-of-line call is ~20 instructions, aws.ts).
+    if (method !== undefined) http.request.method = method.length > MAX_STRING_LENGTH ? capped(method) : method;
     if (url !== undefined) http.request.url = url;
-    if (userAgent !== undefined) http.request.user_agent = capped(userAgent);
+    if (userAgent !== undefined) http.request.user_agent = userAgent.length > MAX_STRING_LENGTH ? capped(userAgent) : userAgent;
     if (clientIp !== undefined) {
-      http.request.client_ip = capped(clientIp);
+      http.request.client_ip = clientIp.length > MAX_STRING_LENGTH ? capped(clientIp) : clientIp;
       if (client!.forwarded) http.request.x_forwarded_for = true;
     }
   }
@@ -97,8 +108,6 @@ export function makeHttp(kind: SpanKind, attrs: Attributes): HttpResult {
   }
   // `http.target` alone (no host to build a URL from) gives nothing worth a block.
   if (http.request === undefined && http.response === undefined) return { http: undefined, status, consumed: NOTHING_CONSUMED };
-  // `http.request.method_original` is a field only as the method of an `_OTHER` request.
-  const otherMethod = method !== undefined && method === attrs['http.request.method_original'];
   let consumed: Consumed;
   if (kind !== SpanKind.SERVER) consumed = otherMethod ? CALLER_OTHER_METHOD : CALLER;
   else if (client?.forwarded === true || client?.unused !== undefined) consumed = otherMethod ? SERVER_FORWARDED_OTHER_METHOD : SERVER_FORWARDED;
