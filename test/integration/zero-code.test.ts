@@ -199,6 +199,8 @@ describe('zero-code server tracing (dualtrace/register, no adapter code)', () =>
     expect((await send(base, '/echo', { 'content-type': 'text/plain' }, 'POST', 'tea')).body).toBe('tea');
     expect(await postInTwoWrites(app.port, '/echo', 'coffee')).toContain('coffee'); // the body comes after the headers
     expect((await send(base, '/audit')).status).toBe(200);
+    // The audit call starts after the response: stopping before it has its answer would race its span's end.
+    await waitForOutput(app, 'audit done');
     await app.stop();
 
     const spans = await backends.honeycomb.waitFor((all) => all.filter((s) => s.kind === CLIENT).length >= 3);
@@ -237,4 +239,13 @@ function postInTwoWrites(port: number, path: string, body: string): Promise<stri
     socket.on('end', () => resolve(answer));
     socket.on('error', reject);
   });
+}
+
+/** Resolves once the child has printed `text` (the fixture says when its own background work is over). */
+async function waitForOutput(child: { output: () => string }, text: string, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!child.output().includes(text)) {
+    if (Date.now() > until) throw new Error(`the child did not print "${text}" within ${timeoutMs} ms:\n${child.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
