@@ -12,7 +12,7 @@ import { runExportThroughput, type ThroughputProfile } from './export-throughput
 import { runOutage } from './outage';
 import { runProfile, summariseProfile } from './profile';
 import { runRequestOverhead } from './request-overhead';
-import type { IrReport } from './instructions';
+import type { IrReport } from './lib/ir-types';
 import { load, machineInfo } from './lib/machine';
 import { renderReport, type Report } from './lib/report';
 import { benchConfig, log } from './lib/util';

@@ -1,5 +1,5 @@
 /** The instruction-count sections of docs/benchmarks.md (bench/instructions.ts), and the targets they decide. */
-import type { IrReport, IrRun } from '../instructions';
+import type { IrReport, IrRun } from './ir-types';
 import { fmt } from './util';
 
 export const IR_LABEL: Record<string, string> = {

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { ThroughputResult } from '../export-throughput';
-import type { IrReport } from '../instructions';
+import type { IrReport } from './ir-types';
 import type { OutageResult } from '../outage';
 import type { ProfileResult } from '../profile';
 import type { RunResult, VariantSummary } from '../request-overhead';
