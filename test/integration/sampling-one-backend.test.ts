@@ -7,7 +7,7 @@
  *   whether X-Ray is on here or not; one stated in `dt` for Honeycomb is the outgoing `dt` entry's;
  * - a backend with no decision upstream (nothing, `Sampled=?`, `Root` only, a `dt` entry that does not mention it) is
  *   decided here when it is on here;
- * - `traceparent`'s flag says whether this service recorded the span;
+ * - `traceparent`'s flag says whether this service recorded the span, and `tracestate` is never sent empty;
  * - the answer to `Sampled=?` or a `Root`-only header is the `Sampled=` of the outgoing call.
  */
 import http, { type IncomingHttpHeaders, type Server } from 'node:http';
@@ -139,6 +139,8 @@ describe('sampling decisions through a service with one backend or both (node:ht
         else if (form.flag === undefined && out.honeycomb === 0) check('outgoing Honeycomb decision (left to the next service)', out.honeycomb, undefined);
         const recorded = (setUp.xray !== undefined && out.xray === 1) || (setUp.honeycomb !== undefined && out.honeycomb === 1);
         check('traceparent flag', out.recorded, recorded ? 1 : 0);
+        // W3C Trace Context: vendors SHOULD avoid sending an empty tracestate (here: an upstream dt entry removed).
+        check('tracestate header', received.at(-1)!.tracestate === '' ? 'empty' : 'absent or not empty', 'absent or not empty');
         const answer = response.headers.get('x-amzn-trace-id');
         if (answer !== null) check('answer Sampled=', answer.slice(-1), out.sampled);
       }
