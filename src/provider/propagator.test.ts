@@ -178,6 +178,18 @@ describe('DualtracePropagator', () => {
     span.end();
   });
 
+  it('should send no tracestate header for an empty trace state (a dt entry removed), and other vendors\' entries as they are', () => {
+    const inject = (state: TraceState): Record<string, string> => {
+      const carrier: Record<string, string> = {};
+      propagator.inject(trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE, spanId: PARENT, traceFlags: TraceFlags.SAMPLED, traceState: state }), carrier, defaultTextMapSetter);
+      return carrier;
+    };
+    const emptied = inject(new TraceState('dt=x0h1').unset('dt'));
+    expect(emptied).not.toHaveProperty('tracestate');
+    expect(emptied.traceparent).toBe(`00-${TRACE}-${PARENT}-01`);
+    expect(inject(new TraceState('vendor=a,dt=x0h1').unset('dt')).tracestate).toBe('vendor=a');
+  });
+
   it('should list the fields it injects', () => {
     expect(propagator.fields()).toEqual(expect.arrayContaining(['traceparent', 'tracestate', 'baggage', 'x-amzn-trace-id']));
   });

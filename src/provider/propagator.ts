@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
-import { W3C_SAMPLED, XRAY_SAMPLED, xraySampled } from '../trace/sampling-decision';
+import { DT_KEY, W3C_SAMPLED, XRAY_SAMPLED, xraySampled } from '../trace/sampling-decision';
 
 /**
  * Set by `extract` when an `X-Amzn-Trace-Id` names a `Root` but no usable `Parent` (what an ALB sends): the next root
@@ -51,9 +51,14 @@ export class DualtracePropagator implements TextMapPropagator {
   private readonly allFields = [...this.w3c.fields(), ...this.baggage.fields(), ...this.xray.fields()];
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
-    this.w3c.inject(context, carrier, setter);
-    this.baggage.inject(context, carrier, setter);
     const span = trace.getSpanContext(context);
+    // A state left empty by the sampler (the upstream dt entry removed: every backend keeps the trace, or none does)
+    // is not sent as an empty tracestate header, which W3C Trace Context asks vendors to avoid. A state with a dt
+    // entry (most that exist) is not empty: one lookup, no serialization.
+    const state = span?.traceState;
+    const empty = state !== undefined && state.get(DT_KEY) === undefined && state.serialize() === '';
+    this.w3c.inject(empty ? trace.setSpanContext(context, { ...span!, traceState: undefined }) : context, carrier, setter);
+    this.baggage.inject(context, carrier, setter);
     if (span === undefined || !isSpanContextValid(span) || isTracingSuppressed(context)) return;
     const { traceId, spanId } = span;
     setter.set(carrier, XRAY_HEADER, `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Parent=${spanId};Sampled=${xraySampled(span) ? '1' : '0'}`);

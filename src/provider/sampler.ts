@@ -29,7 +29,7 @@ export interface SamplerBackends {
  * - Children follow their parent. A remote parent's decisions are honoured per backend: X-Ray's from the X-Ray header's
  *   `Sampled=1/0` or a `dt` entry, else the `traceparent` flag; Honeycomb's from a `dt` entry or the `traceparent` flag,
  *   but not from X-Ray's `Sampled=` alone (X-Ray's share must not limit Honeycomb's), unless both backends share one
- *   sampler. The standard samplers without `parentbased_` ignore remote parents, as their names say.
+ *   sampler. A `dt` entry that does not mention a backend comes from a service where it was off: it is decided here. The standard samplers without `parentbased_` ignore remote parents, as their names say.
  *
  * When nothing differs between the backends (both keep every trace), one frozen result is returned for every span.
  */
@@ -83,11 +83,17 @@ export class DualtraceSampler implements Sampler {
     return this.result(this.count(x, h), this.honeycombFollowsXRay ? x : this.config.honeycomb.sampleRate, undefined);
   }
 
-  /** A root span under X-Ray's stated decision: Honeycomb decides here, unless one sampler decides for both. */
+  /**
+   * A root span under X-Ray's stated decision: Honeycomb decides here, unless one sampler decides for both. With X-Ray
+   * off here, its decision still goes on to the next service, as below a parent (see `carry`).
+   */
   private fromRootHeader(x: number, traceId: string): SamplingResult {
     const bound = this.honeycombFollowsXRay || this.xrayShared;
     const h = bound ? x : this.ratioHoneycomb(traceId);
-    return this.result(this.count(x, h), this.honeycombFollowsXRay ? x : this.config.honeycomb.sampleRate, undefined);
+    const wants = this.count(x, h);
+    const weight = this.honeycombFollowsXRay ? x : this.config.honeycomb.sampleRate;
+    if ((this.mask & WANT_XRAY) !== 0) return this.result(wants, weight, undefined);
+    return this.result((wants & this.mask) | (x > 0 ? WANT_XRAY : 0), weight, undefined, WANT_XRAY);
   }
 
   toString(): string {
@@ -118,6 +124,7 @@ export class DualtraceSampler implements Sampler {
     if (xraySampled === '?' || !this.parentBasedXRay) x = this.decideXRay(traceId, kind, attributes);
     else if (xraySampled === '1' || xraySampled === '0') x = xraySampled === '1' ? 1 : 0;
     else if (stated >= 0) x = stated;
+    else if (value !== undefined && !this.xrayShared) x = this.decideXRay(traceId, kind, attributes); // X-Ray was off upstream
     else x = parentSampled ? 1 : 0;
 
     let h: number;
@@ -131,6 +138,9 @@ export class DualtraceSampler implements Sampler {
     } else if (statedH >= 0) {
       h = statedH;
       rate = rateOf(value!);
+    } else if (value !== undefined && !this.xrayShared) {
+      // A dt entry without Honeycomb's decision: Honeycomb was off upstream, and the flag is another backend's record.
+      h = this.ratioHoneycomb(traceId);
     } else if (w3cSampled !== undefined) {
       h = w3cSampled ? 1 : 0; // the traceparent's flag
     } else if (xraySampled === undefined) {

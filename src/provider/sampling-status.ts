@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/types';
+import { safeUrl } from '../http/redact';
 import type { DecisionCounts, SamplingStatus } from '../trace/sampling-status';
 import type { XRayRules } from './xray-sampling/xray-rules';
 
@@ -16,7 +17,7 @@ export function samplingStatus(config: ResolvedConfig, counts: DecisionCounts, r
     xray: {
       enabled: config.xray.enabled,
       mode: x.mode,
-      endpoint: x.endpoint,
+      endpoint: x.endpoint === undefined ? undefined : safeUrl(x.endpoint, '****'), // a proxy's credentials masked
       rulesSource: x.rulesSource,
       using: live?.using ?? (x.mode === 'shared' ? 'shared sampler' : 'every trace'),
       rules: live?.rules ?? [],

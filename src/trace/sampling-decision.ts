@@ -84,11 +84,11 @@ export const W3C_SAMPLED = createContextKey('dualtrace.w3c.sampled');
 
 /**
  * The `X-Amzn-Trace-Id` response header with this service's X-Ray decision, when the request asked for it (`Sampled=?`
- * or a `Root`-only header, as an ALB sends): `Root=…;Sampled=1|0`, as the X-Ray SDK's middleware answers. Else
- * `undefined`.
+ * or a `Root`-only header, as an ALB sends): `Root=…;Sampled=1|0`, as the X-Ray SDK's middleware answers, and the
+ * same `Sampled=` as the span's outgoing calls (see `xraySampled`). Else `undefined`.
  */
 export function xrayAnswer(parent: Context, span: SpanContext): string | undefined {
   if (parent.getValue(XRAY_SAMPLED) !== '?') return undefined;
   const { traceId } = span;
-  return `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Sampled=${wantedBy(span, 'x') ? '1' : '0'}`;
+  return `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Sampled=${xraySampled(span) ? '1' : '0'}`;
 }

@@ -6,7 +6,7 @@
 import { DiagLogLevel, SpanKind, trace } from '@opentelemetry/api';
 import { createServer, get as httpGet, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { traced } from '../../src/adapters/http';
 import { withSpan } from '../../src/api';
 import { ConfigError } from '../../src/errors';
@@ -113,6 +113,18 @@ describe('the Honeycomb key', () => {
     expect(tracing.config.honeycomb.url).toBe(`http://****@127.0.0.1:${port}/v1/traces`);
     expect(log.lines.join('\n')).not.toContain(TEST_KEY);
     expect(log.matching(/honeycomb: 2 spans lost \(HTTP 500\)/)).toHaveLength(1);
+  });
+
+  it("should mask credentials in the X-Ray sampling endpoint (a proxy's basic auth) in logs, console output and the sampling status", async () => {
+    // Nothing listens on port 9: GetSamplingRules fails, and the warning names the endpoint.
+    const tracing = backends.init({ ...FAST, logLevel: 'none', xray: { sampling: 'centralized', samplingEndpoint: `http://proxy:${TEST_KEY}@127.0.0.1:9` } });
+    await vi.waitFor(() => expect(tracing.samplingStatus().xray.poller?.lastError).toBeDefined());
+    const status = tracing.samplingStatus();
+    expect(status.xray.endpoint).toBe('http://****@127.0.0.1:9');
+    expect(status.xray.poller?.lastError).toContain('GetSamplingRules at http://****@127.0.0.1:9/GetSamplingRules failed');
+    expect(JSON.stringify(status)).not.toContain(TEST_KEY);
+    expect(log.matching(/GetSamplingRules at http:\/\/\*{4}@127\.0\.0\.1:9/)).toHaveLength(1);
+    expect(`${log.lines.join('\n')}\n${printed.join('')}`).not.toContain(TEST_KEY);
   });
 });
 

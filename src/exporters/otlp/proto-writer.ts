@@ -53,7 +53,7 @@ type IdSlot = typeof TRACE_ID_SLOT | typeof PARENT_ID_SLOT;
 const MAX_CACHED_ID_BYTES = 17;
 
 interface CachedId {
-  hex: string | undefined;
+  hex: string;
   /** The length byte and the id's bytes; `size` of them are in use. */
   readonly bytes: Uint8Array;
   size: number;
@@ -62,9 +62,13 @@ interface CachedId {
 export class ProtoWriter {
   buf: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
   pos = 0;
+  /**
+   * Each slot starts out holding the empty id (its one length byte, 0), so that only a string ever matches: an
+   * `undefined` id must reach `hexId` and throw, as in OpenTelemetry, not be "copied" as zero bytes.
+   */
   private readonly idCache: readonly [CachedId, CachedId] = [
-    { hex: undefined, bytes: new Uint8Array(MAX_CACHED_ID_BYTES), size: 0 },
-    { hex: undefined, bytes: new Uint8Array(MAX_CACHED_ID_BYTES), size: 0 },
+    { hex: '', bytes: new Uint8Array(MAX_CACHED_ID_BYTES), size: 1 },
+    { hex: '', bytes: new Uint8Array(MAX_CACHED_ID_BYTES), size: 1 },
   ];
 
   /** Makes room for `bytes` more bytes, doubling the buffer as needed. */

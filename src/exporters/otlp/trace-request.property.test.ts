@@ -1,10 +1,10 @@
 import { context, type Link, type SpanContext, SpanKind, trace } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, type TimedEvent } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
-import { expectSameAsOpenTelemetry, makeSpan, RESOURCE } from '../../../test/helpers/otlp-encoder';
+import { describe, expect, it } from 'vitest';
+import { expectSameAsOpenTelemetry, makeSpan, openTelemetryBytes, RESOURCE } from '../../../test/helpers/otlp-encoder';
 import { TraceRequestEncoder } from './trace-request';
 
 const hexId = (bytes: number): fc.Arbitrary<string> =>
@@ -82,6 +82,56 @@ const span = fc
   })
   .map((fields) => makeSpan({ ...fields, resource: RESOURCES[fields.resource], scope: SCOPES[fields.scope] }));
 
+/**
+ * Ids from a small pool, so that a batch repeats them as traces do and the encoder's id cache is hit, missed and
+ * overwritten in every order: a parent equal to the previous span's id, links into the same trace, ids one digit or
+ * only case apart, span-id-sized trace ids, malformed ones (odd length, not hex, empty, over-long, non-ASCII).
+ */
+const ID_POOL = [
+  '6743a1b2c3d4e5f60718293a4b5c6d7e',
+  '6743a1b2c3d4e5f60718293a4b5c6d7f',
+  '6743A1B2C3D4E5F60718293A4B5C6D7E',
+  '6743a1b2c3d4e5f6',
+  'fedcba9876543210',
+  'fedcba9876543211',
+  'fedcba987654321',
+  '6743a1b2c3d4e5f60718293a4b5c6d7e0',
+  '6743a1b2c3d4e5f60718293a4b5c6d7e6743',
+  '',
+  'xyz',
+  'é'.repeat(16),
+];
+const pooledId = fc.constantFrom(...ID_POOL);
+const pooledContext: fc.Arbitrary<SpanContext> = fc.record(
+  { traceId: pooledId, spanId: pooledId, traceFlags: fc.constantFrom(0, 1, 0x101), isRemote: fc.boolean() },
+  { requiredKeys: ['traceId', 'spanId', 'traceFlags'] },
+);
+const pooledSpan = fc
+  .record({
+    context: pooledContext,
+    parent: fc.option(pooledContext, { nil: undefined }),
+    links: fc.array(fc.record({ context: pooledContext }), { maxLength: 2 }),
+    /** A missing trace id (OpenTelemetry throws): on the span, or on a link. */
+    missing: fc.option(fc.constantFrom('span', 'link'), { nil: undefined, freq: 20 }),
+  })
+  .map(({ missing, ...fields }) => {
+    const context = missing === 'span' ? { ...fields.context, traceId: undefined as never } : fields.context;
+    const links = missing === 'link' ? [...fields.links, { context: { ...fields.context, traceId: undefined as never } }] : fields.links;
+    return makeSpan({ ...fields, context, links, attributes: { 'http.response.status_code': 200 } });
+  });
+
+/** Both serializers throw, or both write the same bytes. */
+function expectSameOutcome(encoder: TraceRequestEncoder, spans: ReadableSpan[]): void {
+  let theirs: unknown;
+  try {
+    theirs = openTelemetryBytes(spans);
+  } catch (error) {
+    theirs = error;
+  }
+  if (theirs instanceof Error) expect(() => encoder.encode(spans)).toThrow(theirs.constructor as new () => Error);
+  else expectSameAsOpenTelemetry(encoder, spans);
+}
+
 describe('TraceRequestEncoder equivalence with OpenTelemetry ProtobufTraceSerializer', () => {
   // One encoder for every run, as in production: its scratch buffer and resource cache carry over between batches.
   const encoder = new TraceRequestEncoder();
@@ -92,6 +142,17 @@ describe('TraceRequestEncoder equivalence with OpenTelemetry ProtobufTraceSerial
         expectSameAsOpenTelemetry(encoder, spans);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('should write the same bytes as OpenTelemetry for batches that repeat ids (the id cache), or throw where it throws', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(pooledSpan, { maxLength: 8 }), { minLength: 1, maxLength: 3 }), fc.boolean(), (batches, fresh) => {
+        // A new encoder starts with nothing cached; the long-lived one with whatever earlier runs left.
+        const used = fresh ? new TraceRequestEncoder() : encoder;
+        for (const batch of batches) expectSameOutcome(used, batch);
+      }),
+      { numRuns: 400 },
     );
   });
 

@@ -111,6 +111,14 @@ describe('TraceRequestEncoder', () => {
     same(spans);
   });
 
+  it('should throw for a span without a trace id as OpenTelemetry does, on a new encoder too (nothing in its id cache yet)', () => {
+    const noTraceId = makeSpan({ context: { traceId: undefined as never, spanId: SPAN_ID, traceFlags: 1 } });
+    expect(() => expectSameAsOpenTelemetry(new TraceRequestEncoder(), [noTraceId])).toThrow(TypeError); // OpenTelemetry's
+    expect(() => new TraceRequestEncoder().encode([noTraceId])).toThrow(TypeError);
+    // The empty id the cache starts with is written as OpenTelemetry writes it (a zero length).
+    expectSameAsOpenTelemetry(new TraceRequestEncoder(), [makeSpan({ context: { traceId: '', spanId: '', traceFlags: 1 }, parent: { traceId: '', spanId: PARENT_ID, traceFlags: 1 } })]);
+  });
+
   it('should encode events and links with attributes, trace state, dropped counts and flags', () => {
     const linked = { traceId: TRACE_ID, spanId: PARENT_ID, traceFlags: 0, isRemote: true, traceState: new TraceState('vendor=abc') };
     same([makeSpan({

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DiagLogger } from '@opentelemetry/api';
 import { RateLimitedLog } from '../../diag/rate-limited-log';
+import { safeUrl } from '../../http/redact';
 import type { PollerStatus } from '../../trace/sampling-status';
 import { postJson } from './client';
 import { fetchSamplingRules, type FetchedRules } from './fetch-rules';
@@ -50,6 +51,8 @@ export class CentralizedPoller {
   private nextTargetsMillis: number;
   private targetsAt: number | undefined;
   private lastError: string | undefined;
+  /** The endpoint as logs and the status show it: credentials in the URL (a proxy's basic auth) masked. */
+  private readonly shownEndpoint: string;
 
   constructor(
     private readonly rules: RuleSet,
@@ -57,6 +60,7 @@ export class CentralizedPoller {
     private readonly log: DiagLogger,
     private readonly now: () => number = Date.now,
   ) {
+    this.shownEndpoint = safeUrl(options.endpoint, '****');
     this.warn = new RateLimitedLog(log);
     this.nextTargetsMillis = options.targetsIntervalMillis;
   }
@@ -101,7 +105,7 @@ export class CentralizedPoller {
   }
 
   private async fetchRules(): Promise<void> {
-    const url = `${this.options.endpoint}/GetSamplingRules`;
+    const url = `${this.shownEndpoint}/GetSamplingRules`;
     let fetched: FetchedRules;
     try {
       fetched = await fetchSamplingRules(this.options.endpoint, REQUEST_TIMEOUT_MILLIS, this.abort.signal);
@@ -125,6 +129,7 @@ export class CentralizedPoller {
 
   private async sendStatistics(): Promise<void> {
     const url = `${this.options.endpoint}/SamplingTargets`;
+    const shown = `${this.shownEndpoint}/SamplingTargets`;
     const now = this.now();
     const timestamp = Math.floor(now / 1000);
     const statistics = this.rules.takeStatistics();
@@ -143,13 +148,13 @@ export class CentralizedPoller {
       try {
         body = await postJson(url, { SamplingStatisticsDocuments: documents.slice(i, i + MAX_STATISTICS_PER_REQUEST) }, REQUEST_TIMEOUT_MILLIS, this.abort.signal);
       } catch (error) {
-        this.failed('targets', `SamplingTargets at ${url} failed (${reason(error)}); the rules keep their last quota, or borrow 1 trace per second, then their fixed rate.`);
+        this.failed('targets', `SamplingTargets at ${shown} failed (${reason(error)}); the rules keep their last quota, or borrow 1 trace per second, then their fixed rate.`);
         restore(statistics, i);
         return;
       }
       const answer = readTargets(body);
       if (answer === undefined) {
-        this.failed('targets', `SamplingTargets at ${url} answered with something that is not a GetSamplingTargets response.`);
+        this.failed('targets', `SamplingTargets at ${shown} answered with something that is not a GetSamplingTargets response.`);
         restore(statistics, i);
         return;
       }
