@@ -8,7 +8,8 @@
  *    the tail measure the backlog, not the tracer. Not the worst: one round squeezed by a neighbour would make the
  *    load too light to show anything.
  * 2. Every variant (untraced, reference, dualtrace by default) at that rate, in a fresh process per round, order
- *    rotated each round, under bench/lib/open-loop-child.ts: its own process, a fixed timetable, each response timed
+ *    rotated each round, warmed up at full speed (autocannon, BENCH_WARMUP_S), then under bench/lib/open-loop-child.ts
+ *    (with its own BENCH_WARMUP_S at the rate before the measured window): its own process, a fixed timetable, each response timed
  *    from its scheduled send time (coordinated omission accounted for), up to BENCH_P99_CONNECTIONS keep-alive
  *    connections (the runs that found them all busy are counted). The exporters send to counting sinks in this
  *    process (bench/lib/sinks.ts).
@@ -85,6 +86,9 @@ async function runOne(app: string, variant: string, round: number, rate: number,
       connections: config.connections,
       timeoutMs: 10_000,
     };
+    // JIT warm-up at full speed first (closed loop, as the maximum was measured): a cold server at 70 % of its warm
+    // maximum falls behind, and with 30 % headroom the backlog takes longer to drain than the open-loop warm-up.
+    await runLoad(options.url, config.warmupS);
     const loadAvg = load();
     const before = await server.stats();
     const result = await runJsonChild<OpenLoopResult>('lib/open-loop-child.ts', [JSON.stringify(options)], config.warmupS + config.durationS + 60);

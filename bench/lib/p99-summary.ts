@@ -46,6 +46,8 @@ export interface P99Summary {
   app: string;
   variant: string;
   rounds: number;
+  /** Rounds whose server kept up with the rate (`keptUp`); the others measured a backlog. */
+  keptUp: number;
   /** Minimum over the rounds, ms (each percentile on its own). */
   p50: number;
   p90: number;
@@ -93,6 +95,19 @@ export interface P99Results {
   reports: P99Report[];
 }
 
+/** Achieved rate within this fraction of the rate, either way (above: a backlog draining). */
+export const KEPT_UP_RATE = 0.03;
+/** Requests that found every connection busy, as a fraction of those scheduled. */
+export const KEPT_UP_WAITED = 0.001;
+
+/**
+ * Whether the server kept up with the open-loop rate: it answered at the rate (not below, nor above while draining a
+ * backlog) and almost no request found every connection busy. A run that did not measured its queue, not the tracer.
+ */
+export function keptUp(r: OpenLoopResult): boolean {
+  return Math.abs(r.achievedRate - r.rate) <= KEPT_UP_RATE * r.rate && r.waitedForConnection <= KEPT_UP_WAITED * r.scheduled;
+}
+
 export function maxThroughput(runs: readonly MaxRun[], app: string, fraction: number): MaxThroughput {
   const rounds = runs.filter((r) => r.app === app).map((r) => r.reqPerSec);
   const mid = median(rounds);
@@ -112,6 +127,7 @@ export function summariseP99(runs: readonly P99Run[]): P99Summary[] {
         app,
         variant,
         rounds: mine.length,
+        keptUp: mine.filter((r) => keptUp(r.result)).length,
         p50: least((x) => x.latency.p50),
         p90: least((x) => x.latency.p90),
         p99: least((x) => x.latency.p99),

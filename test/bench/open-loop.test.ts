@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram, ResponseFramer, ResponseRecorder, Timetable } from '../../bench/lib/open-loop';
 import type { OpenLoopResult } from '../../bench/lib/open-loop-child';
-import { maxThroughput, mergeReport, summariseP99, type P99Report, type P99Run } from '../../bench/lib/p99-summary';
+import { keptUp, maxThroughput, mergeReport, summariseP99, type P99Report, type P99Run } from '../../bench/lib/p99-summary';
 
 describe('LatencyHistogram', () => {
   it('should give exact percentiles below 2,048 µs', () => {
@@ -154,6 +154,16 @@ describe('summariseP99', () => {
     expect(dual).toMatchObject({ app: 'http', variant: 'dualtrace', p99: 2.5, p99Median: 3, p99Added: 1, p99AddedMedian: 1, achievedRate: 900, errors: 7, waitedForConnection: 5 });
     expect(expressBase?.p99Added).toBe(0);
     expect(expressDual?.p99Added).toBe(0.5);
+  });
+
+  it('should say a round kept up only when it answered at the rate with (almost) no wait for a connection', () => {
+    expect(keptUp(result(1, { achievedRate: 990 }))).toBe(true);
+    expect(keptUp(result(1, { achievedRate: 900 }))).toBe(false); // fell behind
+    expect(keptUp(result(1, { achievedRate: 1100 }))).toBe(false); // draining a backlog
+    expect(keptUp(result(1, { waitedForConnection: 1 }))).toBe(true);
+    expect(keptUp(result(1, { waitedForConnection: 2 }))).toBe(false);
+    const [dual] = summariseP99([run('http', 'dualtrace', 1, result(1)), run('http', 'dualtrace', 2, result(1, { achievedRate: 500 }))]);
+    expect(dual?.keptUp).toBe(1);
   });
 
   it('should set the open-loop rate to the fraction of the median maximum', () => {
