@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram, ResponseFramer, ResponseRecorder, Timetable } from '../../bench/lib/open-loop';
 import type { OpenLoopResult } from '../../bench/lib/open-loop-child';
-import { keptUp, maxThroughput, mergeReport, summariseP99, type P99Report, type P99Run } from '../../bench/lib/p99-summary';
+import { keptUp, maxThroughput, mergeReport, summariseP99, type P99Report, type P99Run, type P99Summary } from '../../bench/lib/p99-summary';
+import { p99Target } from '../../bench/lib/report-p99';
 
 describe('LatencyHistogram', () => {
   it('should give exact percentiles below 2,048 µs', () => {
@@ -175,5 +176,27 @@ describe('summariseP99', () => {
     const report = (node: string, startedAt: string): P99Report => ({ machine: { node }, startedAt } as unknown as P99Report);
     const merged = mergeReport(mergeReport(mergeReport(undefined, report('v24.1.0', 'a')), report('v20.20.0', 'b')), report('v24.2.0', 'c'));
     expect(merged.reports.map((r) => [r.machine.node, r.startedAt])).toEqual([['v20.20.0', 'b'], ['v24.2.0', 'c']]);
+  });
+});
+
+describe('p99Target', () => {
+  const summary = (variant: string, p99Added: number, kept = 3): P99Summary =>
+    ({ app: 'http', variant, rounds: 3, keptUp: kept, p99Added, p99AddedMedian: p99Added } as P99Summary);
+  const results = (dual: P99Summary, base = summary('untraced', 0), fraction = 0.7) => ({
+    reports: [{ config: { quick: false, fraction }, machine: { node: 'v20.20.2', loadAtStart: '0.5 0.4 0.3', loadAtEnd: '0.6 0.4 0.3' }, summary: [base, dual] } as unknown as P99Report],
+  });
+
+  it('should be met or missed on dualtrace\'s p99 added when both kept up at 70 %', () => {
+    expect(p99Target(results(summary('dualtrace', 0.4))).ok).toBe(true);
+    expect(p99Target(results(summary('dualtrace', 1.2))).ok).toBe(false);
+    expect(p99Target(results(summary('dualtrace', 0.4))).measured).toContain('`node:http` +0.40 ms (medians +0.40)');
+  });
+
+  it('should leave the verdict open when a server never kept up, or at another load', () => {
+    expect(p99Target(results(summary('dualtrace', 0.4, 0))).ok).toBeUndefined();
+    expect(p99Target(results(summary('dualtrace', 0.4), summary('untraced', 0, 0))).ok).toBeUndefined();
+    expect(p99Target(results(summary('dualtrace', 0.4, 0))).measured).toContain('not measurable');
+    expect(p99Target(results(summary('dualtrace', 0.4), summary('untraced', 0), 0.25)).ok).toBeUndefined();
+    expect(p99Target(undefined).ok).toBeUndefined();
   });
 });
