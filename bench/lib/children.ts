@@ -117,8 +117,13 @@ export interface LoadResult {
 
 /** Runs autocannon in its own process (bench/lib/load-child.ts) against `url` for `seconds`. */
 export function runLoad(url: string, seconds: number, connections = 10): Promise<LoadResult> {
+  return runJsonChild<LoadResult>('lib/load-child.ts', [url, String(seconds), String(connections)], seconds + 30);
+}
+
+/** Runs a bench script in its own process (tracked, killed after `limitS`); resolves with the JSON it prints. */
+export function runJsonChild<T>(script: string, args: readonly string[], limitS: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BENCH_DIR + 'lib/load-child.ts', url, String(seconds), String(connections)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', BENCH_DIR + script, ...args], {
       cwd: BENCH_DIR + '..',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -127,14 +132,14 @@ export function runLoad(url: string, seconds: number, connections = 10): Promise
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitS * 1000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       live.delete(child);
       try {
-        resolve(JSON.parse(out) as LoadResult);
+        resolve(JSON.parse(out) as T);
       } catch {
-        reject(new Error(`load generator exited with ${code}: ${err.slice(-2000)}`));
+        reject(new Error(`${script} exited with ${code}: ${err.slice(-2000)}`));
       }
     });
   });
