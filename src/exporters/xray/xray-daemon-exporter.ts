@@ -6,8 +6,7 @@ import type { XRayDaemonExporterOptions } from '../../config/types';
 import { logger } from '../../diag/logger';
 import { LossReporter } from '../../diag/loss-reporter';
 import { RateLimitedLog } from '../../diag/rate-limited-log';
-import { JsonBytes } from './pack/json-bytes';
-import { packDatagrams, type PackedDatagrams } from './pack/packer';
+import { packDocuments, type PackResult } from './pack/packer';
 import { MAX_PENDING_DATAGRAMS, UdpEmitter } from './send/udp-emitter';
 import { createSegmentTranslator, type SegmentDocument } from './translate';
 
@@ -61,8 +60,6 @@ export class DaemonExporter implements SpanExporter {
   private readonly counts = { spans: 0, untranslatable: 0, nested: 0, truncated: 0, dropped: 0 };
   private shutdownPromise: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Lone documents' datagrams as bytes (json-bytes.ts). */
-  private readonly writer = new JsonBytes();
 
   /** @param loss the backend's loss reporter (shared with its processor); one of its own when omitted */
   constructor(config: XRayExporterConfig, loss?: LossReporter) {
@@ -171,7 +168,7 @@ export class DaemonExporter implements SpanExporter {
    * Sends one slice's datagrams, after waiting for earlier sends when the emitter's queue is long or too full; resolves
    * once the send is queued, with the send itself (wrapped: a promise would be awaited too).
    */
-  private async sendPaced(packed: PackedDatagrams, previous: Promise<unknown>): Promise<{ sending: Promise<unknown> }> {
+  private async sendPaced(packed: PackResult, previous: Promise<unknown>): Promise<{ sending: Promise<unknown> }> {
     const { payloads } = packed;
     if (payloads.length === 0) return { sending: previous };
     if (this.emitter.pendingDatagrams >= PACE_DATAGRAMS) await previous;
@@ -194,8 +191,8 @@ export class DaemonExporter implements SpanExporter {
     }
   }
 
-  private pack(docs: readonly SegmentDocument[]): PackedDatagrams {
-    const packed = packDatagrams(docs, this.maxDocumentBytes, this.writer);
+  private pack(docs: readonly SegmentDocument[]): PackResult {
+    const packed = packDocuments(docs, this.maxDocumentBytes);
     this.counts.nested += packed.nested;
     this.counts.truncated += packed.truncated;
     this.counts.dropped += packed.dropped;

@@ -19,7 +19,6 @@
 import { DEFAULT_MAX_DOCUMENT_BYTES } from '../../../config/xray';
 import type { PackableDocument } from './document';
 import { DAEMON_HEADER, pushPayload, type PackCounters, type PackEntry, type PackOutput } from './types';
-import type { JsonBytes } from './json-bytes';
 import { DocumentEdits } from './serialise';
 import { packTreeSplit } from './split';
 
@@ -53,15 +52,6 @@ export interface PackResult extends PackStats {
   readonly spans: readonly number[] | undefined;
 }
 
-/**
- * {@link PackResult} as the exporter sends it: a lone document that fits is already its datagram's UTF-8 bytes
- * (json-bytes.ts; the same bytes the string would encode to), every other payload a string.
- */
-export interface PackedDatagrams extends PackStats {
-  readonly payloads: readonly (string | Buffer)[];
-  readonly spans: readonly number[] | undefined;
-}
-
 interface Entry extends PackEntry {
   readonly children: Entry[];
   reached: boolean;
@@ -77,20 +67,8 @@ export function packDocuments(
   docs: readonly PackableDocument[],
   maxDocumentBytes = DEFAULT_MAX_DOCUMENT_BYTES,
 ): PackResult {
-  return pack(docs, maxDocumentBytes, undefined) as PackResult; // no writer: every payload is a string
-}
-
-/**
- * {@link packDocuments} for sending: each lone document that fits is written by `writer` straight to its datagram's
- * bytes, with no JSON string made (bench/alloc.ts: 2.1 kB less garbage per 500-byte document).
- */
-export function packDatagrams(docs: readonly PackableDocument[], maxDocumentBytes: number, writer: JsonBytes): PackedDatagrams {
-  return pack(docs, maxDocumentBytes, writer);
-}
-
-function pack(docs: readonly PackableDocument[], maxDocumentBytes: number, writer: JsonBytes | undefined): PackedDatagrams {
   const counters: PackCounters = { nested: 0, truncated: 0, dropped: 0 };
-  const out: PackOutput = { payloads: [], spans: undefined, writer };
+  const out: PackOutput = { payloads: [], spans: undefined };
   // No subsegment in the batch (one span per export, or a batch of lone SERVER spans): every document is a root,
   // so skip the entries, the id map and the tree walk (measured on batches of lone SERVER spans).
   if (!docs.some(isSubsegment)) {
@@ -120,18 +98,13 @@ function isSubsegment(doc: PackableDocument): boolean {
   return doc.type === 'subsegment';
 }
 
-function result(out: PackOutput, documents: number, counters: PackCounters): PackedDatagrams {
+function result(out: PackOutput, documents: number, counters: PackCounters): PackResult {
   const { payloads, spans } = out;
   return { payloads, spans, documents, nested: counters.nested, truncated: counters.truncated, dropped: counters.dropped };
 }
 
 /** One document with nothing of its batch nested in it. */
 function packAlone(doc: PackableDocument, max: number, out: PackOutput, counters: PackCounters): void {
-  const bytes = out.writer?.datagram(doc, max);
-  if (bytes !== undefined) {
-    pushPayload(out, bytes, 1);
-    return;
-  }
   const payload = DAEMON_HEADER + JSON.stringify(doc);
   if (fits(payload, max)) pushPayload(out, payload, 1);
   else packTreeSplit({ doc, children: [] }, max, out, counters);

@@ -1,5 +1,4 @@
 import type { PackableDocument } from './document';
-import type { JsonBytes } from './json-bytes';
 
 /** The daemon's header line, byte-for-byte what the X-Ray Node SDK sends (segment_emitter.js). */
 export const DAEMON_HEADER = '{"format":"json","version":1}\n';
@@ -16,15 +15,12 @@ export interface PackEntry {
  * carries one.
  */
 export interface PackOutput {
-  /** Strings, or datagrams already in bytes when `writer` is given. */
-  readonly payloads: (string | Buffer)[];
+  readonly payloads: string[];
   spans: number[] | undefined;
-  /** Writes a lone document's datagram as bytes (json-bytes.ts); without it, every payload is a string. */
-  readonly writer?: JsonBytes | undefined;
 }
 
 /** Adds one datagram carrying `spans` spans. */
-export function pushPayload(out: PackOutput, payload: string | Buffer, spans: number): void {
+export function pushPayload(out: PackOutput, payload: string, spans: number): void {
   if (spans !== 1 && out.spans === undefined) out.spans = new Array<number>(out.payloads.length).fill(1);
   out.payloads.push(payload);
   out.spans?.push(spans);
