@@ -15,10 +15,11 @@
  * profiler (collected objects included) and the largest allocation sites of each part are listed, by function and by
  * the nearest dualtrace (or reference middleware) frame.
  *
- * Run: npm run build && node --import tsx bench/alloc.ts
+ * Run: npm run bench:alloc   (= npm run build, then node --import tsx bench/alloc.ts)
  * Env: BENCH_APPS=express  BENCH_VARIANTS=reference,dualtrace  BENCH_ALLOC_WARMUP=3  BENCH_ALLOC_CYCLES=3
  *      BENCH_ALLOC_BATCH=512  BENCH_ALLOC_PROFILE=1  BENCH_ALLOC_TOP=25  BENCH_ALLOC_OUT=<prefix> (writes each part's
  *      sampled bytes per request by allocating function to <prefix>-<app>-<variant>-<part>.json, for comparing)
+ *      BENCH_ALLOC_CALLERS=<function> (what that function allocated, by caller)
  */
 import { writeFileSync } from 'node:fs';
 import { startServer, type ServerChild } from './lib/children';
@@ -77,24 +78,30 @@ function isOwn(node: ProfileNode): boolean {
   return /\/dist\/[^/]+\.js$|\/dist\/adapters\/|\/dist\/chunk-|bench\/servers\/reference\.ts/.test(url);
 }
 
-/** Allocated bytes of a sampling profile by allocating function and by nearest own frame. */
-function sites(root: ProfileNode): { total: number; bySelf: Map<string, number>; byOwn: Map<string, number> } {
+/**
+ * Allocated bytes of a sampling profile by allocating function and by nearest own frame; with BENCH_ALLOC_CALLERS=<name>,
+ * also the bytes that function allocated by its callers' frames (for builtins such as `next` or `keys`).
+ */
+function sites(root: ProfileNode): { total: number; bySelf: Map<string, number>; byOwn: Map<string, number>; byCaller: Map<string, number> } {
   const bySelf = new Map<string, number>();
   const byOwn = new Map<string, number>();
+  const byCaller = new Map<string, number>();
+  const watched = process.env.BENCH_ALLOC_CALLERS;
   let total = 0;
-  const stack: { node: ProfileNode; own: string }[] = [{ node: root, own: '(not own code)' }];
+  const stack: { node: ProfileNode; own: string; caller: string }[] = [{ node: root, own: '(not own code)', caller: '' }];
   while (stack.length > 0) {
-    const { node, own } = stack.pop()!;
+    const { node, own, caller } = stack.pop()!;
     const here = isOwn(node) ? frameName(node) : own;
     if (node.selfSize > 0) {
       total += node.selfSize;
       const self = frameName(node);
       bySelf.set(self, (bySelf.get(self) ?? 0) + node.selfSize);
       byOwn.set(here, (byOwn.get(here) ?? 0) + node.selfSize);
+      if (node.callFrame.functionName === watched) byCaller.set(caller, (byCaller.get(caller) ?? 0) + node.selfSize);
     }
-    for (const child of node.children) stack.push({ node: child, own: here });
+    for (const child of node.children) stack.push({ node: child, own: here, caller: frameName(node) });
   }
-  return { total, bySelf, byOwn };
+  return { total, bySelf, byOwn, byCaller };
 }
 
 function printTop(title: string, map: Map<string, number>, perRequest: number): void {
@@ -178,10 +185,11 @@ async function measure(app: string, variant: string): Promise<void> {
       await flush();
       const exp = await s.call<{ profile: { head: ProfileNode } }>('heap-profile-stop', 120_000);
       for (const [part, result] of [['request thread', req], ['export', exp]] as const) {
-        const { total, bySelf, byOwn } = sites(result.profile.head);
+        const { total, bySelf, byOwn, byCaller } = sites(result.profile.head);
         process.stdout.write(` ${part}, sampled: ${(total / config.batch).toFixed(0)} B per request\n`);
         printTop('by allocating function', bySelf, config.batch);
         printTop('by nearest own frame', byOwn, config.batch);
+        if (byCaller.size > 0) printTop(`${process.env.BENCH_ALLOC_CALLERS} by caller`, byCaller, config.batch);
         if (process.env.BENCH_ALLOC_OUT) {
           const file = `${process.env.BENCH_ALLOC_OUT}-${app}-${variant}-${part === 'export' ? 'export' : 'request'}.json`;
           writeFileSync(file, JSON.stringify(Object.fromEntries([...bySelf].map(([name, b]) => [name, b / config.batch]))));
