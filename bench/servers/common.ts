@@ -18,9 +18,19 @@ import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import type { Server } from 'node:http';
 import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 /** CPU profiles on request (`profile-start` / `profile-stop`): only the measured load, not start-up. */
 const profiler = new Session();
+
+/**
+ * Garbage collections so far, counted only for bench/alloc.ts (BENCH_ALLOC=1): its heap deltas are allocated bytes
+ * only when no collection fell between them.
+ */
+let collections = 0;
+let heapProfiling = false;
+if (process.env.BENCH_ALLOC === '1') new PerformanceObserver((list) => void (collections += list.getEntries().length)).observe({ entryTypes: ['gc'] });
 
 export const require = createRequire(import.meta.url);
 export type Variant =
@@ -222,6 +232,20 @@ export function serve(server: Server, setup: Setup): void {
       loadavg();
       if (process.env.BENCH_MARK_LOG === '1') process.stdout.write(`mark: ${counters.served} served\n`); // lines up --trace-* output
       reply({ served: counters.served });
+    } else if (message.cmd === 'heap') {
+      // bench/alloc.ts: bytes on V8's heap and in array buffers; `gc` first when asked (node --expose-gc).
+      const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size]));
+      reply({ used: getHeapStatistics().used_heap_size, spaces, arrayBuffers: process.memoryUsage().arrayBuffers, collections });
+    } else if (message.cmd === 'gc') {
+      (globalThis as { gc?: () => void }).gc?.();
+      setTimeout(() => reply({}), 20); // after the collection's entry reached the observer above
+    } else if (message.cmd === 'heap-profile-start') {
+      // Allocation sites, including objects already collected (a sample every 128 bytes on average).
+      if (!heapProfiling) profiler.connect();
+      heapProfiling = true;
+      profiler.post('HeapProfiler.startSampling', { samplingInterval: 128, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }, () => reply({ ok: true }));
+    } else if (message.cmd === 'heap-profile-stop') {
+      profiler.post('HeapProfiler.stopSampling', (error, result) => reply(error ? { error: String(error) } : { profile: result.profile }));
     } else if (message.cmd === 'ticks') {
       void tickCost().then(reply);
     } else if (message.cmd === 'logs') {
