@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
-import { DT_KEY, W3C_SAMPLED, XRAY_SAMPLED, xraySampled } from '../trace/sampling-decision';
+import { DT_KEY, W3C_SAMPLED, XRAY_SAMPLED, xrayDecision } from '../trace/sampling-decision';
 
 /**
  * Set by `extract` when an `X-Amzn-Trace-Id` names a `Root` but no usable `Parent` (what an ALB sends): the next root
@@ -30,7 +30,8 @@ const ZERO_TRACE = /^0+$/;
  * Extracts W3C `traceparent`/`tracestate` or `X-Amzn-Trace-Id`, plus `baggage`; injects all three. Beyond
  * `@opentelemetry/propagator-aws-xray` (used for the common extract), it keeps the X-Ray header's `Root`-only and
  * `Sampled=?` forms instead of dropping them, and writes `Sampled=` from X-Ray's own decision (the `dt` entry of
- * `tracestate`, see docs/sampling.md) while `traceparent`'s flag says whether the span is recorded at all.
+ * `tracestate`, see docs/sampling.md; no `Sampled` when no service so far had X-Ray on) while `traceparent`'s flag says
+ * whether the span is recorded at all.
  * `initTracing` registers it; use it directly with a provider of your own.
  *
  * Which parent wins when both headers are valid: the X-Ray one (`Parent`, `Sampled`, with the W3C `tracestate`) when
@@ -61,7 +62,12 @@ export class DualtracePropagator implements TextMapPropagator {
     this.baggage.inject(context, carrier, setter);
     if (span === undefined || !isSpanContextValid(span) || isTracingSuppressed(context)) return;
     const { traceId, spanId } = span;
-    setter.set(carrier, XRAY_HEADER, `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Parent=${spanId};Sampled=${xraySampled(span) ? '1' : '0'}`);
+    // X-Ray undecided (off here and upstream): no Sampled, so the next X-Ray service (dualtrace, or an X-Ray SDK) decides
+    // by its own rules, as for any request without a decision. Not `Sampled=?`: that asks for an answer nobody reads.
+    const x = xrayDecision(span);
+    const epoch = traceId.slice(0, 8);
+    const unique = traceId.slice(8);
+    setter.set(carrier, XRAY_HEADER, x < 0 ? `Root=1-${epoch}-${unique};Parent=${spanId}` : `Root=1-${epoch}-${unique};Parent=${spanId};Sampled=${x}`);
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config/resolve-config';
 import type { DualtraceOptions } from '../config/types';
 import { wantedBy } from '../trace/sampling-decision';
-import { W3C_SAMPLED, XRAY_SAMPLED } from '../trace/sampling-decision';
+import { W3C_SAMPLED, XRAY_SAMPLED, xrayAnswer } from '../trace/sampling-decision';
 import { DualtracePropagator } from './propagator';
 import { DualtraceSampler, type SamplerBackends, type XRayDecider } from './sampler';
 
@@ -192,5 +192,36 @@ describe('DualtraceSampler', () => {
     expect(recorded).toHaveLength(25);
     // Honeycomb is off here: only X-Ray's refusal is stated, so a downstream service decides Honeycomb itself.
     expect(decide(s, ids[3]!).traceState?.serialize()).toBe('dt=x0');
+  });
+
+  it('should state only its own backend where a trace starts in a one-backend service, and leave the other undecided', () => {
+    const inject = (ctx: SpanContext): Record<string, string> => {
+      const carrier: Record<string, string> = {};
+      new DualtracePropagator().inject(trace.setSpanContext(ROOT_CONTEXT, ctx), carrier, defaultTextMapSetter);
+      return carrier;
+    };
+    // X-Ray only, keeping the trace: 'x1', not the bare flag a downstream Honeycomb would read as its own decision.
+    const xrayOnly = sampler({ xray: { sampling: 'all' } }, {}, { xray: true, honeycomb: false });
+    const kept = decide(xrayOnly, ids[0]!);
+    expect(kept.decision).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+    expect(inject(contextOf(ids[0]!, kept))).toMatchObject({ tracestate: 'dt=x1', 'x-amzn-trace-id': expect.stringMatching(/;Sampled=1$/) });
+    // Below an X-Ray header alone, X-Ray only here: nothing was said about Honeycomb either.
+    const fromSdk = decide(xrayOnly, ids[1]!, remote(ids[1]!, TraceFlags.SAMPLED).setValue(XRAY_SAMPLED, '1'));
+    expect(fromSdk.traceState?.serialize()).toBe('dt=x1');
+    // Below another OpenTelemetry service's traceparent (no dt): its flag is a decision for both, passed on as it came.
+    const fromOtel = decide(xrayOnly, ids[2]!, remote(ids[2]!, TraceFlags.NONE).setValue(W3C_SAMPLED, false));
+    expect(fromOtel.decision).toBe(SamplingDecision.NOT_RECORD);
+    expect(inject(contextOf(ids[2]!, fromOtel))).not.toHaveProperty('tracestate');
+    // Honeycomb only: 'h1' (or 'h0'), and an X-Ray header with no Sampled, so the next X-Ray service uses its rules.
+    for (const [rate, dt, flag] of [[1, 'dt=h1', '01'], [0, 'dt=h0', '00'], [10, 'dt=h1r10', '01']] as const) {
+      const honeycombOnly = sampler({ honeycomb: { sampleRate: rate } }, {}, { xray: false, honeycomb: true });
+      const id = rate === 10 ? ids.find((i) => decide(honeycombOnly, i).decision === SamplingDecision.RECORD_AND_SAMPLED)! : ids[3]!;
+      const out = inject(contextOf(id, decide(honeycombOnly, id)));
+      expect(out.tracestate).toBe(dt);
+      expect(out.traceparent).toBe(`00-${id}-${PARENT}-${flag}`);
+      expect(out['x-amzn-trace-id']).toBe(`Root=1-${id.slice(0, 8)}-${id.slice(8)};Parent=${PARENT}`);
+      // Nor is a Sampled=? request answered: this service has no X-Ray decision to give.
+      expect(xrayAnswer(ROOT_CONTEXT.setValue(XRAY_SAMPLED, '?'), contextOf(id, decide(honeycombOnly, id)))).toBeUndefined();
+    }
   });
 });

@@ -152,28 +152,36 @@ export class DualtraceSampler implements Sampler {
     }
     const wants = this.count(x, h);
     if ((this.mask & BOTH) === BOTH) return this.result(wants, rate, parent);
-    return this.carry(wants, rate, parent, value, xraySampled);
+    return this.carry(wants, rate, parent, value, xraySampled, w3cSampled);
   }
 
   /**
-   * A backend that is off here records nothing, but a decision upstream stated for it (a `dt` entry, or X-Ray's own
-   * `Sampled=1/0`) goes on to the next service: a service sending to one backend, between two that send to both,
-   * must not cut the other backend's trace (as an X-Ray SDK service would not, forwarding the header it received).
+   * A backend that is off here records nothing, but a decision upstream stated for it (a `dt` entry, X-Ray's own
+   * `Sampled=1/0`, or the flag of a `traceparent` without a `dt` entry) goes on to the next service: a service sending
+   * to one backend, between two that send to both, must not cut the other backend's trace (as an X-Ray SDK service
+   * would not, forwarding the header it received). One nobody decided stays undecided: the `dt` entry does not
+   * mention it, and the next service that has it on decides for it.
    */
-  private carry(wants: number, rate: number, parent: SpanContext, value: string | undefined, xraySampled: string | undefined): SamplingResult {
+  private carry(wants: number, rate: number, parent: SpanContext, value: string | undefined, xraySampled: string | undefined, w3cSampled: boolean | undefined): SamplingResult {
     let kept = wants & this.mask;
     let stated = 0;
+    // Upstream's flag with no dt entry: a decision for both backends (another OpenTelemetry service, or a dualtrace
+    // service where both decided alike).
+    const flag = (parent.traceFlags & TraceFlags.SAMPLED) !== 0 ? 1 : 0;
     if ((this.mask & WANT_XRAY) === 0) {
-      const x = xraySampled === '1' ? 1 : xraySampled === '0' ? 0 : value === undefined ? -1 : decisionOf(value, 'x');
+      // X-Ray's own Sampled=1/0, else the dt entry, else the flag of a traceparent without an X-Ray header; `?` (or a
+      // dt entry without x, or an X-Ray header without Sampled) leaves X-Ray undecided.
+      const x = xraySampled === '1' ? 1 : xraySampled === '0' ? 0 : value !== undefined ? decisionOf(value, 'x') : xraySampled === undefined ? flag : -1;
       if (x >= 0) stated |= WANT_XRAY;
       if (x === 1) kept |= WANT_XRAY;
     }
-    if ((this.mask & WANT_HONEYCOMB) === 0 && value !== undefined) {
-      const h = decisionOf(value, 'h');
+    if ((this.mask & WANT_HONEYCOMB) === 0) {
+      // The dt entry, else the flag of a traceparent (an X-Ray header alone states nothing for Honeycomb).
+      const h = value !== undefined ? decisionOf(value, 'h') : w3cSampled !== undefined ? (w3cSampled ? 1 : 0) : xraySampled === undefined ? flag : -1;
       if (h >= 0) stated |= WANT_HONEYCOMB;
       if (h === 1) {
         kept |= WANT_HONEYCOMB;
-        rate = rateOf(value);
+        rate = value === undefined ? 1 : rateOf(value);
       }
     }
     return this.result(kept, rate, parent, stated);

@@ -3,7 +3,8 @@ import { createContextKey, TraceFlags, type Context, type SpanContext, type Trac
 /**
  * Each backend's decision for a trace travels with it in the W3C `tracestate`, under dualtrace's key: `dt=x1h0` says
  * X-Ray keeps the trace and Honeycomb does not; `r10` adds the `SampleRate` Honeycomb's spans carry. The entry is left
- * out when every backend keeps the trace at rate 1, so the common case adds nothing. Spans inherit it from their
+ * out when both backends are decided alike at rate 1, so the common case adds nothing; a service with one backend
+ * states only that one (`x1`, `h0`), leaving the other to the next service that has it on. Spans inherit it from their
  * parent, each backend's queue reads it to take only its own traces, the X-Ray header's `Sampled=` is written from
  * it, and a downstream dualtrace service honours it, even through a hop that forwards only W3C headers.
  *
@@ -16,15 +17,14 @@ export const WANT_HONEYCOMB = 2;
 const ONE = 49; // '1'
 
 /**
- * The `dt` value for these decisions among the enabled backends (`mask`); `''` when the sampled flag says it all (every
- * backend keeps the trace at rate 1, or none does). A backend that is off here is not mentioned, so a downstream
- * service decides for it.
+ * The `dt` value for these decisions of the backends in `mask` (those decided here or upstream); `''` when the sampled
+ * flag says it all: both backends decided, alike, at rate 1. A backend nobody decided (off here, and not stated
+ * upstream) is not mentioned, so the next service that has it on decides for it; the entry then always states the
+ * other (`x1`, `h1`), since the flag alone would read as a decision for both.
  */
 export function encodeDecision(wants: number, rate: number, mask: number): string {
   const honeycombRate = (wants & mask & WANT_HONEYCOMB) !== 0 && rate > 1;
-  if ((wants & mask) === mask && !honeycombRate) return '';
-  // Not recorded, and no backend of the other's is off here: the flag says it all.
-  if ((wants & mask) === 0 && mask === (WANT_XRAY | WANT_HONEYCOMB)) return '';
+  if (mask === (WANT_XRAY | WANT_HONEYCOMB) && !honeycombRate && ((wants & mask) === mask || (wants & mask) === 0)) return '';
   let value = '';
   if ((mask & WANT_XRAY) !== 0) value += (wants & WANT_XRAY) !== 0 ? 'x1' : 'x0';
   if ((mask & WANT_HONEYCOMB) !== 0) value += (wants & WANT_HONEYCOMB) !== 0 ? 'h1' : 'h0';
@@ -60,14 +60,16 @@ export function wantedBy(spanContext: SpanContext, backend: 'x' | 'h'): boolean 
 }
 
 /**
- * X-Ray's decision for the `Sampled=` of an outgoing `X-Amzn-Trace-Id`: what the `dt` entry states, else whether the
- * span is recorded. They differ only in a service where X-Ray is off, which records nothing for X-Ray but passes on
- * the decision it received (a span it does not record may still say `x1`).
+ * X-Ray's decision for the `Sampled=` of an outgoing `X-Amzn-Trace-Id`: 1 or 0 as the `dt` entry states it; -1 when
+ * the entry leaves X-Ray undecided (the trace came through services with X-Ray off only: the header then carries no
+ * `Sampled`, and the next X-Ray service decides by its own rules); with no entry, whether the span is recorded (both
+ * backends decided alike). A service with X-Ray off passes on the decision it received: a span it does not record
+ * may still say `x1`.
  */
-export function xraySampled(spanContext: SpanContext): boolean {
+export function xrayDecision(spanContext: SpanContext): -1 | 0 | 1 {
   const value = decisionValue(spanContext.traceState);
-  const stated = value === undefined ? -1 : decisionOf(value, 'x');
-  return stated >= 0 ? stated === 1 : (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
+  if (value !== undefined) return decisionOf(value, 'x');
+  return (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0 ? 1 : 0;
 }
 
 /**
@@ -85,10 +87,13 @@ export const W3C_SAMPLED = createContextKey('dualtrace.w3c.sampled');
 /**
  * The `X-Amzn-Trace-Id` response header with this service's X-Ray decision, when the request asked for it (`Sampled=?`
  * or a `Root`-only header, as an ALB sends): `Root=…;Sampled=1|0`, as the X-Ray SDK's middleware answers, and the
- * same `Sampled=` as the span's outgoing calls (see `xraySampled`). Else `undefined`.
+ * same `Sampled=` as the span's outgoing calls (see `xrayDecision`). Else `undefined`, also when X-Ray is off here and
+ * nothing upstream decided for it: a service that made no X-Ray decision has none to answer.
  */
 export function xrayAnswer(parent: Context, span: SpanContext): string | undefined {
   if (parent.getValue(XRAY_SAMPLED) !== '?') return undefined;
+  const x = xrayDecision(span);
+  if (x < 0) return undefined;
   const { traceId } = span;
-  return `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Sampled=${xraySampled(span) ? '1' : '0'}`;
+  return `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Sampled=${x === 1 ? '1' : '0'}`;
 }

@@ -86,6 +86,17 @@ describe('hopsOf (the headers each hop carried)', () => {
     expect(outgoing.headers.find((h) => h.name === 'baggage')!.source).toBe('unknown');
   });
 
+  it("should rebuild X-Amzn-Trace-Id's Sampled from X-Ray's decision in dt, and leave it out when dt leaves X-Ray undecided", () => {
+    const sampledOf = (traceState: string): string => {
+      const client = stored({ spanId: 'cccccccccccccccc', parentSpanId: '1111111111111111', kind: 3, name: 'GET', traceState }, 'api');
+      const server = stored({ spanId: 'dddddddddddddddd', parentSpanId: 'cccccccccccccccc', kind: 2, name: 'GET /', flags: 0x301, traceState }, 'users');
+      const hops = hopsOf(new Map([[client.span.spanId, client], [server.span.spanId, server]]));
+      return hops.find((h) => h.direction === 'in')!.headers.find((h) => h.name === 'x-amzn-trace-id')!.value!;
+    };
+    expect(sampledOf('dt=x0h1')).toBe('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=cccccccccccccccc;Sampled=0');
+    expect(sampledOf('vendor=a,dt=h1r10')).toBe('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=cccccccccccccccc');
+  });
+
   it('should see no hop between spans of one process', () => {
     const parent = stored({ kind: 1 });
     const child = stored({ spanId: '3333333333333333', parentSpanId: '1111111111111111', kind: 2 });

@@ -81,8 +81,16 @@ function headersFor(stored: StoredSpan, parentId: string, direction: 'in' | 'out
     pick('traceparent', `00-${span.traceId}-${parentId}-${flags.toString(16).padStart(2, '0')}`, `from the trace id, parent id and flags; ${side}`),
     pick('tracestate', span.traceState, span.traceState === undefined ? 'none on the span' : 'the span keeps the trace state it was given'),
     pick('baggage', undefined, 'baggage is not recorded on spans; capture the header (captureRequestHeaders: [\'baggage\']) to see it'),
-    pick('x-amzn-trace-id', `Root=${toXRayTraceId(span.traceId)};Parent=${parentId};Sampled=${sampled}`, `from the same ids; ${side}`),
+    pick('x-amzn-trace-id', `Root=${toXRayTraceId(span.traceId)};Parent=${parentId}${xraySampledPart(span.traceState, sampled)}`, `from the same ids; ${side}`),
   ];
+}
+
+/** `;Sampled=` as the propagator writes it: X-Ray's decision in the `dt` entry, none when it leaves X-Ray undecided, else the flag. */
+function xraySampledPart(traceState: string | undefined, flag: string): string {
+  const dt = traceState === undefined ? undefined : /(?:^|,)\s*dt=([^,]*)/.exec(traceState)?.[1];
+  if (dt === undefined) return `;Sampled=${flag}`;
+  const at = dt.indexOf('x');
+  return at < 0 ? '' : `;Sampled=${dt[at + 1] === '1' ? '1' : '0'}`;
 }
 
 function serviceOf(stored: StoredSpan): string {
