@@ -16,7 +16,9 @@
  * (bench/lib/callgrind.ts); `countCycles` turns them into per-request figures: the request thread and the export (the
  * program in the requests' and the flushes' parts, less a mark's cost), GC wherever it fell, and the compiler apart
  * (not counted). Everything runs on the one JavaScript thread; "request thread" is the work done while serving,
- * "export" what the batch processors do afterwards. The sinks' counts are checked after every cycle: a run that lost
+ * "export" what the batch processors do afterwards. Callgrind counts each thread apart (`--separate-threads=yes`):
+ * these columns are the main thread's; a worker thread that marks itself (the `dualtrace-worker` prototype) gets its
+ * own figures (`countThread`), reported beside them and not added to `total`. The sinks' counts are checked after every cycle: a run that lost
  * spans is marked.
  *
  * Run: npm run bench:ir [-- --quick]        (= npm run build, then node --import tsx bench/instructions.ts)
@@ -39,13 +41,13 @@ import { CountingOtlpSink, CountingUdpSink, settle } from './lib/sinks';
 import { load, machineInfo } from './lib/machine';
 import { isMain, log, selected } from './lib/util';
 import { partPhases, type Phase } from './lib/callgrind';
-import { callgrindArgs, countingNodeFlags, ensureValgrind, nodeBinary, partFiles, type NodeBinary } from './lib/valgrind';
+import { callgrindArgs, countingNodeFlags, ensureValgrind, nodeBinary, threadPartFiles, type NodeBinary } from './lib/valgrind';
 import { variantLaunch } from './lib/variants';
-import type { CycleIr, IrConfig, IrReport, IrRun, Received } from './lib/ir-types';
+import type { CycleIr, IrConfig, IrReport, IrRun, Received, ThreadIr } from './lib/ir-types';
 
 export const IR_APPS = ['express', 'http'] as const;
 /** `context` (AsyncLocalStorage only, no tracer) and `spans` (dualtrace, exporters off) decompose dualtrace's cost. */
-export const IR_VARIANTS = ['untraced', 'reference', 'context', 'spans', 'dualtrace', 'dualtrace-otlp', 'zerocode', 'otel', 'xray'] as const;
+export const IR_VARIANTS = ['untraced', 'reference', 'context', 'spans', 'dualtrace', 'dualtrace-otlp', 'dualtrace-worker', 'zerocode', 'otel', 'xray'] as const;
 /** `--quick`: the three that decide the first targets. */
 const QUICK_VARIANTS: readonly (typeof IR_VARIANTS)[number][] = ['untraced', 'reference', 'dualtrace'];
 const PATH = '/api/activities/home';
@@ -66,6 +68,37 @@ export function countCycles(parts: readonly Part[], batch: number): CycleIr {
   const mean = (xs: number[]): number => xs.reduce((t, x) => t + x, 0) / xs.length;
   const ir = { request: mean(requestByCycle), export: mean(exportByCycle), gc: mean(gcByCycle) };
   return { ...ir, compile, total: ir.request + ir.export + ir.gc, requestByCycle, gcByCycle, mark };
+}
+
+/** A self-marking worker thread's parts (three per cycle, like the main thread's) to per-request figures. */
+export function countThread(parts: readonly Part[], batch: number): ThreadIr {
+  const cycles = Math.floor(parts.length / 3);
+  const ids = Array.from({ length: cycles }, (_, i) => i);
+  const at = (cycle: number, part: number): Part => parts[3 * cycle + part]!;
+  const empties = ids.map((i) => at(i, 2).mutator).sort((a, b) => a - b);
+  const mark = empties[Math.floor(empties.length / 2)] ?? 0;
+  const sum = (i: number, k: keyof Part): number => at(i, 0)[k] + at(i, 1)[k] + at(i, 2)[k];
+  const workByCycle = ids.map((i) => (sum(i, 'mutator') - 3 * mark) / batch);
+  const gcByCycle = ids.map((i) => sum(i, 'gc') / batch);
+  const mean = (xs: number[]): number => xs.reduce((t, x) => t + x, 0) / Math.max(1, xs.length);
+  const compile = ids.reduce((t, i) => t + sum(i, 'compile'), 0) / Math.max(1, cycles * batch);
+  return { work: mean(workByCycle), gc: mean(gcByCycle), compile, workByCycle, gcByCycle };
+}
+
+/** The main thread's figures, plus a self-marking worker thread's when there is one. */
+function countProcess(outDir: string, pid: number, config: IrConfig): CycleIr {
+  const measuredParts = (files: string[]): string[] => files.slice(1, 1 + 3 * config.cycles);
+  const byThread = threadPartFiles(outDir, pid);
+  const files = measuredParts(byThread.get(1) ?? []);
+  if (files.length < 3 * config.cycles) throw new Error(`callgrind wrote ${files.length + 1} parts, expected ${3 * config.cycles + 1}`);
+  const ir = countCycles(files.map(partPhases), config.batch);
+  const workers = [...byThread].filter(([thread]) => thread !== 1);
+  if (workers.length > 1) throw new Error(`threads ${workers.map(([t]) => t).join(', ')} all marked: expected one worker`);
+  const worker = workers[0];
+  if (worker === undefined) return ir;
+  const workerFiles = measuredParts(worker[1]);
+  if (workerFiles.length < 3 * config.cycles) throw new Error(`the worker thread wrote ${workerFiles.length + 1} parts, expected ${3 * config.cycles + 1}`);
+  return { ...ir, worker: countThread(workerFiles.map(partPhases), config.batch) };
 }
 
 function envInt(name: string, fallback: number): number {
@@ -134,21 +167,20 @@ async function measure(job: Job, config: IrConfig, outDir: string, keep: boolean
   let server: ServerChild | undefined;
   let client: OneConnection | undefined;
   try {
-    server = await startServer(`servers/${app}.ts`, launch.env, nodeArgs, { command: 'valgrind', args: [...callgrindArgs(outDir), node.path], startTimeoutMs: 600_000 });
+    server = await startServer(`servers/${app}.ts`, launch.env, nodeArgs, { command: 'valgrind', args: [...callgrindArgs(outDir), node.path], startTimeoutMs: envInt('BENCH_IR_START_TIMEOUT_S', 600) * 1000 });
     client = await OneConnection.open(server.port, PATH);
     const received = await runCycles(server, client, config, { otlp, udp });
     const { lines } = await server.call<{ lines: string[] }>('logs');
     client.close();
     await server.stop(300_000);
-    // Part 1: start-up and warm-up; then (requests, flush, empty) per cycle.
-    const files = partFiles(outDir, server.pid).slice(1, 1 + 3 * config.cycles);
-    if (files.length < 3 * config.cycles) throw new Error(`callgrind wrote ${files.length + 1} parts, expected ${3 * config.cycles + 1}`);
+    // Part 1: start-up and warm-up; then (requests, flush, empty) per cycle, per thread that marks.
+    const ir = countProcess(outDir, server.pid, config);
     const measured = received.slice(1);
     const perRequest = (k: keyof Received): number[] => received.map((r, i) => r[k] / (i === 0 ? config.warmupCycles * config.batch : config.batch));
     return {
       ...base,
       pid: server.pid,
-      ir: countCycles(files.map(partPhases), config.batch),
+      ir,
       otlpPerRequest: measured.reduce((t, r) => t + r.otlp, 0) / (config.cycles * config.batch),
       xrayPerRequest: measured.reduce((t, r) => t + r.xray, 0) / (config.cycles * config.batch),
       complete: (['otlp', 'xray'] as const).every((k) => perRequest(k).every((x, _, all) => Number.isInteger(x) && x === all[0])),
@@ -194,6 +226,7 @@ export async function runInstructions(config: IrConfig): Promise<IrReport> {
       const k = (x: number): string => (x / 1000).toFixed(1);
       log(`node ${r.node} ${r.app}/${r.variant}: request ${k(r.ir.request)} k (by cycle ${r.ir.requestByCycle.map(k).join('/')}), export ${k(r.ir.export)} k, ` +
         `GC ${k(r.ir.gc)} k (${r.ir.gcByCycle.map(k).join('/')}), compile ${k(r.ir.compile)} k Ir/req; ` +
+        (r.ir.worker ? `worker ${k(r.ir.worker.work)} k (${r.ir.worker.workByCycle.map(k).join('/')}) + GC ${k(r.ir.worker.gc)} k (${r.ir.worker.gcByCycle.map(k).join('/')}), compile ${k(r.ir.worker.compile)} k; ` : '') +
         `OTLP ${r.otlpPerRequest}, X-Ray ${r.xrayPerRequest} per request${r.complete ? '' : ' (INCOMPLETE)'}; ${r.wallSeconds.toFixed(0)} s`);
     }
   };
@@ -213,18 +246,24 @@ function recount(report: IrReport, dir: string): IrReport {
   const runs = report.runs.map((r) => {
     const kept = Object.fromEntries(Object.entries(r).filter(([key]) => !skip.has(key))) as unknown as IrRun;
     if (r.pid === undefined || r.error !== undefined) return kept;
-    const files = partFiles(dir, r.pid).slice(1, 1 + 3 * report.config.cycles);
-    return { ...kept, ir: countCycles(files.map(partPhases), report.config.batch) };
+    return { ...kept, ir: countProcess(dir, r.pid, report.config) };
   });
   return { ...report, runs };
 }
 
 if (isMain(import.meta.url)) {
+  // BENCH_IR_OUT=<file>: an experiment's run goes there, and results-ir.json and docs/benchmarks.md stay as they are.
+  const out = process.env.BENCH_IR_OUT;
   const file = new URL('./results-ir.json', import.meta.url);
   const keep = process.env.BENCH_IR_KEEP;
   const report = process.argv.includes('--recount') && keep
     ? recount(JSON.parse(readFileSync(file, 'utf8')) as IrReport, keep)
     : await runInstructions(irConfig());
+  if (out !== undefined) {
+    writeFileSync(out, JSON.stringify(report, null, 1));
+    log(`wrote ${out}`);
+    process.exit(0);
+  }
   writeFileSync(file, JSON.stringify(report, null, 1));
   const last = new URL('./results.json', import.meta.url);
   const loadResults = existsSync(last) ? (JSON.parse(readFileSync(last, 'utf8')) as Report) : undefined;

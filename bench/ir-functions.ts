@@ -5,17 +5,21 @@
  * against a second process (e.g. untraced), largest differences first. The pids are in bench/results-ir.json.
  *
  * Run: node --import tsx bench/ir-functions.ts <dir>/callgrind.<pid> [<dir>/callgrind.<base pid>]
- *        [--export] [--cycles 4] [--skip 0] [--batch 512] [--top 40] [--kinds]
- *   --export: the flush parts instead of the request parts; --kinds: totals by kind of code (JS tier, GC, …).
+ *        [--export] [--cycles 4] [--skip 0] [--batch 512] [--top 40] [--kinds] [--thread 1]
+ *   --export: the flush parts instead of the request parts; --kinds: totals by kind of code (JS tier, GC, …);
+ *   --thread: another thread's parts (runs with --separate-threads=yes; a worker that marks itself), 1 = main.
  */
+import { dirname } from 'node:path';
 import { jitNamer, kindOf, selfCost } from './lib/callgrind';
+import { threadPartFiles } from './lib/valgrind';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const files = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--cycles', '--skip', '--batch', '--top'].includes(args[i - 1]!)));
+const files = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--cycles', '--skip', '--batch', '--top', '--thread'].includes(args[i - 1]!)));
+const thread = Number(flag('--thread') ?? 1);
 const cycles = Number(flag('--cycles') ?? 4);
 const skip = Number(flag('--skip') ?? 0);
 const batch = Number(flag('--batch') ?? 512);
@@ -32,9 +36,11 @@ function perRequest(prefix: string): Map<string, number> {
       out.set(key, (out.get(key) ?? 0) + weight * ir);
     }
   };
+  // This thread's parts in order (part 1 = start-up and warm-up), whatever numbers the other threads' dumps took.
+  const parts = threadPartFiles(dirname(prefix), pid).get(thread) ?? [];
   for (let c = skip; c < cycles; c++) {
-    add(selfCost(`${prefix}.${2 + 3 * c + offset}`), 1 / ((cycles - skip) * batch));
-    add(selfCost(`${prefix}.${4 + 3 * c}`), -1 / ((cycles - skip) * batch));
+    add(selfCost(parts[1 + 3 * c + offset]!), 1 / ((cycles - skip) * batch));
+    add(selfCost(parts[3 + 3 * c]!), -1 / ((cycles - skip) * batch));
   }
   return out;
 }

@@ -57,6 +57,21 @@ export interface CycleIr {
   gcByCycle: number[];
   /** A mark alone (the median empty part), subtracted from each requests' and flush's part. */
   mark: number;
+  /**
+   * A worker thread that marks itself (the export-worker prototype): its work in the measured cycles, per request, apart
+   * from the main thread's columns above and not in `total` (add it for the process's CPU).
+   */
+  worker?: ThreadIr;
+}
+
+/** One worker thread's instructions per request over the measured cycles (all three parts of each cycle). */
+export interface ThreadIr {
+  /** The program (less the worker's own mark). */
+  work: number;
+  gc: number;
+  compile: number;
+  workByCycle: number[];
+  gcByCycle: number[];
 }
 
 export interface IrReport {

@@ -12,6 +12,7 @@ export const IR_LABEL: Record<string, string> = {
   otel: 'OTel auto-instrumentation (sdk-node, http + express)',
   xray: 'aws-xray-sdk-express, 100 % sampled',
   context: 'AsyncLocalStorage context only (`context.with` per request, no tracer)',
+  'dualtrace-worker': 'dualtrace, export in a worker thread (prototype, bench/export-worker/): main thread only',
 };
 
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
@@ -51,7 +52,8 @@ function appTable(ir: IrReport, node: number, app: string): string[] {
       continue;
     }
     const e = r.variant === 'untraced' ? undefined : extra(ir, node, app, r.variant);
-    const label = (IR_LABEL[r.variant] ?? r.variant) + (r.variant === 'zerocode' && tracesNothing(r) ? ' — **delivered no span** on this source' : '');
+    const label = (IR_LABEL[r.variant] ?? r.variant) + (r.variant === 'zerocode' && tracesNothing(r) ? ' — **delivered no span** on this source' : '') +
+      (r.ir.worker ? ` — the worker thread besides: ${k(r.ir.worker.work)} k + GC ${k(r.ir.worker.gc)} k` : '');
     out.push(row([
       label,
       k(r.ir.request),

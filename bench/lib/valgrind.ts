@@ -75,18 +75,37 @@ export function countingNodeFlags(major: number): string[] {
  */
 export const MARK_FUNCTION = 'uv_loadavg';
 
-/** valgrind's arguments before the node binary: callgrind counting instructions only, one dump file per mark. */
+/**
+ * valgrind's arguments before the node binary: callgrind counting instructions only, one dump file per mark and per
+ * thread. With `--separate-threads=yes` a mark dumps only the thread that made it, so a worker thread's instructions
+ * are never mixed into the main thread's parts: a worker that should be counted part by part marks itself (the
+ * export-worker variant does, bench/servers/common.ts); other threads (libuv's pool, V8's platform threads, idle under
+ * `--predictable`) are only written at exit.
+ */
 export function callgrindArgs(outDir: string): string[] {
-  return ['--tool=callgrind', `--dump-before=${MARK_FUNCTION}`, `--callgrind-out-file=${join(outDir, 'callgrind.%p')}`];
+  return ['--tool=callgrind', '--separate-threads=yes', `--dump-before=${MARK_FUNCTION}`, `--callgrind-out-file=${join(outDir, 'callgrind.%p')}`];
 }
 
-/** The files callgrind wrote for `pid`, one per part, in order: part 1 ends at the first mark; the exit dump is left out. */
+/**
+ * The part files callgrind wrote for `pid`, by thread (1 is the main thread), each in order: `callgrind.<pid>.<part>-<thread>`
+ * (the part number counts the dumps of every thread). Files of runs without `--separate-threads` (`callgrind.<pid>.<part>`)
+ * count as the main thread's. The exit dumps (`callgrind.<pid>-<thread>`) are left out.
+ */
+export function threadPartFiles(outDir: string, pid: number): Map<number, string[]> {
+  const re = new RegExp(`^callgrind\\.${pid}\\.(\\d+)(?:-(\\d+))?$`);
+  const byThread = new Map<number, { part: number; file: string }[]>();
+  for (const f of readdirSync(outDir)) {
+    const m = re.exec(f);
+    if (!m) continue;
+    const thread = m[2] === undefined ? 1 : Number(m[2]);
+    let list = byThread.get(thread);
+    if (list === undefined) byThread.set(thread, (list = []));
+    list.push({ part: Number(m[1]), file: join(outDir, f) });
+  }
+  return new Map([...byThread].map(([thread, list]) => [thread, list.sort((a, b) => a.part - b.part).map((x) => x.file)]));
+}
+
+/** The main thread's part files for `pid`, in order: part 1 ends at the first mark. */
 export function partFiles(outDir: string, pid: number): string[] {
-  const prefix = `callgrind.${pid}.`;
-  return readdirSync(outDir)
-    .filter((f) => f.startsWith(prefix))
-    .map((f) => Number(f.slice(prefix.length)))
-    .filter((n) => Number.isInteger(n))
-    .sort((a, b) => a - b)
-    .map((n) => join(outDir, prefix + n));
+  return threadPartFiles(outDir, pid).get(1) ?? [];
 }

@@ -3,14 +3,16 @@
  * auto-instrumentation can patch them), the response body, and the IPC protocol the runner uses
  * (`{ id, cmd }` → `{ id, ...result }`; the child sends `{ type: 'ready', port }` once listening).
  *
- * Env: BENCH_VARIANT (untraced | context | spans | dualtrace | dualtrace-otlp | zerocode | reference | otel | xray),
+ * Env: BENCH_VARIANT (untraced | context | spans | dualtrace | dualtrace-otlp | dualtrace-worker | zerocode | reference |
+ * otel | xray),
  * BENCH_OTLP_URL, BENCH_XRAY_ADDRESS, BENCH_BATCH (see `BATCH`). `dualtrace-otlp` sends X-Ray's copy over OTLP to
  * BENCH_OTLP_URL, gzipped and SigV4-signed with AWS's documentation example credentials (the sink does not check them).
  * `context` and `spans` decompose dualtrace's cost: `context` only enables the AsyncLocalStorage context manager and
  * runs each request inside `context.with` (what any context-propagating tracer pays); `spans` is dualtrace with both
  * exporters off (context + propagation + the SERVER span, no export). `zerocode` is `node --import dualtrace/register`
  * configured by the environment, with no adapter (the runner adds the flag). `reference` is the hand-written OTel
- * middleware with one OTLP exporter (./reference.ts).
+ * middleware with one OTLP exporter (./reference.ts). `dualtrace-worker` is dualtrace with its export moved to a worker
+ * thread: the prototype of bench/export-worker/ (README there), not part of the library.
  * aws-xray-sdk-core is only ever loaded here, in a server child (it turns cls-hooked on for the whole process).
  */
 import { createRequire } from 'node:module';
@@ -39,13 +41,14 @@ export type Variant =
   | 'spans'
   | 'dualtrace'
   | 'dualtrace-otlp'
+  | 'dualtrace-worker'
   | 'zerocode'
   | 'reference'
   | 'otel'
   | 'xray';
 
 /** The variants that run dualtrace's adapters. */
-export const DUALTRACE_VARIANTS: readonly Variant[] = ['dualtrace', 'dualtrace-otlp', 'spans'];
+export const DUALTRACE_VARIANTS: readonly Variant[] = ['dualtrace', 'dualtrace-otlp', 'dualtrace-worker', 'spans'];
 
 export const VARIANT = (process.env.BENCH_VARIANT ?? 'untraced') as Variant;
 const OTLP_URL = process.env.BENCH_OTLP_URL ?? 'http://127.0.0.1:4318';
@@ -76,6 +79,8 @@ const capture: DiagLogger = {
 
 export interface Setup {
   flush: () => Promise<void>;
+  /** A worker thread that should be counted part by part marks itself first (bench/lib/valgrind.ts callgrindArgs). */
+  markThreads?: () => Promise<void>;
   /** aws-xray-sdk-core's module, for the X-Ray variant's node:http wiring. */
   xray?: XRaySdk;
 }
@@ -104,6 +109,7 @@ export async function setUpVariant(service: string): Promise<Setup> {
   }
   if (DUALTRACE_VARIANTS.includes(VARIANT)) {
     const { initTracing } = await import('dualtrace');
+    type Options = Parameters<typeof initTracing>[0];
     const exporting = VARIANT !== 'spans';
     if (VARIANT === 'dualtrace-otlp') {
       Object.assign(process.env, {
@@ -112,7 +118,7 @@ export async function setUpVariant(service: string): Promise<Setup> {
         AWS_EC2_METADATA_DISABLED: 'true',
       });
     }
-    const tracing = initTracing({
+    const options: Options = {
       service,
       xrayUrl: '127.0.0.1*',
       honeycombKey: 'hcxik_01hqk4k20zjyyy3nd9xuw7kc9vkj7ah9fs6gfgq8k8gq1ydezv3fy6r9kn7c',
@@ -125,7 +131,19 @@ export async function setUpVariant(service: string): Promise<Setup> {
       flushOnExit: false,
       logLevel: 'none', // keep the capturing diag logger installed above
       ...(BATCH && { batch: BATCH, shutdownTimeoutMillis: FLUSH_BOUND_MILLIS }),
-    });
+    };
+    const tracing = initTracing(options);
+    if (VARIANT === 'dualtrace-worker') {
+      // The export-worker prototype (bench/export-worker/README.md): export moved to a worker thread.
+      const { installWorkerExport } = await import('../export-worker/processor');
+      const worker = installWorkerExport(tracing.provider, {
+        tracingOptions: options as Record<string, unknown>,
+        maxExportBatchSize: BATCH?.maxExportBatchSize ?? 512,
+        scheduledDelayMillis: BATCH?.scheduledDelayMillis ?? 5_000,
+        timeoutMillis: BATCH ? FLUSH_BOUND_MILLIS : 30_000,
+      });
+      return { flush: () => tracing.forceFlush(), markThreads: () => worker.mark() };
+    }
     return { flush: () => tracing.forceFlush() };
   }
   if (VARIANT === 'zerocode') {
@@ -228,10 +246,14 @@ export function serve(server: Server, setup: Setup): void {
         (error: unknown) => reply({ ok: false, error: String(error) }),
       );
     } else if (message.cmd === 'mark') {
-      // Under `valgrind --tool=callgrind --dump-before=uv_loadavg` this call writes the counts so far (bench/lib/valgrind.ts).
-      loadavg();
-      if (process.env.BENCH_MARK_LOG === '1') process.stdout.write(`mark: ${counters.served} served\n`); // lines up --trace-* output
-      reply({ served: counters.served });
+      const mark = (): void => {
+        // Under `valgrind --tool=callgrind --dump-before=uv_loadavg` this call writes the counts so far (bench/lib/valgrind.ts).
+        loadavg();
+        if (process.env.BENCH_MARK_LOG === '1') process.stdout.write(`mark: ${counters.served} served\n`); // lines up --trace-* output
+        reply({ served: counters.served });
+      };
+      if (setup.markThreads) void setup.markThreads().then(mark);
+      else mark();
     } else if (message.cmd === 'heap') {
       // bench/alloc.ts: bytes on V8's heap and in array buffers; `gc` first when asked (node --expose-gc).
       const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size]));
