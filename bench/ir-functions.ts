@@ -5,12 +5,15 @@
  * against a second process (e.g. untraced), largest differences first. The pids are in bench/results-ir.json.
  *
  * Run: node --import tsx bench/ir-functions.ts <dir>/callgrind.<pid> [<dir>/callgrind.<base pid>]
- *        [--export] [--cycles 4] [--skip 0] [--batch 512] [--top 40] [--kinds] [--thread 1]
+ *        [--export] [--cycles 4] [--skip 0] [--batch 512] [--top 40] [--kinds] [--js] [--thread 1]
  *   --export: the flush parts instead of the request parts; --kinds: totals by kind of code (JS tier, GC, …);
+ *   --js: JavaScript functions only, each with the builtins, inline-cache misses and native code it calls (compiler
+ *   and GC left out; see ./lib/callgrind-js);
  *   --thread: another thread's parts (runs with --separate-threads=yes; a worker that marks itself), 1 = main.
  */
 import { dirname } from 'node:path';
 import { jitNamer, kindOf, selfCost } from './lib/callgrind';
+import { jsAttributedCost } from './lib/callgrind-js';
 import { threadPartFiles } from './lib/valgrind';
 
 const args = process.argv.slice(2);
@@ -32,17 +35,26 @@ function perRequest(prefix: string): Map<string, number> {
   const out = new Map<string, number>();
   const add = (costs: Map<string, number>, weight: number): void => {
     for (const [fn, ir] of costs) {
-      const key = args.includes('--kinds') ? kindOf(name(fn)) : name(fn);
+      const key = args.includes('--kinds') ? kindOf(name(fn)) : args.includes('--js') ? sameAcrossBuilds(name(fn)) : name(fn);
       out.set(key, (out.get(key) ?? 0) + weight * ir);
     }
   };
+  const cost = args.includes('--js') ? (file: string) => jsAttributedCost(file, name) : selfCost;
   // This thread's parts in order (part 1 = start-up and warm-up), whatever numbers the other threads' dumps took.
   const parts = threadPartFiles(dirname(prefix), pid).get(thread) ?? [];
   for (let c = skip; c < cycles; c++) {
-    add(selfCost(parts[1 + 3 * c + offset]!), 1 / ((cycles - skip) * batch));
-    add(selfCost(parts[3 + 3 * c]!), -1 / ((cycles - skip) * batch));
+    add(cost(parts[1 + 3 * c + offset]!), 1 / ((cycles - skip) * batch));
+    add(cost(parts[3 + 3 * c]!), -1 / ((cycles - skip) * batch));
   }
   return out;
+}
+
+/** A JS function's name without its tier mark, checkout directory and bundle chunk, to compare two builds. */
+function sameAcrossBuilds(fn: string): string {
+  return fn
+    .replace(/^JS:[*+^~']*/, 'JS:')
+    .replace(/(?:file:\/\/)?\/\S*?\/(node_modules|dist|bench)\//, '$1/')
+    .replace(/dist\/(\S*?)(?:-[A-Za-z0-9_]{8})?\.js:\d+:\d+/, 'dist/$1');
 }
 
 if (files.length === 0) {

@@ -17,7 +17,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { runPendingStart } from '../../handle';
-import { runEventsInSpan } from '../shared/event-context';
+import { runLaterEventsInSpan } from '../shared/event-context';
 import { endFromResponse, type TracedRequest } from '../shared/node-response';
 import { expressRoute, type ExpressRouteFields } from '../shared/routes';
 import { isIgnoredByAnyAdapter } from '../shared/handoff';
@@ -79,7 +79,7 @@ function emitRequest(server: unknown, original: Emit, spans: ServerSpans, req: I
   // Static listener (reads the span from `res.req`): no closure per request. 'close' covers aborted clients.
   res.on('finish', onResponseDone);
   res.on('close', onResponseDone);
-  runEventsInSpan(span, traced, res);
+  runLaterEventsInSpan(traced, res);
   try {
     return span.run(original, server, 'request', req, res);
   } catch (error) {
