@@ -25,7 +25,7 @@ import { writeFileSync } from 'node:fs';
 import { startServer, type ServerChild } from './lib/children';
 import { OneConnection } from './lib/one-connection';
 import { CountingOtlpSink, CountingUdpSink, settle } from './lib/sinks';
-import { log, selected } from './lib/util';
+import { envInt, log, selected } from './lib/util';
 import { countingNodeFlags } from './lib/valgrind';
 import { variantLaunch } from './lib/variants';
 
@@ -44,11 +44,6 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   selfSize: number;
   children: ProfileNode[];
-}
-
-function envInt(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
 }
 
 const config = {

@@ -39,7 +39,7 @@ import { OneConnection } from './lib/one-connection';
 import { renderReport, type Report } from './lib/report';
 import { CountingOtlpSink, CountingUdpSink, settle } from './lib/sinks';
 import { load, machineInfo } from './lib/machine';
-import { isMain, log, selected } from './lib/util';
+import { envInt, isMain, log, selected } from './lib/util';
 import { partPhases, type Phase } from './lib/callgrind';
 import { callgrindArgs, countingNodeFlags, ensureValgrind, nodeBinary, threadPartFiles, type NodeBinary } from './lib/valgrind';
 import { variantLaunch } from './lib/variants';
@@ -54,13 +54,18 @@ const PATH = '/api/activities/home';
 
 type Part = Record<Phase, number>;
 
-/** Parts of the measured cycles, three per cycle (requests, flush, empty), to per-request figures. */
-export function countCycles(parts: readonly Part[], batch: number): CycleIr {
+/** The measured cycles' parts (three per cycle: requests, flush, empty) and a mark's own cost: the median empty part. */
+function cycleParts(parts: readonly Part[]): { cycles: number; ids: number[]; at: (cycle: number, part: number) => Part; mark: number } {
   const cycles = Math.floor(parts.length / 3);
   const ids = Array.from({ length: cycles }, (_, i) => i);
   const at = (cycle: number, part: number): Part => parts[3 * cycle + part]!;
   const empties = ids.map((i) => at(i, 2).mutator).sort((a, b) => a - b);
-  const mark = empties[Math.floor(empties.length / 2)] ?? 0;
+  return { cycles, ids, at, mark: empties[Math.floor(empties.length / 2)] ?? 0 };
+}
+
+/** Parts of the measured cycles, three per cycle (requests, flush, empty), to per-request figures. */
+export function countCycles(parts: readonly Part[], batch: number): CycleIr {
+  const { cycles, ids, at, mark } = cycleParts(parts);
   const requestByCycle = ids.map((i) => (at(i, 0).mutator - mark) / batch);
   const exportByCycle = ids.map((i) => (at(i, 1).mutator - mark) / batch);
   const gcByCycle = ids.map((i) => (at(i, 0).gc + at(i, 1).gc + at(i, 2).gc) / batch);
@@ -72,11 +77,7 @@ export function countCycles(parts: readonly Part[], batch: number): CycleIr {
 
 /** A self-marking worker thread's parts (three per cycle, like the main thread's) to per-request figures. */
 export function countThread(parts: readonly Part[], batch: number): ThreadIr {
-  const cycles = Math.floor(parts.length / 3);
-  const ids = Array.from({ length: cycles }, (_, i) => i);
-  const at = (cycle: number, part: number): Part => parts[3 * cycle + part]!;
-  const empties = ids.map((i) => at(i, 2).mutator).sort((a, b) => a - b);
-  const mark = empties[Math.floor(empties.length / 2)] ?? 0;
+  const { cycles, ids, at, mark } = cycleParts(parts);
   const sum = (i: number, k: keyof Part): number => at(i, 0)[k] + at(i, 1)[k] + at(i, 2)[k];
   const workByCycle = ids.map((i) => (sum(i, 'mutator') - 3 * mark) / batch);
   const gcByCycle = ids.map((i) => sum(i, 'gc') / batch);
@@ -99,11 +100,6 @@ function countProcess(outDir: string, pid: number, config: IrConfig): CycleIr {
   const workerFiles = measuredParts(worker[1]);
   if (workerFiles.length < 3 * config.cycles) throw new Error(`the worker thread wrote ${workerFiles.length + 1} parts, expected ${3 * config.cycles + 1}`);
   return { ...ir, worker: countThread(workerFiles.map(partPhases), config.batch) };
-}
-
-function envInt(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
 }
 
 export function irConfig(argv: readonly string[] = process.argv): IrConfig {

@@ -32,17 +32,12 @@ import { maxThroughput, mergeReport, summariseP99, type MaxRun, type P99Config, 
 import { renderReport, type Report } from './lib/report';
 import type { IrReport } from './lib/ir-types';
 import { CountingOtlpSink, CountingUdpSink, settle } from './lib/sinks';
-import { isMain, log, selected } from './lib/util';
+import { envNumber, isMain, log, selected } from './lib/util';
 import { variantLaunch } from './lib/variants';
 import { APPS, VARIANTS } from './request-overhead';
 
 const RESULTS = new URL('./results-p99.json', import.meta.url);
 const DEFAULT_VARIANTS = 'untraced,reference,dualtrace';
-
-function envNumber(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
 
 export function p99Config(argv: readonly string[] = process.argv): P99Config {
   const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1';

@@ -10,9 +10,16 @@ export interface BenchConfig {
   recoveryS: number;
 }
 
-function envNumber(name: string, fallback: number): number {
+/** A positive number from the environment, else `fallback`. */
+export function envNumber(name: string, fallback: number): number {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** A positive whole number from the environment, else `fallback`. */
+export function envInt(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
 /** BENCH_WARMUP_S, BENCH_DURATION_S, BENCH_ROUNDS, BENCH_THROUGHPUT_S, BENCH_OUTAGE_S, BENCH_HEALTHY_S, BENCH_RECOVERY_S. */
