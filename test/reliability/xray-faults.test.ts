@@ -58,14 +58,18 @@ describe('no X-Ray daemon', () => {
     expect(h.unhandled.errors).toEqual([]);
   });
 
-  it('should deliver again when the daemon comes back on the same port', async () => {
+  /** 10 spans refused by a closed port (the refusal logged), then a daemon listening on that port. */
+  async function refusedThenBack(): Promise<{ tracing: ReturnType<typeof h.backends.init>; daemon: Awaited<ReturnType<typeof listenUdp>> }> {
     const port = await closedUdpPort();
     const tracing = h.backends.init({ ...FAST, xray: { daemonAddress: `127.0.0.1:${port}` } });
     endSpans(10);
     await tracing.forceFlush();
     await until(() => h.log.matching(/ECONNREFUSED/).length > 0);
+    return { tracing, daemon: await listenUdp(port) };
+  }
 
-    const daemon = await listenUdp(port);
+  it('should deliver again when the daemon comes back on the same port', async () => {
+    const { tracing, daemon } = await refusedThenBack();
     try {
       const later = endSpans(3, 'after the daemon is back');
       await tracing.forceFlush();
@@ -80,13 +84,7 @@ describe('no X-Ray daemon', () => {
   });
 
   it('should report recovery while batches keep going out, not only after traffic pauses', async () => {
-    const port = await closedUdpPort();
-    const tracing = h.backends.init({ ...FAST, xray: { daemonAddress: `127.0.0.1:${port}` } });
-    endSpans(10);
-    await tracing.forceFlush();
-    await until(() => h.log.matching(/ECONNREFUSED/).length > 0);
-
-    const daemon = await listenUdp(port);
+    const { tracing, daemon } = await refusedThenBack();
     try {
       // A busy app: a batch every 150 ms, never a second without one. The end of the outage must still be seen.
       for (let round = 0; round < 40 && h.log.matching(/xray export recovered/).length === 0; round++) {
