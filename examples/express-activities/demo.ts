@@ -51,8 +51,8 @@ const tracing = initTracing({
   // The demo shows every trace, from the first request on: X-Ray keeps them all (no wait for sampling rules).
   xray: { daemonAddress: dev.urls.daemonAddress, sampling: 'all' },
   flushOnExit: false,
-  // dualtrace dev's receivers are servers in this process: tracing every request would trace every export they
-  // receive. The app's `tracing()` middleware traces its requests instead.
+  // Adapters only: the app's `tracing()` middleware traces its requests (dualtrace dev's receivers and UI, servers in
+  // this process too, are never traced).
   instrumentation: { server: false },
 });
 const server = createApp({ usersUrl: `http://127.0.0.1:${usersPort}` }).listen(0, '127.0.0.1');

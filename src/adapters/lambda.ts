@@ -18,6 +18,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { recordError } from '../trace/record-error';
+import { isDualtraceUserAgent } from '../http/user-agent';
 import { getTracing } from '../handle';
 import { VERSION } from '../version';
 import { headersOf, httpRequestOf, recordTraceHeaders, triggerOf, type FaasTrigger } from './shared/lambda-events';
@@ -139,7 +140,8 @@ interface InvocationStarter {
 
 /**
  * Starts the invocation's span: through the shared server-span module for an HTTP event (unless its path is
- * ignored), else a SERVER span named after the function; `undefined` when it is ignored or tracing failed.
+ * ignored or it is dualtrace's own request), else a SERVER span named after the function; `undefined` when it is
+ * ignored, dualtrace's own, or tracing failed.
  */
 function startInvocation(starter: InvocationStarter, event: unknown, ctx: LambdaContextLike): Invocation | undefined {
   try {
@@ -159,7 +161,8 @@ function startInvocation(starter: InvocationStarter, event: unknown, ctx: Lambda
         server = undefined; // A method or URL Fetch refuses (e.g. CONNECT): traced as a plain invocation below.
       }
       if (server !== undefined) return httpInvocation(server);
-      if (starter.spans.options.ignore?.(new URL(request.url).pathname) === true) return undefined;
+      // Ignored, or dualtrace's own export (an OTLP receiver on Lambda): untraced, as startFetch left it.
+      if (isDualtraceUserAgent(request.headers['user-agent']) || starter.spans.options.ignore?.(new URL(request.url).pathname) === true) return undefined;
     }
     const extracted = envWins ? base : propagation.extract(base, headersOf(event));
     const name = starter.options.name ?? ctx.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'lambda';

@@ -35,7 +35,7 @@ describe.skipIf(NO_BROWSER)(`dualtrace dev UI in Chromium${NO_BROWSER ? ` (skipp
       xray: { daemonAddress: dev.urls.daemonAddress },
       flushOnExit: false,
       logLevel: 'none',
-      // The viewer is a server in this process too: its own pages must not become traces. The app's tracing() traces it.
+      // Adapters only: the app's tracing() traces it (the viewer's own servers are never traced).
       instrumentation: { server: false },
     });
     app = createApp({ usersUrl: 'http://127.0.0.1:9' }).listen(0, '127.0.0.1');

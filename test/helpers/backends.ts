@@ -37,8 +37,9 @@ export interface BackendsFixture {
   readonly tracing: Tracing;
   /**
    * `initTracing` with `service: 'backend-flask'`, {@link TEST_KEY}, `flushOnExit: false`, `logLevel: 'none'`,
-   * `instrumentation.server: false` (the sinks are servers in this process: zero-code tracing would trace every
-   * export they receive), both sinks as endpoints and `xray.sampling: 'all'`, then the fixture's defaults, then
+   * `instrumentation.server: false` (tests count the spans they make; zero-code tracing would add one for every
+   * request to any other server in this process; the exports the sinks receive would not be traced either way),
+   * both sinks as endpoints and `xray.sampling: 'all'`, then the fixture's defaults, then
    * `overrides` on top (`honeycomb`, `xray`, `batch` and `instrumentation` are merged field by field). Throws if the
    * result would send anywhere but loopback.
    */

@@ -19,6 +19,8 @@ export interface FakeHoneycomb {
   readonly keysSeen: string[];
   /** The `authorization` header of each `POST /v1/traces` (SigV4 when X-Ray over OTLP signs). */
   readonly authorizations: string[];
+  /** The `user-agent` of every request, in order (`undefined` when there was none). */
+  readonly userAgents: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -38,8 +40,10 @@ export async function startFakeHoneycomb(): Promise<FakeHoneycomb> {
     spans: [] as ReceivedSpan[],
     keysSeen: [] as string[],
     authorizations: [] as string[],
+    userAgents: [] as (string | undefined)[],
   } as Omit<FakeHoneycomb, 'close'>;
   const server = await listen(async (req, res, body) => {
+    fake.userAgents.push(req.headers['user-agent']);
     const key = req.headers['x-honeycomb-team'] as string | undefined;
     if (key !== undefined) fake.keysSeen.push(key);
     if (req.method === 'GET' && req.url === '/1/auth') {
@@ -63,6 +67,8 @@ export interface FakeDaemon {
   readonly udp: UdpSink;
   /** The answer to `POST /GetSamplingRules`. Default: the Default rule and one for health checks. */
   sampling: () => { status: number; body: unknown; headers?: Record<string, string> };
+  /** The `user-agent` of every TCP request, in order (`undefined` when there was none). */
+  readonly userAgents: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -75,8 +81,9 @@ export const RULES_OK = {
 
 export async function startFakeDaemon(): Promise<FakeDaemon> {
   const udp = await startUdpSink();
-  const fake = { udp, sampling: () => ({ status: 200, body: RULES_OK }) } as Omit<FakeDaemon, 'address' | 'close'>;
+  const fake = { udp, sampling: () => ({ status: 200, body: RULES_OK }), userAgents: [] } as Omit<FakeDaemon, 'address' | 'close'>;
   const server = await listen(async (req, res) => {
+    fake.userAgents.push(req.headers['user-agent']);
     if (req.method !== 'POST' || req.url !== '/GetSamplingRules') return void res.writeHead(404).end();
     const { status, body, headers } = fake.sampling();
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../src/cli/doctor/run-doctor';
 import type { CheckResult, DoctorReport } from '../../src/cli/doctor/types';
+import { VERSION } from '../../src/version';
 import { AUTH_OK, RULES_OK, startFakeDaemon, startFakeHoneycomb, type FakeDaemon, type FakeHoneycomb } from '../helpers/fake-backends';
 import { closedTcpPort } from '../reliability/support';
 
@@ -67,6 +68,9 @@ describe('dualtrace doctor', () => {
     expect(daemon.udp.documents[0]).toMatchObject({ trace_id: xrayTraceId, name: 'backend-flask' });
     expect(hcLink).toMatch(new RegExp(`^https://ui\\.honeycomb\\.io/acme/environments/production/datasets/backend-flask/trace\\?trace_id=${traceId}&`));
     expect(xrayLink).toBe(`https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#xray:traces/${xrayTraceId}`);
+    // Every request carries dualtrace's user agent, as the app's own do: a traced receiver does not trace them.
+    expect(honeycomb.userAgents).toEqual([`dualtrace/${VERSION}`, `dualtrace/${VERSION}`]); // GET /1/auth, the test trace
+    expect(daemon.userAgents).toEqual([`dualtrace/${VERSION}`]); // POST /GetSamplingRules
   });
 
   it('should show every resolved value with its source, and never the key', async () => {

@@ -79,6 +79,15 @@ describe('dualtrace/lambda traced()', () => {
     expect(server!.attributes['server.address']).toBe('abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws');
   });
 
+  it("should leave dualtrace's own request untraced (an OTLP receiver on Lambda), as the server adapters do", async () => {
+    const handler = traced(async () => ({ statusCode: 200 }));
+    const own = fixture('function-url');
+    own.headers = { ...(own.headers as Record<string, string>), 'user-agent': 'dualtrace/0.1.0' };
+    expect(await handler(own, lambdaContext())).toEqual({ statusCode: 200 });
+    await handler(fixture('function-url'), lambdaContext());
+    expect(backends.honeycomb.spans.map((s) => [s.name, s.attributes['user_agent.original']])).toEqual([['GET', 'curl/8.5.0']]);
+  });
+
   it('should join the trace of an ALB Root-only header', async () => {
     const handler = traced(async () => ({ statusCode: 200, statusDescription: '200 OK', body: 'ok' }));
     const result = (await handler(fixture('alb'), lambdaContext())) as { headers?: Record<string, string> };

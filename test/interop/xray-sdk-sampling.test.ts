@@ -56,8 +56,8 @@ beforeAll(async () => {
     honeycombKey: TEST_KEY,
     honeycomb: { endpoint: otlp.url },
     xray: { daemonAddress: udp.daemonAddress, sampling: 'local', samplingRules: { version: 2, default: { fixed_target: 0, rate: 0.3 } } },
-    // The sinks and the SDK service are servers in this process: zero-code tracing would trace them too (the sink's
-    // own POSTs became an 81st trace whenever a batch went out before the last request).
+    // The SDK service is a server in this process: zero-code tracing would trace it too (not the sinks: dualtrace's
+    // own exports carry its user agent and are never traced).
     instrumentation: { http: true, fetch: false, server: false },
     logLevel: 'none',
     flushOnExit: false,

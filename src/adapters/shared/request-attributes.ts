@@ -45,9 +45,17 @@ function common(c: Common): Attributes {
   return attrs;
 }
 
-/** Attributes of a `node:http` request (also Express, Fastify's `request.raw`, Koa's `ctx.req`). */
-export function nodeRequestAttributes(req: IncomingMessage, method: string, target: Target, capture: readonly CapturedHeader[]): Attributes {
-  const h = req.headers;
+/**
+ * Attributes of a `node:http` request (also Express, Fastify's `request.raw`, Koa's `ctx.req`); `h` is `req.headers`
+ * when the caller has read it already (a getter on Node's request).
+ */
+export function nodeRequestAttributes(
+  req: IncomingMessage,
+  method: string,
+  target: Target,
+  capture: readonly CapturedHeader[],
+  h: IncomingMessage['headers'] = req.headers,
+): Attributes {
   const socket = req.socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | undefined;
   const peer = socket?.remoteAddress;
   const attrs = common({
@@ -93,21 +101,25 @@ export interface FetchPeer {
   readonly httpVersion?: string | undefined;
 }
 
-/** Attributes of a Fetch `Request` (Hono, Next.js route handlers, `dualtrace/fetch`). */
+/**
+ * Attributes of a Fetch `Request` (Hono, Next.js route handlers, `dualtrace/fetch`); `userAgent` is its `user-agent`,
+ * which the caller has read already.
+ */
 export function fetchRequestAttributes(
   request: Request,
   target: Target,
   capture: readonly CapturedHeader[],
   peer: FetchPeer | undefined,
+  userAgent: string | null,
+  h: Headers = request.headers,
 ): Attributes {
-  const h = request.headers;
   const proto = forwardedProto(h.get('x-forwarded-proto') ?? undefined);
   const attrs = common({
     method: request.method,
     target,
     scheme: proto ?? (request.url.startsWith('https:') ? 'https' : 'http'),
     host: h.get('host') ?? urlAuthority(request.url),
-    userAgent: h.get('user-agent') ?? undefined,
+    userAgent: userAgent ?? undefined,
     client:
       clientFromForwardedFor(h.get('x-forwarded-for') ?? undefined) ??
       clientFromForwarded(h.get('forwarded') ?? undefined) ??

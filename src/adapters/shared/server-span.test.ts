@@ -5,6 +5,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { VERSION } from '../../version';
 import { createServerSpans } from './server-span';
 
 const exporter = new InMemorySpanExporter();
@@ -105,6 +106,29 @@ describe('createServerSpans', () => {
     const [span] = exporter.getFinishedSpans();
     expect(span!.name).toBe('GET /items/:id');
     expect(span!.attributes).toMatchObject({ 'url.scheme': 'https', 'server.address': 'api.example.com', 'url.query': 'sig=REDACTED', 'client.address': '203.0.113.9' });
+  });
+
+  it("should leave dualtrace's own requests (user-agent dualtrace/…) untraced, Node and Fetch alike", () => {
+    const spans = createServerSpans('test', { tracerProvider });
+    const own = { 'user-agent': `dualtrace/${VERSION}` };
+    expect(spans.startNode(nodeRequest('/v1/traces', own, 'POST'))).toBeUndefined();
+    expect(spans.startNode(nodeRequest('/GetSamplingRules', { 'user-agent': 'dualtrace/0.0.1' }, 'POST'))).toBeUndefined();
+    expect(spans.startFetch(new Request('http://127.0.0.1:4318/v1/traces', { method: 'POST', headers: own }))).toBeUndefined();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+
+    // Anything else is traced: another exporter's agent, a name that merely contains dualtrace, none at all.
+    for (const agent of ['OTel-OTLP-Exporter-JavaScript/0.57.0', 'curl/8.5.0 dualtrace/0.1.0', 'Dualtrace/0.1.0']) {
+      spans.startNode(nodeRequest('/v1/traces', { 'user-agent': agent }, 'POST'))!.end(200);
+      spans.startFetch(new Request('http://127.0.0.1:4318/v1/traces', { method: 'POST', headers: { 'user-agent': agent } }))!.end(200);
+    }
+    spans.startNode(nodeRequest('/v1/traces', {}, 'POST'))!.end(200);
+    spans.startFetch(new Request('http://127.0.0.1:4318/v1/traces', { method: 'POST' }))!.end(200);
+    const finished = exporter.getFinishedSpans();
+    expect(finished).toHaveLength(8);
+    expect(finished.map((s) => s.attributes['user_agent.original'])).toEqual([
+      'OTel-OTLP-Exporter-JavaScript/0.57.0', 'OTel-OTLP-Exporter-JavaScript/0.57.0', 'curl/8.5.0 dualtrace/0.1.0', 'curl/8.5.0 dualtrace/0.1.0',
+      'Dualtrace/0.1.0', 'Dualtrace/0.1.0', undefined, undefined,
+    ]);
   });
 });
 

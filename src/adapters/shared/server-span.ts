@@ -6,7 +6,7 @@
  * ```ts
  * const spans = createServerSpans('express', options);   // once, in the adapter's factory
  * const s = spans.startNode(req, route?)                 // or spans.startFetch(request, route?, peer?, attributes?)
- * //  → undefined when the path is ignored or starting failed (then run the app untraced)
+ * //  → undefined when the path is ignored, the request is dualtrace's own, or starting failed (then run the app untraced)
  * s.run(fn, thisArg?, ...args)   // fn with the span active (user spans nest under it)
  * s.setRoute('/users/:id')       // after routing: `http.route` and the name `GET /users/:id`
  * s.recordError(error, status?)  // ERROR + exception event + `error.type` when status (default 500) is ≥ 500
@@ -22,6 +22,10 @@
  * Extraction uses the global propagator (dualtrace's reads `traceparent` or `X-Amzn-Trace-Id`), and the span is
  * started while the extracted context is active: a Root-only X-Ray header (ALB) passes its trace id to the id
  * generator through the active context. Nothing here throws into the app: a failure leaves the request untraced.
+ *
+ * dualtrace's own requests (`user-agent: dualtrace/…`: exports, sampling polls) are not traced: a traced process that
+ * receives them (`dualtrace dev` under `--import dualtrace/register`, an OTLP relay, two services exporting to each
+ * other) would make a span per export it receives and export it again, for ever (see ../../http/user-agent).
  */
 import {
   context,
@@ -46,6 +50,7 @@ import { ADOPTABLE_SPAN, registerIgnoredPaths } from './handoff';
 import { ensureTracingReady } from './readiness';
 import { capturedFetchHeaders, capturedNodeHeaders, fetchRequestAttributes, nodeRequestAttributes, type FetchPeer } from './request-attributes';
 import { splitTarget, type Target } from '../../http/url';
+import { isDualtraceUserAgent } from '../../http/user-agent';
 
 export type { FetchPeer } from './request-attributes';
 export type { ServerTracingOptions, SpanNameInfo } from './options';
@@ -172,7 +177,7 @@ export class ServerSpan {
 export interface ServerSpans {
   /** The normalised options (header allow-lists etc.). */
   readonly options: NormalizedOptions;
-  /** A span for a `node:http` request; `undefined` when ignored or when starting failed. */
+  /** A span for a `node:http` request; `undefined` when ignored, dualtrace's own, or when starting failed. */
   startNode(req: IncomingMessage, route?: string): ServerSpan | undefined;
   /**
    * A span for a Fetch `Request`; `peer` adds the socket address when the runtime knows it, `attributes` more start
@@ -206,8 +211,10 @@ export function createServerSpans(adapter: string, options?: ServerTracingOption
       if (normalized.ignore?.(target.path) === true) return undefined;
       const method = req.method ?? 'GET';
       try {
-        const attrs = nodeRequestAttributes(req, method, target, normalized.requestHeaders);
-        return start(tracer, normalized, req.headers, nodeHeaderGetter, method, target, route, attrs);
+        const headers = req.headers; // a getter on Node's request: read once
+        if (isDualtraceUserAgent(headers['user-agent'])) return undefined;
+        const attrs = nodeRequestAttributes(req, method, target, normalized.requestHeaders, headers);
+        return start(tracer, normalized, headers, nodeHeaderGetter, method, target, route, attrs);
       } catch {
         return undefined; // A broken propagator, provider or `spanName`: serve the request untraced.
       }
@@ -217,9 +224,12 @@ export function createServerSpans(adapter: string, options?: ServerTracingOption
       const target = splitTarget(request.url);
       if (normalized.ignore?.(target.path) === true) return undefined;
       try {
-        const attrs = fetchRequestAttributes(request, target, normalized.requestHeaders, peer);
+        const headers = request.headers;
+        const userAgent = headers.get('user-agent');
+        if (isDualtraceUserAgent(userAgent)) return undefined;
+        const attrs = fetchRequestAttributes(request, target, normalized.requestHeaders, peer, userAgent, headers);
         if (attributes !== undefined) Object.assign(attrs, attributes);
-        return start(tracer, normalized, request.headers, fetchHeaderGetter, request.method, target, route, attrs);
+        return start(tracer, normalized, headers, fetchHeaderGetter, request.method, target, route, attrs);
       } catch {
         return undefined;
       }

@@ -23,11 +23,14 @@ import { expressRoute, type ExpressRouteFields } from '../shared/routes';
 import { isIgnoredByAnyAdapter } from '../shared/handoff';
 import { XRAY_HEADER } from '../shared/headers';
 import { createServerSpans, type ServerSpans } from '../shared/server-span';
-import { SERVER_SPAN } from '../shared/symbols';
+import { SERVER_SPAN, UNTRACED_SERVER } from '../shared/symbols';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 interface Prototype {
   emit: Emit;
+}
+interface UntracedServer {
+  [UNTRACED_SERVER]?: boolean;
 }
 
 /** Wraps the request emission of both server classes; returns the undo function. */
@@ -63,9 +66,15 @@ function wrapEmit(proto: Prototype, spans: ServerSpans): () => void {
 
 function emitRequest(server: unknown, original: Emit, spans: ServerSpans, req: IncomingMessage, res: ServerResponse): boolean {
   const traced = req as TracedRequest;
-  // Only Node's request and response (or look-alikes with their events) can be traced; anything else emitted by hand
-  // goes to the listeners as it came.
-  if (traced === undefined || traced === null || traced[SERVER_SPAN] !== undefined || typeof (res as Partial<ServerResponse> | undefined)?.on !== 'function') {
+  // Only Node's request and response (or look-alikes with their events) can be traced, and only on a server that did
+  // not opt out (UNTRACED_SERVER: `dualtrace dev`'s own); anything else goes to the listeners as it came.
+  if (
+    traced === undefined ||
+    traced === null ||
+    traced[SERVER_SPAN] !== undefined ||
+    typeof (res as Partial<ServerResponse> | undefined)?.on !== 'function' ||
+    (server as UntracedServer | null | undefined)?.[UNTRACED_SERVER] === true
+  ) {
     return original.call(server, 'request', req, res);
   }
   runPendingStart('a request'); // dualtrace/register: start before the propagator reads this request's headers

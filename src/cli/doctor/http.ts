@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { USER_AGENT } from '../../http/user-agent';
 
 /**
  * One HTTP exchange with a bound: what came back, or why nothing did, in words. Used by every network check.
@@ -30,7 +31,8 @@ export function request(url: string, init: { method: string; headers?: Record<st
   const send = target.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
     const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength);
-    const headers = { ...init.headers, ...(body === undefined ? {} : { 'content-length': String(body.length) }) };
+    // dualtrace's user agent, as the app's exports carry (a traced receiver does not trace them).
+    const headers = { ...init.headers, 'user-agent': USER_AGENT, ...(body === undefined ? {} : { 'content-length': String(body.length) }) };
     const req = send(target, { method: init.method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { isIP } from 'node:net';
+import { UNTRACED_SERVER } from '../../adapters/shared/symbols';
 
 /** A port that could not be bound, with the flag that moves it: the message the CLI prints. */
 export class PortInUseError extends Error {
@@ -22,6 +23,9 @@ export class PortInUseError extends Error {
 
 export async function listenHttp(handler: RequestListener, host: string, port: number, what: string, flag: string): Promise<Server> {
   const server = createServer(handler);
+  // In a traced process (`NODE_OPTIONS=--import dualtrace/register`, or beside an app in tests and the demo) zero-code
+  // tracing would trace what the viewer receives and serves, and send it back to the viewer, for ever.
+  (server as Server & { [UNTRACED_SERVER]?: boolean })[UNTRACED_SERVER] = true;
   // Long-lived event streams must not hold shutdown up; keep-alive sockets are closed on close().
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,7 @@ import { logger } from '../../diag/logger';
 import { lossCause } from '../../diag/loss-cause';
 import type { LossSink } from '../../diag/loss-reporter';
 import { RateLimitedLog } from '../../diag/rate-limited-log';
-import { VERSION } from '../../version';
+import { USER_AGENT } from '../../http/user-agent';
 import { errorCode, OtlpExportError } from './export-error';
 import { HttpPoster, type HttpAnswer } from './http-poster';
 import { InFlight, pause, settleBy, type Tracker } from './in-flight';
@@ -89,7 +89,8 @@ export class OtlpTraceExporter implements SpanExporter {
     this.baseHeaders = {
       ...config.headers,
       'content-type': 'application/x-protobuf',
-      'user-agent': `dualtrace/${VERSION}`,
+      // Last, over any configured `user-agent`: server tracing leaves requests with it untraced (http/user-agent).
+      'user-agent': USER_AGENT,
       ...(config.compression === 'gzip' ? { 'content-encoding': 'gzip' } : {}),
     };
   }

@@ -2,6 +2,7 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import http from 'node:http';
 import https from 'node:https';
+import { USER_AGENT } from '../../http/user-agent';
 
 /** A sampling answer is a few kB; anything far larger is not one, and is not buffered. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -24,7 +25,8 @@ export class SamplingRequestError extends Error {
 
 /**
  * POSTs JSON to the X-Ray daemon's proxy (or any `/GetSamplingRules` `/SamplingTargets` server) and resolves with the
- * parsed answer. Tracing is suppressed so the request never becomes a span; it is bounded by `timeoutMillis` from start
+ * parsed answer. Tracing is suppressed so the request never becomes a span, and it carries dualtrace's user agent so
+ * a traced server receiving it (`dualtrace dev`'s sampling API) does not trace it either; it is bounded by `timeoutMillis` from start
  * to the last byte (not only while the socket is idle: an answer trickling in would otherwise keep the poller waiting
  * for ever) and by the body size, and `signal` aborts it (on shutdown). Never throws synchronously.
  */
@@ -37,7 +39,7 @@ export function postJson(url: string, body: unknown, timeoutMillis: number, sign
         const client = url.startsWith('https:') ? https : http;
         const req = client.request(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'user-agent': USER_AGENT },
           timeout: timeoutMillis,
           signal,
         });
