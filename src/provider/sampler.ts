@@ -169,15 +169,12 @@ export class DualtraceSampler implements Sampler {
     // service where both decided alike).
     const flag = (parent.traceFlags & TraceFlags.SAMPLED) !== 0 ? 1 : 0;
     if ((this.mask & WANT_XRAY) === 0) {
-      // X-Ray's own Sampled=1/0, else the dt entry, else the flag of a traceparent without an X-Ray header; `?` (or a
-      // dt entry without x, or an X-Ray header without Sampled) leaves X-Ray undecided.
-      const x = xraySampled === '1' ? 1 : xraySampled === '0' ? 0 : value !== undefined ? decisionOf(value, 'x') : xraySampled === undefined ? flag : -1;
+      const x = statedXRay(value, xraySampled, flag);
       if (x >= 0) stated |= WANT_XRAY;
       if (x === 1) kept |= WANT_XRAY;
     }
     if ((this.mask & WANT_HONEYCOMB) === 0) {
-      // The dt entry, else the flag of a traceparent (an X-Ray header alone states nothing for Honeycomb).
-      const h = value !== undefined ? decisionOf(value, 'h') : w3cSampled !== undefined ? (w3cSampled ? 1 : 0) : xraySampled === undefined ? flag : -1;
+      const h = statedHoneycomb(value, xraySampled, w3cSampled, flag);
       if (h >= 0) stated |= WANT_HONEYCOMB;
       if (h === 1) {
         kept |= WANT_HONEYCOMB;
@@ -259,6 +256,28 @@ export class DualtraceSampler implements Sampler {
     }
     return value;
   }
+}
+
+/**
+ * X-Ray's decision as stated upstream, for a service with X-Ray off (see `carry`): 1 kept, 0 dropped, -1 undecided.
+ * X-Ray's own `Sampled=1/0` first, then the `dt` entry, then the flag of a `traceparent` that came without an X-Ray
+ * header. `Sampled=?`, an X-Ray header without `Sampled`, or a `dt` entry without `x` leave X-Ray undecided.
+ */
+function statedXRay(value: string | undefined, xraySampled: string | undefined, flag: number): number {
+  if (xraySampled === '1') return 1;
+  if (xraySampled === '0') return 0;
+  if (value !== undefined) return decisionOf(value, 'x');
+  return xraySampled === undefined ? flag : -1;
+}
+
+/**
+ * Honeycomb's decision as stated upstream, for a service with Honeycomb off (see `carry`): the `dt` entry, else the
+ * flag of a `traceparent`; an X-Ray header alone states nothing for Honeycomb (-1, undecided).
+ */
+function statedHoneycomb(value: string | undefined, xraySampled: string | undefined, w3cSampled: boolean | undefined, flag: number): number {
+  if (value !== undefined) return decisionOf(value, 'h');
+  if (w3cSampled !== undefined) return w3cSampled ? 1 : 0;
+  return xraySampled === undefined ? flag : -1;
 }
 
 const DROP: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
