@@ -1,5 +1,6 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeWallClock, HOUR, restoreWallClock, stepWallClock } from '../../test/helpers/wall-clock';
 import { lossCause } from './loss-cause';
 import { LossReporter } from './loss-reporter';
 
@@ -98,6 +99,44 @@ describe('LossReporter', () => {
   it('should survive a logger that throws', () => {
     const loss = new LossReporter('xray', { warn: () => { throw new Error('broken'); } } as unknown as DiagLogger);
     expect(() => loss.lost('E', 1, 'm')).not.toThrow();
+  });
+});
+
+// The interval runs on a monotonic clock (real timers here, only Date is faked). On the wall clock, a step back held a
+// count back until the clock caught up, an hour here, and a step forward let a line through before its interval.
+describe('LossReporter when the wall clock steps', () => {
+  afterEach(() => restoreWallClock());
+
+  /** A reporter with a 300 ms interval; `nextLine()` resolves at the next line written. */
+  function stepping() {
+    const lines: string[] = [];
+    let wake = (): void => undefined;
+    const log = { warn: (message: string) => (lines.push(message), wake()) } as unknown as DiagLogger;
+    const nextLine = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+    return { lines, nextLine, loss: new LossReporter('xray', log, 300) };
+  }
+
+  it('should write a held-back count at the end of its interval, though the clock stepped back an hour', { timeout: 10_000 }, async () => {
+    fakeWallClock();
+    const { lines, nextLine, loss } = stepping();
+    loss.lost('ECONNREFUSED', 1, 'refused.');
+    loss.lost('ECONNREFUSED', 4, 'refused.'); // held back for the interval
+    const written = nextLine();
+    stepWallClock(-HOUR);
+    await written;
+    expect(lines[1]).toBe('xray: 4 more spans lost (ECONNREFUSED), 5 in all: refused.');
+  });
+
+  it('should still hold a count back for its interval when the clock steps forward an hour', { timeout: 10_000 }, async () => {
+    fakeWallClock();
+    const { lines, nextLine, loss } = stepping();
+    loss.lost('ECONNREFUSED', 1, 'refused.');
+    stepWallClock(HOUR);
+    const written = nextLine();
+    loss.lost('ECONNREFUSED', 4, 'refused.');
+    expect(lines).toHaveLength(1);
+    await written; // and out at the end of the interval
+    expect(lines[1]).toBe('xray: 4 more spans lost (ECONNREFUSED), 5 in all: refused.');
   });
 });
 

@@ -55,7 +55,8 @@ export class LossReporter implements LossSink {
     readonly backend: string,
     private readonly log: DiagLogger = logger(),
     private readonly intervalMs = LOG_INTERVAL_MS,
-    private readonly now: () => number = () => Date.now(),
+    /** Monotonic by default: a wall-clock step must not hold a count back for as long, nor defeat the interval. */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   lost(cause: string, count: number, detail: string, outage = true): void {

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { DiagLogger } from '@opentelemetry/api';
+import { fakeWallClock, HOUR, restoreWallClock, stepWallClock } from '../../test/helpers/wall-clock';
 import { RateLimitedLog } from './rate-limited-log';
 
 function setup() {
@@ -35,5 +36,37 @@ describe('RateLimitedLog', () => {
   it('should survive a logger that throws', () => {
     const log = new RateLimitedLog({ warn: () => { throw new Error('broken'); } } as unknown as DiagLogger);
     expect(() => log.warn('k', 'm')).not.toThrow();
+  });
+});
+
+// The default clock is monotonic (only Date is faked here). On the wall clock, a step back silenced a problem until
+// the clock caught up, an hour here, and a step forward let its repeats through at once.
+describe('RateLimitedLog when the wall clock steps', () => {
+  afterEach(() => restoreWallClock());
+
+  function stepping() {
+    const lines: string[] = [];
+    const logger = { warn: (message: string) => lines.push(message) } as unknown as DiagLogger;
+    return { lines, log: new RateLimitedLog(logger, 300) };
+  }
+
+  it('should log again once the interval is over, though the clock stepped back an hour', async () => {
+    fakeWallClock();
+    const { lines, log } = stepping();
+    log.warn('udp:ECONNREFUSED', 'refused');
+    log.warn('udp:ECONNREFUSED', 'refused');
+    stepWallClock(-HOUR);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    log.warn('udp:ECONNREFUSED', 'refused');
+    expect(lines).toEqual(['refused', 'refused (1 more since the last report)']);
+  });
+
+  it('should still count repeats within the interval when the clock steps forward an hour', () => {
+    fakeWallClock();
+    const { lines, log } = stepping();
+    log.warn('udp:ECONNREFUSED', 'refused');
+    stepWallClock(HOUR);
+    log.warn('udp:ECONNREFUSED', 'refused');
+    expect(lines).toEqual(['refused']);
   });
 });

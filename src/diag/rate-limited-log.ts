@@ -14,7 +14,8 @@ export class RateLimitedLog {
   constructor(
     private readonly logger: DiagLogger,
     private readonly intervalMs = LOG_INTERVAL_MS,
-    private readonly now: () => number = Date.now,
+    /** Monotonic by default: a wall-clock step must neither silence a problem for long nor let its repeats through. */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** @param key what kind of problem (e.g. `send:ECONNREFUSED`); @param message the text, without counts */

@@ -81,7 +81,7 @@ export class BackendBatchProcessor implements SpanProcessor {
    * for the next scheduled export), so a hanging backend costs a flush at most about two export timeouts.
    */
   async forceFlush(): Promise<void> {
-    await this.drain(Date.now() + this.limits.exportTimeoutMillis);
+    await this.drain(performance.now() + this.limits.exportTimeoutMillis);
     try {
       await this.exporter.forceFlush?.();
     } catch {
@@ -97,7 +97,7 @@ export class BackendBatchProcessor implements SpanProcessor {
 
   private async close(): Promise<void> {
     this.closing = true;
-    await this.drain(Date.now() + this.limits.exportTimeoutMillis);
+    await this.drain(performance.now() + this.limits.exportTimeoutMillis);
     this.closed = true;
     this.clearSchedule();
     // Whatever the bound left behind will never be sent: count it, so the log says so.
@@ -139,13 +139,14 @@ export class BackendBatchProcessor implements SpanProcessor {
 
   /**
    * Exports the spans queued when it is called, batch by batch, waiting for the one in flight first; starts no batch
-   * after `deadline`.
+   * after `deadline`, a `performance.now()` time: monotonic, so a wall-clock step (NTP, VM resume) neither stretches
+   * the bound nor ends it early.
    */
   private async drain(deadline: number): Promise<void> {
     this.clearSchedule();
     let remaining = this.queue.length;
     if (this.inFlight !== undefined) await this.inFlight;
-    while (remaining > 0 && this.queue.length > 0 && !this.closed && Date.now() < deadline) {
+    while (remaining > 0 && this.queue.length > 0 && !this.closed && performance.now() < deadline) {
       remaining -= Math.min(remaining, this.limits.maxExportBatchSize);
       await this.exportBatch();
     }

@@ -193,6 +193,7 @@ export class DualtraceSampler implements Sampler {
       case 'shared':
         return traceIdBucket(traceId) < this.xrayBound ? 1 : 0;
       default:
+        // The wall clock on purpose: reservoirs count per wall-clock second and quota TTLs are X-Ray's epoch times.
         return this.xrayRules === undefined ? 1 : this.xrayRules.decide(traceId, attributes, kind, Date.now());
     }
   }

@@ -8,7 +8,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OtlpTraceExporter, type OtlpTraceExporterConfig } from '../../src/exporters/otlp';
 import { makeSpan } from '../helpers/otlp-encoder';
-import { OtlpSink } from '../helpers/otlp-sink';
+import { OtlpSink, type SinkAnswer } from '../helpers/otlp-sink';
+import { fakeWallClock, HOUR, restoreWallClock, stepWallClock } from '../helpers/wall-clock';
 
 const spanId = (i: number): string => i.toString(16).padStart(16, '0');
 function spans(n: number, attributes = {}): ReadableSpan[] {
@@ -49,6 +50,7 @@ describe('OtlpTraceExporter', () => {
     sink = await new OtlpSink().start();
   });
   afterEach(async () => {
+    restoreWallClock();
     exporter?.abandon('test over');
     exporter = undefined;
     await sink.close();
@@ -170,6 +172,48 @@ describe('OtlpTraceExporter', () => {
     expect((await exportOnce(stuck, spans(1))).error).toMatchObject({ code: 'ESIGN' }); // not EBUSY: the one slot is free
     await stuck.forceFlush(); // nothing left under way
     expect(sink.requests).toHaveLength(0);
+  });
+
+  // The deadline is on a monotonic clock. On the wall clock, a step back of an hour during an export stretched its
+  // bound by an hour (the retry's request, or its signature, waited for the clock to catch up), and a step forward
+  // ended it at once. Each test steps the clock while the first request is answered, then the retry plays out.
+  describe('when the wall clock steps during an export', () => {
+    /** The first request is answered 503 (retry at once) as the clock steps by `step`; later ones as `then` says. */
+    const stepOnFirstAnswer = (step: number, then: () => SinkAnswer): void => {
+      fakeWallClock();
+      sink.respond = () => {
+        if (sink.requests.length > 1) return then();
+        stepWallClock(step);
+        return { status: 503, headers: { 'retry-after': '0' } };
+      };
+    };
+
+    it('should end a retry that hangs at the deadline when the clock steps back an hour', { timeout: 10_000 }, async () => {
+      stepOnFirstAnswer(-HOUR, () => 'hang');
+      const result = await exportOnce(make({ timeoutMillis: 400 }), spans(2));
+      expect(result.error).toMatchObject({ code: 'ETIMEDOUT', droppedSpans: 2 });
+      expect(sink.requests).toHaveLength(2);
+    });
+
+    it('should end a retry whose signer never answers at the deadline when the clock steps back an hour', { timeout: 10_000 }, async () => {
+      stepOnFirstAnswer(-HOUR, () => 200);
+      let signatures = 0;
+      // The first signature takes a moment, as a credential lookup does; the retry's never comes.
+      const signer = (): Promise<Record<string, string>> =>
+        new Promise((resolve) => {
+          if (++signatures === 1) setTimeout(() => resolve({ authorization: 'test' }), 50);
+        });
+      const result = await exportOnce(make({ timeoutMillis: 400, sign: signer }), spans(2));
+      expect(result.error).toMatchObject({ code: 'ESIGN', droppedSpans: 2 });
+      expect(sink.requests).toHaveLength(1); // the retry was never sent unsigned
+    });
+
+    it('should still retry within the deadline when the clock steps forward an hour', { timeout: 10_000 }, async () => {
+      stepOnFirstAnswer(HOUR, () => 200);
+      const result = await exportOnce(make({ timeoutMillis: 2_000 }), spans(2));
+      expect(result.code).toBe(ExportResultCode.SUCCESS);
+      expect(sink.requests).toHaveLength(2);
+    });
   });
 
   it('should fail fast beyond the concurrency limit', async () => {

@@ -7,7 +7,8 @@ import { DiagLogLevel } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_KEY, useBackends } from '../helpers/backends';
 import { runFixture } from '../helpers/child';
-import { endSpans, FaultProxy, useFaultHarness } from './support';
+import { fakeWallClock, HOUR, restoreWallClock, stepWallClock } from '../helpers/wall-clock';
+import { endSpans, FaultProxy, lostInLog, useFaultHarness } from './support';
 
 describe('shutdown() while a backend hangs', () => {
   const h = useFaultHarness(DiagLogLevel.WARN, (b) => {
@@ -49,6 +50,56 @@ describe('shutdown() while a backend hangs', () => {
     expect(Date.now() - started).toBeLessThan(300 + 500);
     await h.backends.xray.waitFor(10);
     expect(h.unhandled.errors).toEqual([]);
+  });
+});
+
+// The flush's bound (no batch started after batch.exportTimeoutMillis) is on a monotonic clock. On the wall clock, a
+// step back of an hour while Honeycomb hung made forceFlush() and shutdown() send the whole queue, one export timeout
+// per batch; a step forward made them stop after the batch in flight. The handle's own bound is set far off here, so
+// only the processor's bound can end the wait.
+describe('forceFlush() and shutdown() when the wall clock steps', () => {
+  const h = useFaultHarness(DiagLogLevel.WARN);
+  afterEach(() => restoreWallClock());
+
+  /** Steps the clock by `step` as Honeycomb receives its first request; it answers every request with `answer`. */
+  function stepOnFirstRequest(step: number, answer: 'hang' | 200): void {
+    fakeWallClock();
+    h.backends.honeycomb.respond = () => {
+      if (h.backends.honeycomb.requests.length === 1) stepWallClock(step);
+      return answer;
+    };
+  }
+
+  it('should stop starting batches one export timeout in, though the clock stepped back an hour, and count what is left', { timeout: 10_000 }, async () => {
+    stepOnFirstRequest(-HOUR, 'hang');
+    const tracing = h.backends.init({
+      // Each export ends at 250 ms (ETIMEDOUT), within the processor's 300: 80 batches would take 20 s.
+      honeycomb: { timeoutMillis: 250 },
+      xray: { enabled: false },
+      batch: { maxExportBatchSize: 10, scheduledDelayMillis: 60_000, exportTimeoutMillis: 300 },
+      shutdownTimeoutMillis: 60_000,
+      instrumentation: { fetch: false, http: false },
+    });
+    endSpans(800);
+    await tracing.forceFlush();
+    expect(h.backends.honeycomb.requests.length).toBeLessThan(80); // the rest stays queued
+    await tracing.shutdown();
+    expect(lostInLog(h.log, 'honeycomb', 'SHUTDOWN_TIMEOUT')).toBeGreaterThan(0);
+    expect(lostInLog(h.log, 'honeycomb')).toBe(800); // timed out or left queued, every span is accounted for
+    expect(h.unhandled.errors).toEqual([]);
+  });
+
+  it('should still export the whole queue within the bound when the clock steps forward an hour', { timeout: 10_000 }, async () => {
+    stepOnFirstRequest(HOUR, 200);
+    const tracing = h.backends.init({
+      xray: { enabled: false },
+      batch: { maxExportBatchSize: 10, scheduledDelayMillis: 60_000, exportTimeoutMillis: 5_000 },
+      shutdownTimeoutMillis: 60_000,
+      instrumentation: { fetch: false, http: false },
+    });
+    const ids = endSpans(50);
+    await tracing.forceFlush();
+    expect(h.backends.honeycomb.spans.map((s) => s.spanId).sort()).toEqual([...ids].sort());
   });
 });
 

@@ -218,11 +218,11 @@ export async function initError(options: DualtraceOptions): Promise<unknown> {
   }
 }
 
-/** Resolves once `condition()` holds (checked every 10 ms); rejects after `timeoutMs`. */
+/** Resolves once `condition()` holds (checked every 10 ms); rejects after `timeoutMs`, on a monotonic clock. */
 export async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

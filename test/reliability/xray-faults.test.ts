@@ -11,6 +11,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { describe, expect, it } from 'vitest';
 import { XRayDaemonExporter } from '../../src/exporters/xray/xray-daemon-exporter';
 import { EXPECTED_HEADER } from '../helpers/udp-sink';
+import { fakeWallClock, HOUR, restoreWallClock, stepWallClock } from '../helpers/wall-clock';
 import { endSpans, lossLines, lostInLog, until, useFaultHarness } from './support';
 
 const FAST = {
@@ -79,6 +80,23 @@ describe('no X-Ray daemon', () => {
       await until(() => h.log.matching(/xray export recovered after losing 10 spans/).length === 1);
       expect(h.unhandled.errors).toEqual([]);
     } finally {
+      await new Promise<void>((resolve) => daemon.socket.close(() => resolve()));
+    }
+  });
+
+  // A batch counts as delivered a second after it went out without a refusal, on a monotonic clock: on the wall clock,
+  // a step back held the confirmation, and so the end of the outage, back by as long as the step.
+  it('should see the outage end a second after a clean batch, though the clock stepped back an hour', { timeout: 10_000 }, async () => {
+    const { tracing, daemon } = await refusedThenBack();
+    try {
+      fakeWallClock();
+      const later = endSpans(3, 'after the daemon is back');
+      await tracing.forceFlush(); // sent: delivered in a second unless a refusal comes back
+      stepWallClock(-HOUR);
+      await until(() => h.log.matching(/xray export recovered after losing 10 spans/).length === 1, 8_000);
+      expect(later.every((id) => daemon.received.some((d) => d.includes(`"id":"${id}"`)))).toBe(true);
+    } finally {
+      restoreWallClock();
       await new Promise<void>((resolve) => daemon.socket.close(() => resolve()));
     }
   });

@@ -47,12 +47,12 @@ export class HttpPoster {
 
   /**
    * Sends `body`; resolves with the answer (any status), rejects with the transport error (`code` set: `ECONNREFUSED`,
-   * `ECONNRESET`, …, or `ETIMEDOUT` at the deadline). Tracked in `tracker` until it settles; a tracker that was
-   * aborted already fails it before anything is sent.
+   * `ECONNRESET`, …, or `ETIMEDOUT` at the deadline, a `performance.now()` time). Tracked in `tracker` until it
+   * settles; a tracker that was aborted already fails it before anything is sent.
    */
   post(body: Buffer, headers: OutgoingHttpHeaders, deadline: number, timeoutMillis: number, tracker: Tracker): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
-      const remaining = deadline - Date.now();
+      const remaining = deadline - performance.now();
       if (remaining <= 0) {
         reject(timedOut(timeoutMillis));
         return;

@@ -88,9 +88,9 @@ export function pause(ms: number, tracker: Tracker): Promise<boolean> {
 }
 
 /**
- * `promise`, or a rejection with `late()` at `deadline`, for work the exporter cannot cancel itself (a signature that
- * waits on a credential lookup). Tracked like a request: unref'd at a bound, rejected with the abort's error when
- * aborted. What `promise` settles to after that is ignored.
+ * `promise`, or a rejection with `late()` at `deadline` (a `performance.now()` time), for work the exporter cannot
+ * cancel itself (a signature that waits on a credential lookup). Tracked like a request: unref'd at a bound, rejected
+ * with the abort's error when aborted. What `promise` settles to after that is ignored.
  */
 export function settleBy<T>(promise: Promise<T>, deadline: number, tracker: Tracker, late: () => Error): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -98,7 +98,7 @@ export function settleBy<T>(promise: Promise<T>, deadline: number, tracker: Trac
     const timer = setTimeout(() => {
       untrack();
       reject(late());
-    }, Math.max(0, deadline - Date.now()));
+    }, Math.max(0, deadline - performance.now()));
     const settle = (): void => {
       clearTimeout(timer);
       untrack();

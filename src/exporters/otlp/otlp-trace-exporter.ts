@@ -124,7 +124,8 @@ export class OtlpTraceExporter implements SpanExporter {
       const error = new OtlpExportError(`${plan.tooLarge} span(s) larger than ${this.config.limits.maxSpanBytes} bytes even without attributes`, 'TOO_LARGE');
       this.lose(tally, error, plan.tooLarge, false);
     }
-    const deadline = Date.now() + this.config.timeoutMillis;
+    // Monotonic: a wall-clock step back must not stretch the export's bound, nor one forward end it at once.
+    const deadline = performance.now() + this.config.timeoutMillis;
     const tracker = this.inFlight.forExport();
     const running: Promise<void> = this.sendAll(plan.requests, deadline, tally, tracker)
       .catch((error: unknown) => {
@@ -236,7 +237,7 @@ export class OtlpTraceExporter implements SpanExporter {
       const retryable = answer !== undefined ? isRetryableStatus(answer.status) : isRetryableNetworkError(errorCode(error));
       if (!retryable || retry >= MAX_RETRIES || this.abandoned) return { answer, error };
       const wait = parseRetryAfter(answer?.headers['retry-after']) ?? backoffMillis(retry + 1);
-      if (Date.now() + wait >= deadline) return { answer, error };
+      if (performance.now() + wait >= deadline) return { answer, error };
       if (!(await pause(wait, tracker))) return { answer, error: this.abandoned ?? error };
     }
   }

@@ -58,6 +58,7 @@ export class CentralizedPoller {
     private readonly rules: RuleSet,
     private readonly options: PollerOptions,
     private readonly log: DiagLogger,
+    /** The wall clock on purpose: statistics carry epoch seconds, and rules and quotas age on X-Ray's time. */
     private readonly now: () => number = Date.now,
   ) {
     this.shownEndpoint = safeUrl(options.endpoint, '****');

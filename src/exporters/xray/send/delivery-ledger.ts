@@ -37,7 +37,11 @@ export interface UdpEmitterStats {
  */
 const BUCKET_MS = 50;
 
-/** Datagrams (and the spans they carry) sent cleanly by batches that ended from `at` on, not yet confirmed. */
+/**
+ * Datagrams (and the spans they carry) sent cleanly by batches that ended from `at` on, not yet confirmed. `at` is a
+ * `performance.now()` time: on the wall clock, a step back would hold confirmations (and the end of an outage) back by
+ * as much, and a step forward would confirm batches a refusal may still come back for.
+ */
 interface Unconfirmed {
   readonly at: number;
   datagrams: number;
@@ -92,7 +96,7 @@ export class DeliveryLedger {
       return;
     }
     if (batch.sentDatagrams === 0) return;
-    const now = Date.now();
+    const now = performance.now();
     const last = this.unconfirmed[this.unconfirmed.length - 1];
     if (last !== undefined && now - last.at < BUCKET_MS) {
       last.datagrams += batch.sentDatagrams;
@@ -140,7 +144,7 @@ export class DeliveryLedger {
 
   private readonly confirm = (): void => {
     this.confirmTimer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     let confirmed = false;
     while (this.unconfirmed.length > 0 && now - this.unconfirmed[0]!.at >= CONFIRM_MS) {
       this.unconfirmed.shift();
