@@ -4,6 +4,8 @@
  * is rebuilt from the ids and flags both backends received (what dualtrace's propagator writes: W3C `traceparent` and
  * `tracestate`, and `X-Amzn-Trace-Id` with Root, Parent and Sampled). Baggage is never on a span unless captured.
  */
+import { TraceState } from '@opentelemetry/core';
+import { xrayDecision } from '../../trace/sampling-decision';
 import type { StoredSpan } from '../store/trace-store';
 import { toXRayTraceId } from '../store/trace-store';
 import { stringAttribute } from './values';
@@ -69,7 +71,6 @@ export function hopsOf(spans: ReadonlyMap<string, StoredSpan>): Hop[] {
 function headersFor(stored: StoredSpan, parentId: string, direction: 'in' | 'out'): HopHeader[] {
   const { span } = stored;
   const flags = span.flags & 0xff;
-  const sampled = (flags & 1) === 1 ? '1' : '0';
   const recorded = (name: string): string | undefined => stringAttribute(span.attributes, `http.request.header.${name}`);
   const pick = (name: HopHeader['name'], rebuilt: string | undefined, note: string): HopHeader => {
     const value = recorded(name);
@@ -81,16 +82,18 @@ function headersFor(stored: StoredSpan, parentId: string, direction: 'in' | 'out
     pick('traceparent', `00-${span.traceId}-${parentId}-${flags.toString(16).padStart(2, '0')}`, `from the trace id, parent id and flags; ${side}`),
     pick('tracestate', span.traceState, span.traceState === undefined ? 'none on the span' : 'the span keeps the trace state it was given'),
     pick('baggage', undefined, 'baggage is not recorded on spans; capture the header (captureRequestHeaders: [\'baggage\']) to see it'),
-    pick('x-amzn-trace-id', `Root=${toXRayTraceId(span.traceId)};Parent=${parentId}${xraySampledPart(span.traceState, sampled)}`, `from the same ids; ${side}`),
+    pick('x-amzn-trace-id', `Root=${toXRayTraceId(span.traceId)};Parent=${parentId}${xraySampledPart(span, flags)}`, `from the same ids; ${side}`),
   ];
 }
 
-/** `;Sampled=` as the propagator writes it: X-Ray's decision in the `dt` entry, none when it leaves X-Ray undecided, else the flag. */
-function xraySampledPart(traceState: string | undefined, flag: string): string {
-  const dt = traceState === undefined ? undefined : /(?:^|,)\s*dt=([^,]*)/.exec(traceState)?.[1];
-  if (dt === undefined) return `;Sampled=${flag}`;
-  const at = dt.indexOf('x');
-  return at < 0 ? '' : `;Sampled=${dt[at + 1] === '1' ? '1' : '0'}`;
+/**
+ * `;Sampled=` as the propagator writes it, by the same rule (`xrayDecision`): X-Ray's decision in the `dt` entry, none
+ * when it leaves X-Ray undecided, else the flag.
+ */
+function xraySampledPart(span: StoredSpan['span'], flags: number): string {
+  const traceState = span.traceState === undefined ? undefined : new TraceState(span.traceState);
+  const x = xrayDecision({ traceId: span.traceId, spanId: span.spanId, traceFlags: flags, traceState });
+  return x < 0 ? '' : `;Sampled=${x}`;
 }
 
 function serviceOf(stored: StoredSpan): string {
