@@ -56,8 +56,7 @@ const config = {
 
 /** The counting flags, with semi-spaces large enough for one cycle without a collection. */
 function nodeFlags(): string[] {
-  const major = Number(process.versions.node.split('.')[0]);
-  const flags = countingNodeFlags(major).filter((f) => !f.includes('semi-space'));
+  const flags = countingNodeFlags().filter((f) => !f.includes('semi-space'));
   return [...flags, '--min-semi-space-size=64', '--max-semi-space-size=64', '--expose-gc'];
 }
 

@@ -58,7 +58,7 @@ async function measure(variant: string): Promise<Counts> {
   const udp = await new CountingUdpSink().start();
   const launch = variantLaunch(app, variant, { otlpUrl: otlp.url, xrayAddress: udp.daemonAddress }, 8 * BATCH);
   const file = join(dir, `${variant}.log`);
-  const child = spawn(process.execPath, [...countingNodeFlags(Number(process.versions.node.split('.')[0])), '--trace-gc-nvp', ...launch.nodeArgs, '--import', 'tsx', `${BENCH_DIR}servers/${app}.ts`], {
+  const child = spawn(process.execPath, [...countingNodeFlags(), '--trace-gc-nvp', ...launch.nodeArgs, '--import', 'tsx', `${BENCH_DIR}servers/${app}.ts`], {
     cwd: `${BENCH_DIR}..`,
     env: { ...process.env, ...launch.env, BENCH_MARK_LOG: '1' },
     stdio: ['ignore', openSync(file, 'w'), 'inherit', 'ipc'],

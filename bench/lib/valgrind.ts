@@ -62,8 +62,10 @@ export function nodeBinary(major: number): NodeBinary {
  * - tier-up about 8× sooner than by default, so that a few thousand requests of warm-up reach the optimised steady
  *   state a long-running server is in (by default, code run once per request still reaches TurboFan after 4,000–8,000
  *   requests). Node 20's V8 counts a bytecode budget, Node 22+'s invocations.
+ *
+ * `major`: the Node version the flags are for; by default the one running this script.
  */
-export function countingNodeFlags(major: number): string[] {
+export function countingNodeFlags(major = Number(process.versions.node.split('.')[0])): string[] {
   const gc = ['--min-semi-space-size=16', '--max-semi-space-size=16', '--heap-growing-percent=30', '--no-memory-reducer'];
   const tierUp = major <= 20 ? ['--interrupt-budget=8192'] : ['--invocation-count-for-turbofan=400', '--invocation-count-for-maglev=50'];
   return ['--predictable', '--random-seed=1', '--hash-seed=1', ...gc, ...tierUp];
