@@ -29,7 +29,8 @@ export interface SamplerBackends {
  * - Children follow their parent. A remote parent's decisions are honoured per backend: X-Ray's from the X-Ray header's
  *   `Sampled=1/0` or a `dt` entry, else the `traceparent` flag; Honeycomb's from a `dt` entry or the `traceparent` flag,
  *   but not from X-Ray's `Sampled=` alone (X-Ray's share must not limit Honeycomb's), unless both backends share one
- *   sampler. A `dt` entry that does not mention a backend comes from a service where it was off: it is decided here. The standard samplers without `parentbased_` ignore remote parents, as their names say.
+ *   sampler. A `dt` entry that does not mention a backend comes from a service where it was off: it is decided here.
+ *   The standard samplers without `parentbased_` ignore remote parents, as their names say.
  *
  * When nothing differs between the backends (both keep every trace), one frozen result is returned for every span.
  */
